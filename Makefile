@@ -1,0 +1,103 @@
+# Makefile - the one entry point. `make help` lists the targets.
+#
+# Options (make VAR=value):
+#   BOARD=virt|sifive_u   QEMU machine for run/debug        (default virt)
+#   SMP=n                 application harts                 (default 1)
+#   MEM=size              RAM, as QEMU's -m takes it        (default 512M)
+#   CROSS_COMPILE=prefix  the RISC-V toolchain prefix       (default riscv64-unknown-elf-)
+#   HOSTCC=cc             compiler for host unit tests      (default gcc)
+
+BOARD ?= virt
+SMP ?= 1
+MEM ?= 512M
+CROSS_COMPILE ?= riscv64-unknown-elf-
+HOSTCC ?= gcc
+PYTHON ?= python3
+
+CC := $(CROSS_COMPILE)gcc
+OBJCOPY := $(CROSS_COMPILE)objcopy
+OBJDUMP := $(CROSS_COMPILE)objdump
+
+B := build
+
+# Quiet by default: one line per file. `make V=1` shows whole commands.
+ifeq ($(V),1)
+Q :=
+say := @true
+else
+Q := @
+say := @echo
+endif
+
+# RV64IMAC, soft-float ABI. -misa-spec=2.2 keeps csr and fence.i in the
+# base ISA so the lp64 multilib of libgcc links (see docs/architecture.md).
+ARCH_FLAGS := -march=rv64imac -mabi=lp64 -misa-spec=2.2 -mcmodel=medany
+KERNEL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g $(ARCH_FLAGS) \
+	-ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
+	-fno-tree-loop-distribute-patterns -fno-omit-frame-pointer \
+	-I. -MMD -MP
+KERNEL_LDFLAGS := -nostdlib -static -Wl,--no-dynamic-linker \
+	-Wl,-T,platform/kernel.ld -Wl,--gc-sections -Wl,-z,max-page-size=4096
+
+KERNEL_SRCS := $(wildcard platform/*.S platform/*.c kernel/*.S kernel/*.c sv39/*.c)
+KERNEL_OBJS := $(patsubst %,$(B)/kernel-obj/%.o,$(KERNEL_SRCS))
+
+.PHONY: all run debug test test-host test-qemu deps clean help
+all: $(B)/kernel.elf $(B)/Image
+
+help:
+	@echo "make            build build/kernel.elf and build/Image"
+	@echo "make run        boot in QEMU (BOARD=$(BOARD) SMP=$(SMP) MEM=$(MEM)); Ctrl-A X quits"
+	@echo "make debug      boot halted, waiting for gdb-multiarch on port 1234"
+	@echo "make test       host unit tests, then QEMU integration tests"
+	@echo "make deps       install missing Debian packages (as root)"
+	@echo "make clean      remove build/"
+
+$(B)/kernel-obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(say) "  AS      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+$(B)/kernel-obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(say) "  CC      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(B)/kernel.elf: $(KERNEL_OBJS) platform/kernel.ld
+	$(say) "  LD      $@"
+	$(Q)$(CC) $(ARCH_FLAGS) $(KERNEL_LDFLAGS) $(KERNEL_OBJS) -lgcc -o $@
+
+# The flat Image (what U-Boot's booti loads) starts with the Image header.
+$(B)/Image: $(B)/kernel.elf
+	$(say) "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+-include $(KERNEL_OBJS:.o=.d)
+
+# ---- host unit tests (host gcc, sanitizers) ----
+HOST_TESTS :=
+include test/host/host.mk
+
+# ---- running ----
+QEMU_RUN := $(PYTHON) test/qemu_run.py --board $(BOARD) --smp $(SMP) --mem $(MEM)
+
+run: deps all
+	$(QEMU_RUN) --interactive --kernel $(B)/kernel.elf
+
+debug: deps all
+	@echo "QEMU waits for gdb. In another terminal:"
+	@echo "  gdb-multiarch $(B)/kernel.elf -ex 'target remote :1234'"
+	$(QEMU_RUN) --interactive --gdb --kernel $(B)/kernel.elf
+
+# ---- tests ----
+test: deps all $(HOST_TESTS)
+	$(PYTHON) test/run_tests.py --host $(HOST_TESTS) --kernel $(B)/kernel.elf
+
+test-host: $(HOST_TESTS)
+	$(PYTHON) test/run_tests.py --host $(HOST_TESTS)
+
+deps:
+	@tools/deps.sh
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,21 @@
+/*
+ * frame.h - the kernel's physical frame allocator (4 KiB frames).
+ *
+ * Layer: kernel/. The allocator starts from the free ranges computed at
+ * boot (RAM minus the kernel image, the DTB and every reserved region,
+ * OpenSBI's included). Once the VM server runs, it takes the free frames
+ * over; until then the kernel uses this for its own page tables.
+ */
+#ifndef KERNEL_FRAME_H
+#define KERNEL_FRAME_H
+
+#include <stdint.h>
+
+#include "platform/board.h"
+
+void frame_init(const struct board_range *free, int n);
+uint64_t frame_alloc(void);          /* physical address of a zeroed frame, 0 if none */
+void frame_free(uint64_t pa);        /* panics on an address it never handed out */
+uint64_t frame_free_count(void);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * kmap.h - the kernel's own address space: the upper half.
+ *
+ * Layer: kernel/. Built once at boot with the sv39/ library, then shared
+ * by every address space (its root entries 256-511 are copied into each
+ * new root table; all its leaves are global).
+ */
+#ifndef KERNEL_KMAP_H
+#define KERNEL_KMAP_H
+
+#include <stdint.h>
+
+#include "platform/board.h"
+#include "sv39/sv39.h"
+
+/*
+ * Build the kernel map and switch this hart to it:
+ *   - the direct map: every range in ram[] at DMAP_BASE + pa, R W
+ *     (never X), with the largest pages alignment allows;
+ *   - the image at KERNEL_VMA: text R X, rodata R, data and bss R W;
+ *   - device registers the kernel drives (UART, PLIC), R W.
+ * Returns 0, or an sv39 error (out of frames for page tables).
+ */
+int kmap_init(const struct board *b, const struct board_range *ram, int nram,
+	      uint64_t kernel_pa);
+
+/* The kernel's address space, as the sv39 library sees it. */
+extern struct sv39_space kmap_space;
+extern const struct sv39_mem kmap_mem;
+
+#endif

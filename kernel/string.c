@@ -1,0 +1,105 @@
+/*
+ * string.c - memory and string routines for the freestanding kernel.
+ *
+ * Layer: kernel/. Plain C; the page routines move 8 bytes at a time and
+ * are unrolled because page zeroing and copying are on the fault path.
+ */
+#include <stdint.h>
+
+#include "kernel/string.h"
+
+void *memset(void *dst, int c, size_t n)
+{
+	unsigned char *d = dst;
+	while (n--)
+		*d++ = (unsigned char)c;
+	return dst;
+}
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	if (d < s) {
+		while (n--)
+			*d++ = *s++;
+	} else {
+		while (n--)
+			d[n] = s[n];
+	}
+	return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x - *y;
+	return 0;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		if (*a != *b)
+			return (unsigned char)*a - (unsigned char)*b;
+		if (!*a)
+			return 0;
+	}
+	return 0;
+}
+
+char *strstr(const char *haystack, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *haystack; haystack++)
+		if (strncmp(haystack, needle, n) == 0)
+			return (char *)haystack;
+	return n == 0 ? (char *)haystack : 0;
+}
+
+void page_zero(void *page)
+{
+	uint64_t *p = page;
+	for (int i = 0; i < 512; i += 8) {
+		p[i + 0] = 0; p[i + 1] = 0; p[i + 2] = 0; p[i + 3] = 0;
+		p[i + 4] = 0; p[i + 5] = 0; p[i + 6] = 0; p[i + 7] = 0;
+	}
+}
+
+void page_copy(void *dst, const void *src)
+{
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+	for (int i = 0; i < 512; i += 8) {
+		uint64_t a = s[i + 0], b = s[i + 1], c = s[i + 2], e = s[i + 3];
+		uint64_t f = s[i + 4], g = s[i + 5], h = s[i + 6], k = s[i + 7];
+		d[i + 0] = a; d[i + 1] = b; d[i + 2] = c; d[i + 3] = e;
+		d[i + 4] = f; d[i + 5] = g; d[i + 6] = h; d[i + 7] = k;
+	}
+}

@@ -1,0 +1,20 @@
+/*
+ * timer.h - the periodic tick.
+ *
+ * Layer: kernel/. The tick is programmed through SBI set_timer, which
+ * takes an absolute value of the `time` CSR; its rate (timebase) comes
+ * from the device tree: 10 MHz on QEMU virt, 1 MHz on sifive_u.
+ */
+#ifndef KERNEL_TIMER_H
+#define KERNEL_TIMER_H
+
+#include <stdint.h>
+
+#define TIMER_HZ 100
+
+void timer_init(uint64_t timebase_hz);  /* arm the first tick, enable STIE */
+void timer_tick(void);                  /* from the trap handler */
+uint64_t timer_ticks(void);
+uint64_t timer_timebase(void);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * trap.c - decide what a trap is and who handles it.
+ *
+ * Layer: kernel/. scause is decoded by name (privileged spec 4.1.9,
+ * table 4.2). Timer interrupts go to the tick; anything the kernel did
+ * not expect from itself is a panic that shows the whole frame.
+ */
+#include <stddef.h>
+
+#include "kernel/panic.h"
+#include "kernel/riscv.h"
+#include "kernel/timer.h"
+#include "kernel/trap.h"
+
+_Static_assert(offsetof(struct trap_frame, sepc) == TF_SEPC, "TF_SEPC");
+_Static_assert(offsetof(struct trap_frame, stval) == TF_STVAL, "TF_STVAL");
+_Static_assert(sizeof(struct trap_frame) == TF_SIZE, "TF_SIZE");
+_Static_assert(TF_SIZE % 16 == 0, "the stack stays 16-byte aligned");
+
+extern char trap_vector[];
+
+void trap_init(void)
+{
+	csr_write(stvec, (uint64_t)trap_vector);   /* mode 0: direct */
+}
+
+const char *scause_name(uint64_t scause)
+{
+	static const char *const exceptions[] = {
+		[EXC_INST_MISALIGNED] = "instruction address misaligned",
+		[EXC_INST_ACCESS] = "instruction access fault",
+		[EXC_ILLEGAL_INST] = "illegal instruction",
+		[EXC_BREAKPOINT] = "breakpoint",
+		[EXC_LOAD_MISALIGNED] = "load address misaligned",
+		[EXC_LOAD_ACCESS] = "load access fault",
+		[EXC_STORE_MISALIGNED] = "store/AMO address misaligned",
+		[EXC_STORE_ACCESS] = "store/AMO access fault",
+		[EXC_ECALL_U] = "environment call from U-mode",
+		[EXC_ECALL_S] = "environment call from S-mode",
+		[EXC_INST_PAGE_FAULT] = "instruction page fault",
+		[EXC_LOAD_PAGE_FAULT] = "load page fault",
+		[EXC_STORE_PAGE_FAULT] = "store/AMO page fault",
+	};
+	uint64_t code = scause & ~SCAUSE_INTERRUPT;
+
+	if (scause & SCAUSE_INTERRUPT) {
+		switch (code) {
+		case IRQ_S_SOFT: return "supervisor software interrupt";
+		case IRQ_S_TIMER: return "supervisor timer interrupt";
+		case IRQ_S_EXT: return "supervisor external interrupt";
+		default: return "reserved interrupt";
+		}
+	}
+	if (code < sizeof(exceptions) / sizeof(exceptions[0]) && exceptions[code])
+		return exceptions[code];
+	return "reserved exception";
+}
+
+void trap_from_kernel(struct trap_frame *tf)
+{
+	if (tf->scause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
+		timer_tick();
+		return;
+	}
+	panic_frame(tf, "unexpected trap in the kernel");
+}

@@ -1,0 +1,159 @@
+/*
+ * entry.S - the first instructions: Image header, boot page table, jump
+ * to the upper half, call kmain.
+ *
+ * Layer: platform/. OpenSBI (fw_dynamic or fw_jump) and U-Boot's booti
+ * all enter here in S-mode with the MMU off: a0 = hart id, a1 = physical
+ * address of the device tree. Only one hart arrives; the others stay
+ * stopped in the firmware until the kernel starts them with SBI HSM.
+ *
+ * The image is linked at KERNEL_VMA (upper half) but runs here at its
+ * physical load address. Code built with -mcmodel=medany reaches data
+ * PC-relative, so until paging is on, `la` yields physical addresses.
+ */
+#include "platform/memlayout.h"
+
+/* Leaf PTE bits for the boot map (privileged spec 4.4.1): V R W X A D G.
+ * A and D are preset because some SiFive cores fault rather than set them. */
+#define PTE_BOOT_RWX 0xef
+#define PTE_BOOT_RW  0xe7
+
+	.option norvc        /* the header's code0 must be one 4-byte jump */
+	.section .text.head, "ax"
+	.globl _start
+_start:
+	/* RISC-V Linux Image header, 64 bytes (Linux
+	 * Documentation/arch/riscv/boot-image-header.rst). U-Boot's booti
+	 * checks magic2 and moves the image to RAM start + text_offset. */
+	j	boot_entry              /* code0: jump over the header */
+	.word	0                       /* code1 */
+	.dword	KERNEL_GIGA_OFFSET      /* text_offset */
+	.dword	_image_size             /* image_size, bss included */
+	.dword	0                       /* flags: little endian */
+	.word	0x00000002              /* version 0.2 */
+	.word	0                       /* res1 */
+	.dword	0                       /* res2 */
+	.ascii	"RISCV\0\0\0"           /* magic (deprecated) */
+	.ascii	"RSC\x05"               /* magic2 */
+	.word	0                       /* res3: no PE/COFF header */
+	.option rvc
+
+boot_entry:
+	csrw	sie, zero
+	csrw	sip, zero
+	csrw	sscratch, zero          /* 0 = "trapped from the kernel" */
+	mv	s0, a0                  /* hart id */
+	mv	s1, a1                  /* DTB physical address */
+
+	/* Clear bss (the boot page table and stack live there). */
+	la	t0, __bss_start
+	la	t1, __bss_end
+1:	bgeu	t0, t1, 2f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	1b
+2:
+	la	sp, boot_stack_top      /* physical for now */
+
+	/* The early map uses one gigapage for the image: it must sit
+	 * KERNEL_GIGA_OFFSET into a 1 GiB-aligned region. */
+	la	s2, _start              /* physical load address */
+	li	t0, (1 << 30) - 1
+	and	t0, s2, t0
+	li	t1, KERNEL_GIGA_OFFSET
+	bne	t0, t1, bad_load_address
+
+	/* Boot root table: three kinds of gigapage entries.
+	 *   identity  slot pa>>30   so the next instructions still run
+	 *   image     slot 510      KERNEL_GIGA_VMA -> the image's gigapage
+	 *   direct    slot 256+k    DMAP_BASE + pa -> pa, BOOT_DMAP_GIGS GiB
+	 * A leaf PTE holds PPN << 10; for a gigapage PPN = pa >> 12. */
+	la	t0, boot_root_table
+	srli	t1, s2, 30              /* gigapage number of the image */
+	slli	t2, t1, 28              /* (gig << 30) >> 12 << 10 */
+	ori	t2, t2, PTE_BOOT_RWX
+	slli	t3, t1, 3
+	add	t3, t0, t3
+	sd	t2, 0(t3)               /* identity */
+	li	t3, 510 * 8             /* image (beyond a 12-bit offset) */
+	add	t3, t0, t3
+	sd	t2, 0(t3)
+
+	li	t4, 0                   /* k */
+	li	t5, BOOT_DMAP_GIGS
+3:	add	t2, t1, t4              /* gigapage number */
+	slli	t2, t2, 28
+	ori	t2, t2, PTE_BOOT_RW
+	add	t3, t1, t4              /* its slot under DMAP_BASE: 256 + pa>>30 */
+	addi	t3, t3, 256
+	li	t6, 510
+	bgeu	t3, t6, 4f              /* never overwrite the image slot */
+	slli	t3, t3, 3
+	add	t3, t0, t3
+	sd	t2, 0(t3)
+	addi	t4, t4, 1
+	bltu	t4, t5, 3b
+4:
+	/* satp = Sv39 | root PPN; ASID 0 is the kernel's. */
+	srli	t0, t0, 12
+	li	t1, 8
+	slli	t1, t1, 60
+	or	t0, t0, t1
+	sfence.vma
+	csrw	satp, t0
+	sfence.vma
+
+	/* Jump to the upper half through an absolute address kept in memory
+	 * (a PC-relative jump would stay in the identity map). */
+	la	t0, boot_high_addr
+	ld	t0, 0(t0)
+	jr	t0
+
+boot_high:
+	la	sp, boot_stack_top      /* now the upper-half address */
+	mv	tp, s0                  /* tp holds the hart id in the kernel */
+	mv	a0, s0
+	mv	a1, s1
+	mv	a2, s2
+	call	kmain
+5:	wfi
+	j	5b
+
+	/* No console driver is up yet: print through the SBI legacy console
+	 * (extension 0x01), then shut down (SRST, extension "SRST") with
+	 * reason "system failure". */
+bad_load_address:
+	la	s3, bad_load_msg
+6:	lbu	a0, 0(s3)
+	beqz	a0, 7f
+	li	a7, 0x01
+	ecall
+	addi	s3, s3, 1
+	j	6b
+7:	li	a7, 0x53525354
+	li	a6, 0
+	li	a0, 0
+	li	a1, 1
+	ecall
+8:	wfi
+	j	8b
+
+	.section .rodata
+bad_load_msg:
+	.asciz	"boot: the kernel must be loaded 2 MiB into a 1 GiB-aligned region of RAM\r\n"
+
+	.section .data
+	.balign 8
+boot_high_addr:
+	.dword	boot_high
+
+	.section .bss.boot, "aw", @nobits
+	.balign 4096
+	.globl boot_root_table
+boot_root_table:
+	.space	4096
+	.globl boot_stack
+boot_stack:
+	.space	16384
+	.globl boot_stack_top
+boot_stack_top:

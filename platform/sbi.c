@@ -1,0 +1,101 @@
+/*
+ * sbi.c - SBI calls (see sbi.h).
+ *
+ * Layer: platform/. Calls nothing above platform/.
+ */
+#include "platform/sbi.h"
+
+static int have_time, have_hsm, have_srst, probed;
+
+struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2)
+{
+	register long r_a0 __asm__("a0") = a0;
+	register long r_a1 __asm__("a1") = a1;
+	register long r_a2 __asm__("a2") = a2;
+	register long r_a6 __asm__("a6") = fid;
+	register long r_a7 __asm__("a7") = ext;
+	__asm__ volatile("ecall"
+			 : "+r"(r_a0), "+r"(r_a1)
+			 : "r"(r_a2), "r"(r_a6), "r"(r_a7)
+			 : "memory");
+	return (struct sbiret){ .error = r_a0, .value = r_a1 };
+}
+
+long sbi_spec_version(void) { return sbi_call(SBI_EXT_BASE, 0, 0, 0, 0).value; }
+long sbi_impl_id(void) { return sbi_call(SBI_EXT_BASE, 1, 0, 0, 0).value; }
+long sbi_impl_version(void) { return sbi_call(SBI_EXT_BASE, 2, 0, 0, 0).value; }
+
+int sbi_probe(long ext)
+{
+	struct sbiret r = sbi_call(SBI_EXT_BASE, 3, ext, 0, 0);
+	return r.error == SBI_SUCCESS && r.value != 0;
+}
+
+const char *sbi_impl_name(long impl_id)
+{
+	/* SBI spec 4.9: implementation ids. */
+	switch (impl_id) {
+	case 0: return "BBL";
+	case 1: return "OpenSBI";
+	case 2: return "Xvisor";
+	case 3: return "KVM";
+	case 4: return "RustSBI";
+	case 5: return "Diosix";
+	case 6: return "Coffer";
+	default: return "unknown";
+	}
+}
+
+void sbi_probe_all(void)
+{
+	have_time = sbi_probe(SBI_EXT_TIME);
+	have_hsm = sbi_probe(SBI_EXT_HSM);
+	have_srst = sbi_probe(SBI_EXT_SRST);
+	probed = 1;
+}
+
+void sbi_set_timer(uint64_t stime)
+{
+	if (!probed || have_time)
+		sbi_call(SBI_EXT_TIME, 0, (long)stime, 0, 0);
+	else
+		sbi_call(0x00, 0, (long)stime, 0, 0); /* legacy set_timer */
+}
+
+long sbi_hart_start(unsigned long hartid, unsigned long start_pa, unsigned long opaque)
+{
+	if (probed && !have_hsm)
+		return SBI_ERR_NOT_SUPPORTED;
+	return sbi_call(SBI_EXT_HSM, 0, (long)hartid, (long)start_pa, (long)opaque).error;
+}
+
+long sbi_hart_status(unsigned long hartid)
+{
+	struct sbiret r = sbi_call(SBI_EXT_HSM, 2, (long)hartid, 0, 0);
+	return r.error ? r.error : r.value;
+}
+
+void sbi_console_putchar(int c)
+{
+	sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, c, 0, 0);
+}
+
+int sbi_console_getchar(void)
+{
+	return (int)sbi_call(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0).error;
+}
+
+void sbi_shutdown(int failure)
+{
+	long reason = failure ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE;
+
+	if (!probed || have_srst) {
+		sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN, reason, 0);
+		/* Still here: shutdown is not supported on this machine (QEMU
+		 * sifive_u). A reboot ends `qemu -no-reboot` just as well. */
+		sbi_call(SBI_EXT_SRST, 0, SBI_SRST_COLD_REBOOT, reason, 0);
+	}
+	sbi_call(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0, 0);
+	for (;;)
+		__asm__ volatile("wfi");
+}

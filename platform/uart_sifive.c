@@ -1,0 +1,51 @@
+/*
+ * uart_sifive.c - the SiFive UART ("sifive,uart0") of the FU540/FU740
+ * (HiFive Unleashed, HiFive Unmatched, QEMU sifive_u).
+ *
+ * Layer: platform/. Registers are 32 bits wide (FU540-C000 manual,
+ * chapter 13): txdata bit 31 = FIFO full, rxdata bit 31 = FIFO empty.
+ * The firmware set the divisor and txctrl.txen; the driver enables the
+ * receiver.
+ */
+#include "platform/uart.h"
+
+enum { REG_TXDATA = 0x00, REG_RXDATA = 0x04, REG_TXCTRL = 0x08,
+       REG_RXCTRL = 0x0c, REG_IE = 0x10 };
+#define TXDATA_FULL  (1u << 31)
+#define RXDATA_EMPTY (1u << 31)
+#define CTRL_ENABLE  (1u << 0)
+
+static volatile uint32_t *reg(struct uart *u, int off)
+{
+	return (volatile uint32_t *)(u->base + off);
+}
+
+static void sifive_init(struct uart *u)
+{
+	*reg(u, REG_IE) = 0;
+	*reg(u, REG_TXCTRL) |= CTRL_ENABLE;
+	*reg(u, REG_RXCTRL) |= CTRL_ENABLE;
+}
+
+static void sifive_putc(struct uart *u, char c)
+{
+	while (*reg(u, REG_TXDATA) & TXDATA_FULL)
+		;
+	*reg(u, REG_TXDATA) = (uint8_t)c;
+}
+
+static int sifive_getc(struct uart *u)
+{
+	/* One read both tests and pops: keep the value. */
+	uint32_t v = *reg(u, REG_RXDATA);
+	if (v & RXDATA_EMPTY)
+		return -1;
+	return (int)(v & 0xff);
+}
+
+const struct uart_driver uart_sifive_driver = {
+	.compatible = "sifive,uart0",
+	.init = sifive_init,
+	.putc = sifive_putc,
+	.getc = sifive_getc,
+};

@@ -1,0 +1,86 @@
+"""qemu_cases.py - the QEMU integration cases: what boots, and what it must say.
+
+Layer: test/. Each case is one QEMU boot with a timeout, the console lines
+it must print, and the exit status it must end with. The kernel powers
+QEMU off by itself when its command line says `poweroff`.
+"""
+import os
+import subprocess
+
+from qemu_run import qemu_command
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BUILD = os.path.join(os.path.dirname(HERE), "build", "test")
+
+
+class Case:
+    def __init__(self, name, cmd, expect, status=0, timeout=60,
+                 panic_expected=False):
+        self.name = name
+        self.panic_expected = panic_expected
+        self.cmd = cmd
+        self.expect = expect
+        self.status = status
+        self.timeout = timeout
+
+
+BOOT_OK = [r"^calf: RISC-V Sv39 microkernel", r"^timer: 3 ticks received",
+           r"^poweroff: boot complete"]
+
+
+def mib(mem):
+    return int(mem[:-1]) * (1024 if mem.endswith("G") else 1)
+
+
+def broken_dtb(name, edit):
+    """A virt DTB with a piece removed, made with QEMU's dump and fdtput."""
+    os.makedirs(BUILD, exist_ok=True)
+    path = os.path.join(BUILD, f"virt-{name}.dtb")
+    subprocess.run(["qemu-system-riscv64", "-M", f"virt,dumpdtb={path}",
+                    "-m", "256M", "-display", "none"],
+                   check=True, capture_output=True)
+    for args in edit:
+        subprocess.run(["fdtput", path, *args], check=True)
+    return path
+
+
+def cases(kernel):
+    out = []
+    for mem in ("128M", "512M", "2G"):
+        out.append(Case(
+            f"boot virt MEM={mem}",
+            qemu_command("virt", 1, mem, kernel, append="poweroff"),
+            BOOT_OK + [rf"^  RAM      {mib(mem)} MiB at 0x80000000",
+                       r"^  console  ns16550a at 0x10000000",
+                       r"^  harts    1 usable"]))
+    out.append(Case(
+        "boot virt SMP=4",
+        qemu_command("virt", 4, "256M", kernel, append="poweroff"),
+        BOOT_OK + [r"^  harts    4 usable \(4 in the device tree\)"]))
+    out.append(Case(
+        "boot sifive_u",
+        qemu_command("sifive_u", 1, "512M", kernel, append="poweroff"),
+        BOOT_OK + [r"^  console  sifive,uart0 at 0x10010000",
+                   r"^  harts    1 usable \(2 in the device tree\)",
+                   r"^  timebase 1000000 Hz"]))
+    out.append(Case(
+        "bad dtb: no memory node",
+        qemu_command("virt", 1, "256M", kernel, append="poweroff",
+                     dtb=broken_dtb("no-memory", [["-r", "/memory@80000000"]])),
+        [r"boot: the device tree has no memory node",
+         r"boot: cannot continue, powering off"]))
+    # Faults on purpose: the panic report names the cause, and the
+    # kernel's own mappings enforce W^X.
+    crashes = {
+        "load": (r"0x000000000000000d \(load page fault\)", r"stval  0x0000000000000000"),
+        "store-text": (r"0x000000000000000f \(store/AMO page fault\)", r"stval  0xffffffff802"),
+        "exec-data": (r"0x000000000000000c \(instruction page fault\)", r"sepc   0xffffffff802"),
+    }
+    for kind, (cause, where) in crashes.items():
+        out.append(Case(
+            f"panic report: crash={kind}",
+            qemu_command("virt", 1, "128M", kernel, append=f"crash={kind}"),
+            [r"^panic: unexpected trap in the kernel on hart 0", r"^  scause " + cause,
+             "^  " + where, r"^  ra   0x", r"^  t6   0x", r"^kernel panic: powering off"],
+            panic_expected=True))
+    return out

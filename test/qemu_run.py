@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""qemu_run.py - boot the kernel in QEMU, interactively or as a test.
+
+Layer: test/. One place builds the QEMU command line for every board, so
+`make run`, `make debug` and the integration tests boot the same way.
+
+As a test (the default), the console is read until QEMU exits, a panic is
+printed, or the timeout passes; the run fails on a panic, a timeout, a
+missing expected line, or a failure exit status. Every run has a timeout.
+"""
+import argparse
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+
+QEMU = os.environ.get("QEMU", "qemu-system-riscv64")
+
+# Lines that end a test run as failed as soon as they appear.
+FAILURE_PATTERNS = [re.compile(p) for p in (r"^panic", r"kernel panic")]
+
+
+def qemu_command(board="virt", smp=1, mem="512M", kernel=None, append=None,
+                 dtb=None, gdb=False, interactive=False, icount=False,
+                 extra=()):
+    """The QEMU command line for one boot."""
+    if board == "virt":
+        machine = ["-M", "virt", "-smp", str(smp)]
+    elif board == "sifive_u":
+        # Hart 0 of the FU540 is the E51 monitor core (no MMU), which the
+        # kernel leaves alone: SMP counts the U54 application harts.
+        machine = ["-M", "sifive_u", "-smp", str(int(smp) + 1)]
+    else:
+        raise SystemExit(f"qemu_run: unknown BOARD '{board}' (virt or sifive_u)")
+    cmd = [QEMU, *machine, "-m", str(mem), "-bios", "default", "-no-reboot"]
+    if kernel:
+        cmd += ["-kernel", kernel]
+    if append:
+        cmd += ["-append", append]
+    if dtb:
+        cmd += ["-dtb", dtb]
+    if interactive:
+        cmd += ["-nographic"]
+    else:
+        cmd += ["-display", "none", "-serial", "stdio", "-monitor", "none"]
+    if gdb:
+        cmd += ["-s", "-S"]
+    if icount:
+        # Exact, repeatable instruction counts (rdinstret) for benchmarks.
+        cmd += ["-icount", "shift=0,align=off,sleep=off"]
+    cmd += list(extra)
+    return cmd
+
+
+class Result:
+    def __init__(self, ok, reason, output, status):
+        self.ok = ok
+        self.reason = reason
+        self.output = output
+        self.status = status
+
+
+def run(cmd, timeout=60.0, expect=(), expect_status=0, echo=False,
+        stop_on_failure_line=True):
+    """Run QEMU, collect the console, judge it. Returns a Result."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    chunks = []
+    reason = None
+    pending = b""
+    deadline = start + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            if reason is None:
+                reason = f"timeout after {timeout:.0f} s"
+            break
+        ready, _, _ = select.select([proc.stdout], [], [], min(left, 0.5))
+        if not ready:
+            if proc.poll() is not None:
+                break
+            continue
+        data = os.read(proc.stdout.fileno(), 65536)
+        if not data:
+            break
+        chunks.append(data)
+        if echo:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        pending += data
+        *lines, pending = pending.split(b"\n")
+        for raw in lines:
+            line = raw.decode("utf-8", "replace").rstrip("\r")
+            if (reason is None and stop_on_failure_line
+                    and any(p.search(line) for p in FAILURE_PATTERNS)):
+                reason = f"failure line: {line}"
+                # Let the rest of the report (registers) arrive, then stop.
+                deadline = min(deadline, time.monotonic() + 2.0)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    status = proc.wait()
+    output = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    if reason is None:
+        for want in expect:
+            if not re.search(want, output, re.MULTILINE):
+                reason = f"missing expected line: {want}"
+                break
+    if reason is None and expect_status is not None and status != expect_status:
+        reason = f"QEMU exit status {status}, expected {expect_status}"
+    return Result(reason is None, reason, output, status)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--board", default="virt")
+    ap.add_argument("--smp", default="1")
+    ap.add_argument("--mem", default="512M")
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--append")
+    ap.add_argument("--dtb")
+    ap.add_argument("--interactive", action="store_true",
+                    help="console on this terminal, no timeout")
+    ap.add_argument("--gdb", action="store_true", help="wait for gdb on :1234")
+    ap.add_argument("--icount", action="store_true")
+    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--expect", action="append", default=[])
+    args = ap.parse_args()
+    cmd = qemu_command(args.board, args.smp, args.mem, args.kernel, args.append,
+                       args.dtb, args.gdb, args.interactive, args.icount)
+    if args.interactive:
+        print(" ".join(cmd), flush=True)
+        os.execvp(cmd[0], cmd)
+    res = run(cmd, args.timeout, args.expect, echo=True)
+    print(f"\nqemu_run: {'ok' if res.ok else 'FAIL: ' + res.reason}")
+    sys.exit(0 if res.ok else 1)
+
+
+if __name__ == "__main__":
+    main()

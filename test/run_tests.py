@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""run_tests.py - run every test suite and add up the results.
+
+Layer: test/. Runs the host unit-test binaries (each prints its own
+"N passed, N failed" line), then the QEMU integration cases from
+qemu_cases.py, and ends with one total line "N passed, N failed".
+Exits non-zero on any failure or timeout.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu_cases  # noqa: E402
+import qemu_run  # noqa: E402
+
+SUMMARY = re.compile(r"^(?:\w+: )?(\d+) passed, (\d+) failed", re.MULTILINE)
+HOST_TIMEOUT = 300
+
+
+def run_host(binary):
+    """Run one host test binary; return (passed, failed)."""
+    name = os.path.basename(binary)
+    try:
+        proc = subprocess.run([binary], capture_output=True, text=True,
+                              timeout=HOST_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        print(f"FAIL {name}: timeout after {HOST_TIMEOUT} s")
+        return 0, 1
+    out = proc.stdout + proc.stderr
+    found = SUMMARY.findall(out)
+    if not found:
+        print(out[-3000:])
+        print(f"FAIL {name}: no summary line (exit status {proc.returncode})")
+        return 0, 1
+    passed, failed = map(int, found[-1])
+    if proc.returncode != 0 and failed == 0:
+        failed = 1   # a sanitizer report after the last CHECK
+    if failed:
+        print(out[-6000:])
+    print(f"{'ok  ' if not failed else 'FAIL'} {name}: {passed} passed, {failed} failed")
+    return passed, failed
+
+
+def run_qemu(kernel, only):
+    passed = failed = 0
+    for case in qemu_cases.cases(kernel):
+        if only and not re.search(only, case.name):
+            continue
+        t0 = time.monotonic()
+        res = qemu_run.run(case.cmd, case.timeout, case.expect, case.status,
+                           stop_on_failure_line=not case.panic_expected)
+        secs = time.monotonic() - t0
+        if res.ok:
+            passed += 1
+            print(f"ok   qemu {case.name} ({secs:.1f} s)")
+        else:
+            failed += 1
+            print(f"FAIL qemu {case.name}: {res.reason}")
+            print("  " + " ".join(case.cmd))
+            tail = res.output.strip().splitlines()[-40:]
+            print("\n".join("  | " + line for line in tail))
+    return passed, failed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--host", nargs="*", default=[])
+    ap.add_argument("--kernel")
+    ap.add_argument("--only", help="regex: run only QEMU cases whose name matches")
+    args = ap.parse_args()
+
+    total_p = total_f = 0
+    if args.host:
+        print("== host unit tests")
+        for b in args.host:
+            p, f = run_host(b)
+            total_p += p
+            total_f += f
+    if args.kernel:
+        print("== QEMU integration tests")
+        p, f = run_qemu(args.kernel, args.only)
+        print(f"qemu: {p} passed, {f} failed")
+        total_p += p
+        total_f += f
+    print("== total")
+    print(f"{total_p} passed, {total_f} failed")
+    sys.exit(1 if total_f or total_p == 0 else 0)
+
+
+if __name__ == "__main__":
+    main()
