@@ -69,6 +69,15 @@ def cases(kernel):
                      dtb=broken_dtb("no-memory", [["-r", "/memory@80000000"]])),
         [r"boot: the device tree has no memory node",
          r"boot: cannot continue, powering off"]))
+    # A UART the kernel has no driver for: OpenSBI still drives it (as
+    # snps,dw-apb-uart), so the kernel's complaint is seen on the SBI console.
+    out.append(Case(
+        "bad dtb: no usable UART",
+        qemu_command("virt", 1, "256M", kernel, append="poweroff",
+                     dtb=broken_dtb("no-uart", [["-t", "s", "/soc/serial@10000000",
+                                                 "compatible", "snps,dw-apb-uart"]])),
+        [r"boot: the device tree names no usable UART",
+         r"boot: cannot continue, powering off"]))
     # Faults on purpose: the panic report names the cause, and the
     # kernel's own mappings enforce W^X.
     crashes = {
