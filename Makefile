@@ -34,7 +34,7 @@ endif
 ARCH_FLAGS := -march=rv64imac -mabi=lp64 -misa-spec=2.2 -mcmodel=medany
 KERNEL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g $(ARCH_FLAGS) \
 	-ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
-	-fno-tree-loop-distribute-patterns -fno-omit-frame-pointer \
+	-fno-tree-loop-distribute-patterns \
 	-I. -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -Wl,--no-dynamic-linker \
 	-Wl,-T,platform/kernel.ld -Wl,--gc-sections -Wl,-z,max-page-size=4096
@@ -42,7 +42,7 @@ KERNEL_LDFLAGS := -nostdlib -static -Wl,--no-dynamic-linker \
 KERNEL_SRCS := $(wildcard platform/*.S platform/*.c kernel/*.S kernel/*.c sv39/*.c)
 KERNEL_OBJS := $(patsubst %,$(B)/kernel-obj/%.o,$(KERNEL_SRCS))
 
-.PHONY: all run debug test test-host test-qemu deps clean help
+.PHONY: all run debug test test-host test-qemu bench deps clean help
 all: $(B)/kernel.elf $(B)/Image
 
 help:
@@ -50,6 +50,7 @@ help:
 	@echo "make run        boot in QEMU (BOARD=$(BOARD) SMP=$(SMP) MEM=$(MEM)); Ctrl-A X quits"
 	@echo "make debug      boot halted, waiting for gdb-multiarch on port 1234"
 	@echo "make test       host unit tests, then QEMU integration tests"
+	@echo "make bench      instructions per operation under QEMU -icount -> build/bench.json"
 	@echo "make deps       install missing Debian packages (as root)"
 	@echo "make clean      remove build/"
 
@@ -77,6 +78,7 @@ $(B)/Image: $(B)/kernel.elf
 # ---- host unit tests (host gcc, sanitizers) ----
 HOST_TESTS :=
 include test/host/host.mk
+include mk/userland.mk
 
 # ---- running ----
 QEMU_RUN := $(PYTHON) test/qemu_run.py --board $(BOARD) --smp $(SMP) --mem $(MEM)
@@ -92,6 +94,10 @@ debug: deps all
 # ---- tests ----
 test: deps all $(HOST_TESTS)
 	$(PYTHON) test/run_tests.py --host $(HOST_TESTS) --kernel $(B)/kernel.elf
+
+# Instructions per operation, exact under QEMU -icount (docs/performance.md).
+bench: deps all
+	$(PYTHON) test/bench.py --kernel $(B)/kernel.elf --out $(B)/bench.json
 
 test-host: $(HOST_TESTS)
 	$(PYTHON) test/run_tests.py --host $(HOST_TESTS)

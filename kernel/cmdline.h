@@ -2,7 +2,8 @@
  * cmdline.h - the kernel command line (/chosen/bootargs).
  *
  * Layer: kernel/. Options are words separated by spaces, e.g.
- *   poweroff       power off once the boot is complete (used by tests)
+ *   stop-after-boot  power off once the kernel's own boot is complete,
+ *                  before user space starts (used by tests)
  *   crash=KIND     fault on purpose after the banner, to show (and test)
  *                  the panic report and the kernel's W^X mappings:
  *                  load (read address 0), store-text (write to kernel

@@ -77,3 +77,25 @@ uint64_t frame_free_count(void)
 {
 	return nfree;
 }
+
+int frame_handover(struct board_range *out, int max, uint64_t keep)
+{
+	uint64_t kept = 0;
+	int n = 0;
+
+	for (int i = 0; i < nranges && n < max; i++) {
+		uint64_t avail = (ranges[i].end - ranges[i].next) / PAGE_SIZE;
+		if (kept + avail <= keep) {
+			kept += avail;
+			continue;
+		}
+		uint64_t cut = ranges[i].next + (keep - kept) * PAGE_SIZE;
+		kept = keep;
+		out[n].base = cut;
+		out[n].size = ranges[i].end - cut;
+		nfree -= out[n].size / PAGE_SIZE;
+		ranges[i].end = cut;
+		n++;
+	}
+	return n;
+}

@@ -18,4 +18,9 @@ uint64_t frame_alloc(void);          /* physical address of a zeroed frame, 0 if
 void frame_free(uint64_t pa);        /* panics on an address it never handed out */
 uint64_t frame_free_count(void);
 
+/* Give away every never-used frame except the first `keep`: the ranges
+ * go to out[] (at most max; what does not fit stays with the kernel) and
+ * are never allocated by the kernel again. Returns the number of ranges. */
+int frame_handover(struct board_range *out, int max, uint64_t keep);
+
 #endif

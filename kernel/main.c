@@ -11,6 +11,7 @@
  *   6. banner, timer.
  * Until step 5 the console is SBI's legacy console.
  */
+#include "kernel/aspace.h"
 #include "kernel/cmdline.h"
 #include "kernel/frame.h"
 #include "kernel/kmap.h"
@@ -18,21 +19,28 @@
 #include "kernel/phys_ranges.h"
 #include "kernel/printf.h"
 #include "kernel/riscv.h"
+#include "kernel/sched.h"
 #include "kernel/string.h"
+#include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
+#include "kernel/usercopy.h"
+#include "kernel/vm_boot.h"
 #include "platform/board.h"
 #include "platform/console.h"
 #include "platform/fdt.h"
 #include "platform/memlayout.h"
+#include "platform/quirks.h"
 #include "platform/sbi.h"
 
 #define KERNEL_NAME "calf"
 #define BOOT_TICKS 3   /* ticks the boot self-check waits for */
 
-extern char _kernel_start[], _kernel_end[];
+extern char _kernel_start[], _kernel_end[], boot_stack_top[];
 
 static struct board board;
+static struct quirks quirks;
+static struct board_range ram[32];   /* what the direct map covers */
 
 void kmain(unsigned long hartid, uint64_t dtb_pa, uint64_t kernel_pa);
 
@@ -103,6 +111,9 @@ static void print_banner(unsigned long hartid, uint64_t free_frames)
 		(sbi_spec_version() >> 24) & 0x7f, sbi_spec_version() & 0xffffff);
 	kprintf("  timebase %lu Hz, tick %d Hz\n", board.timebase_hz, TIMER_HZ);
 	kprintf("  frames   %lu free (%lu MiB)\n", free_frames, free_frames >> 8);
+	kprintf("  paging   Sv39, %u ASID bits\n", asid_bits());
+	if (quirks.names[0])
+		kprintf("  quirks   %s\n", quirks.names);
 	if (board.bootargs[0])
 		kprintf("  cmdline  %s\n", board.bootargs);
 }
@@ -110,7 +121,7 @@ static void print_banner(unsigned long hartid, uint64_t free_frames)
 void kmain(unsigned long hartid, uint64_t dtb_pa, uint64_t kernel_pa)
 {
 	struct board_range excl[BOARD_MAX_RESERVED + 2];
-	struct board_range free[32], ram[32];
+	struct board_range free[32];
 	uint64_t image_size = (uint64_t)(_kernel_end - _kernel_start);
 	int nfree, nram, nexcl = 0, err;
 
@@ -136,6 +147,10 @@ void kmain(unsigned long hartid, uint64_t dtb_pa, uint64_t kernel_pa)
 		panic("cannot build the kernel page table: %s", sv39_strerror(err));
 	if (console_use_uart(&board) != 0)
 		boot_fail("no driver for the UART", 0);
+	usercopy_set_ram(ram, nram);
+	asid_init();
+	quirks_from_board(&board, &quirks);
+	tlb_flush_by_address_broken = quirks.sfence_vma_addr_broken;
 
 	print_banner(hartid, frame_free_count());
 
@@ -148,11 +163,17 @@ void kmain(unsigned long hartid, uint64_t dtb_pa, uint64_t kernel_pa)
 	kprintf("timer: %d ticks received\n", BOOT_TICKS);
 	crash_on_request();
 
-	if (cmdline_has(board.bootargs, "poweroff")) {
+	if (cmdline_has(board.bootargs, "stop-after-boot")) {
 		kprintf("poweroff: boot complete\n");
 		sbi_shutdown(0);
 	}
-	kprintf("%s: no user programs yet; idling (in QEMU: Ctrl-A X quits)\n", KERNEL_NAME);
-	for (;;)
-		wfi();
+
+	/* Into user space: the VM server first; it starts everything else. */
+	intr_off();
+	if (hartid >= MAX_HARTS)
+		boot_fail("the boot hart's id is too large for this kernel", 0);
+	cpus[hartid].hartid = hartid;
+	cpus[hartid].kstack_top = (uint64_t)boot_stack_top;
+	vm_boot(&board, kernel_pa);
+	sched_return_to_user();
 }

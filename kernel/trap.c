@@ -2,15 +2,25 @@
  * trap.c - decide what a trap is and who handles it.
  *
  * Layer: kernel/. scause is decoded by name (privileged spec 4.1.9,
- * table 4.2). Timer interrupts go to the tick; anything the kernel did
- * not expect from itself is a panic that shows the whole frame.
+ * table 4.2). From U-mode: an ecall is a system call, an interrupt goes
+ * to its handler, and every exception goes to the thread's pager (the
+ * kernel has no memory policy of its own). From S-mode only interrupts
+ * are expected; anything else is a kernel bug and panics with the frame.
  */
 #include <stddef.h>
 
+#include "kernel/fault.h"
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
+#include "kernel/sched.h"
+#include "kernel/syscall.h"
+#include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
+
+_Static_assert(__builtin_offsetof(struct user_context, sepc) == CTX_SEPC, "CTX_SEPC");
+_Static_assert(__builtin_offsetof(struct user_context, kstack_top) == CTX_KSTACK, "CTX_KSTACK");
+_Static_assert(__builtin_offsetof(struct user_context, hartid) == CTX_HARTID, "CTX_HARTID");
 
 _Static_assert(offsetof(struct trap_frame, sepc) == TF_SEPC, "TF_SEPC");
 _Static_assert(offsetof(struct trap_frame, stval) == TF_STVAL, "TF_STVAL");
@@ -63,4 +73,23 @@ void trap_from_kernel(struct trap_frame *tf)
 		return;
 	}
 	panic_frame(tf, "unexpected trap in the kernel");
+}
+
+void trap_from_user(struct user_context *ctx, uint64_t scause, uint64_t stval)
+{
+	struct thread *t = (struct thread *)ctx;
+
+	if (scause == EXC_ECALL_U) {
+		ctx->sepc += 4;              /* return past the ecall */
+		syscall_dispatch(t);
+	} else if (scause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
+		timer_tick();
+		sched_tick();
+	} else if (scause & SCAUSE_INTERRUPT) {
+		/* No device interrupts are enabled yet. */
+		panic("unexpected %s from U-mode", scause_name(scause));
+	} else {
+		fault_from_user(t, scause, stval);
+	}
+	sched_return_to_user();
 }

@@ -1,8 +1,9 @@
 /*
  * trap.h - the saved state of a trap, and the C entry points.
  *
- * Layer: kernel/. trap_entry.S saves every register into a struct
- * trap_frame on the kernel stack and calls trap_from_kernel().
+ * Layer: kernel/. trap_entry.S saves every register: a trap from S-mode
+ * into a struct trap_frame on the kernel stack (trap_from_kernel), a trap
+ * from U-mode into the thread's struct user_context (trap_from_user).
  */
 #ifndef KERNEL_TRAP_H
 #define KERNEL_TRAP_H
@@ -27,9 +28,17 @@ struct trap_frame {
 #define TF_STVAL   (35 * 8)
 #define TF_SIZE    (36 * 8)
 
+/* Offsets into struct user_context (thread.h), also for trap_entry.S. */
+#define CTX_SEPC   (32 * 8)
+#define CTX_KSTACK (33 * 8)
+#define CTX_HARTID (34 * 8)
+
 #ifndef __ASSEMBLER__
 void trap_init(void);    /* install the vector on this hart */
 void trap_from_kernel(struct trap_frame *tf);
+struct user_context;
+void trap_from_user(struct user_context *ctx, uint64_t scause, uint64_t stval)
+	__attribute__((noreturn));
 const char *scause_name(uint64_t scause);
 #endif
 

@@ -6,10 +6,11 @@
  * same satp as the interrupted code (the kernel half is mapped in every
  * address space), so no page-table switch happens.
  *
- * For now traps come only from S-mode: the frame goes on the current
- * kernel stack. sscratch is kept 0 while in the kernel, so the user-mode
- * path (which will find its kernel stack through sscratch) can tell the
- * two apart.
+ * sscratch tells where the trap came from. While a thread runs in
+ * U-mode, sscratch holds its struct user_context (thread.h); while the
+ * kernel runs, sscratch is 0. One csrrw swaps it with sp:
+ *   - from U-mode: sp = the context to save into, sscratch = user sp;
+ *   - from S-mode: sp = 0, so swap back and push a frame on the stack.
  */
 #include "kernel/trap.h"
 
@@ -17,6 +18,10 @@
 	.balign 4
 	.globl trap_vector
 trap_vector:
+	csrrw	sp, sscratch, sp
+	bnez	sp, trap_user
+	csrrw	sp, sscratch, sp        /* from S-mode: restore sp, sscratch = 0 */
+
 	addi	sp, sp, -TF_SIZE
 	sd	x1, 1*8(sp)
 	sd	x3, 3*8(sp)
@@ -98,4 +103,100 @@ trap_vector:
 	ld	x30, 30*8(sp)
 	ld	x31, 31*8(sp)
 	addi	sp, sp, TF_SIZE
+	sret
+
+/*
+ * From U-mode: save the user registers into the thread, switch to this
+ * hart's kernel stack and call trap_from_user(ctx, scause, stval), which
+ * never returns: it leaves through user_return.
+ */
+trap_user:
+	sd	x1, 1*8(sp)
+	sd	x3, 3*8(sp)
+	sd	x4, 4*8(sp)
+	sd	x5, 5*8(sp)
+	sd	x6, 6*8(sp)
+	sd	x7, 7*8(sp)
+	sd	x8, 8*8(sp)
+	sd	x9, 9*8(sp)
+	sd	x10, 10*8(sp)
+	sd	x11, 11*8(sp)
+	sd	x12, 12*8(sp)
+	sd	x13, 13*8(sp)
+	sd	x14, 14*8(sp)
+	sd	x15, 15*8(sp)
+	sd	x16, 16*8(sp)
+	sd	x17, 17*8(sp)
+	sd	x18, 18*8(sp)
+	sd	x19, 19*8(sp)
+	sd	x20, 20*8(sp)
+	sd	x21, 21*8(sp)
+	sd	x22, 22*8(sp)
+	sd	x23, 23*8(sp)
+	sd	x24, 24*8(sp)
+	sd	x25, 25*8(sp)
+	sd	x26, 26*8(sp)
+	sd	x27, 27*8(sp)
+	sd	x28, 28*8(sp)
+	sd	x29, 29*8(sp)
+	sd	x30, 30*8(sp)
+	sd	x31, 31*8(sp)
+	csrr	t0, sscratch            /* the user sp */
+	sd	t0, 2*8(sp)
+	csrr	t0, sepc
+	sd	t0, CTX_SEPC(sp)
+	csrw	sscratch, zero          /* now in the kernel */
+	mv	a0, sp
+	ld	tp, CTX_HARTID(a0)
+	ld	sp, CTX_KSTACK(a0)
+	csrr	a1, scause
+	csrr	a2, stval
+	call	trap_from_user
+1:	j	1b                      /* not reached */
+
+/*
+ * user_return(ctx): enter U-mode in the thread whose context this is.
+ * Interrupts are off in the kernel; sret turns them back on (SPIE) as it
+ * drops to U-mode (SPP = 0).
+ */
+	.globl user_return
+user_return:
+	csrw	sscratch, a0
+	ld	t0, CTX_SEPC(a0)
+	csrw	sepc, t0
+	li	t0, 0x100               /* SSTATUS_SPP: return to U-mode */
+	csrc	sstatus, t0
+	li	t0, 0x20                /* SSTATUS_SPIE: interrupts on after sret */
+	csrs	sstatus, t0
+	ld	x1, 1*8(a0)
+	ld	x2, 2*8(a0)
+	ld	x3, 3*8(a0)
+	ld	x4, 4*8(a0)
+	ld	x5, 5*8(a0)
+	ld	x6, 6*8(a0)
+	ld	x7, 7*8(a0)
+	ld	x8, 8*8(a0)
+	ld	x9, 9*8(a0)
+	ld	x11, 11*8(a0)
+	ld	x12, 12*8(a0)
+	ld	x13, 13*8(a0)
+	ld	x14, 14*8(a0)
+	ld	x15, 15*8(a0)
+	ld	x16, 16*8(a0)
+	ld	x17, 17*8(a0)
+	ld	x18, 18*8(a0)
+	ld	x19, 19*8(a0)
+	ld	x20, 20*8(a0)
+	ld	x21, 21*8(a0)
+	ld	x22, 22*8(a0)
+	ld	x23, 23*8(a0)
+	ld	x24, 24*8(a0)
+	ld	x25, 25*8(a0)
+	ld	x26, 26*8(a0)
+	ld	x27, 27*8(a0)
+	ld	x28, 28*8(a0)
+	ld	x29, 29*8(a0)
+	ld	x30, 30*8(a0)
+	ld	x31, 31*8(a0)
+	ld	x10, 10*8(a0)           /* a0 last: it held the pointer */
 	sret

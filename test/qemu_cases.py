@@ -49,31 +49,40 @@ def cases(kernel):
     for mem in ("128M", "512M", "2G"):
         out.append(Case(
             f"boot virt MEM={mem}",
-            qemu_command("virt", 1, mem, kernel, append="poweroff"),
+            qemu_command("virt", 1, mem, kernel, append="stop-after-boot"),
             BOOT_OK + [rf"^  RAM      {mib(mem)} MiB at 0x80000000",
                        r"^  console  ns16550a at 0x10000000",
                        r"^  harts    1 usable"]))
     out.append(Case(
         "boot virt SMP=4",
-        qemu_command("virt", 4, "256M", kernel, append="poweroff"),
+        qemu_command("virt", 4, "256M", kernel, append="stop-after-boot"),
         BOOT_OK + [r"^  harts    4 usable \(4 in the device tree\)"]))
     out.append(Case(
         "boot sifive_u",
-        qemu_command("sifive_u", 1, "512M", kernel, append="poweroff"),
+        qemu_command("sifive_u", 1, "512M", kernel, append="stop-after-boot"),
         BOOT_OK + [r"^  console  sifive,uart0 at 0x10010000",
                    r"^  harts    1 usable \(2 in the device tree\)",
                    r"^  timebase 1000000 Hz"]))
     out.append(Case(
         "bad dtb: no memory node",
-        qemu_command("virt", 1, "256M", kernel, append="poweroff",
+        qemu_command("virt", 1, "256M", kernel, append="stop-after-boot",
                      dtb=broken_dtb("no-memory", [["-r", "/memory@80000000"]])),
         [r"boot: the device tree has no memory node",
          r"boot: cannot continue, powering off"]))
+    # User space: the VM server starts init, which runs ktest (syscalls,
+    # bad arguments and pointers, IPC between address spaces, pager
+    # mapping and killing) and powers off.
+    for board, smp in (("virt", 1), ("sifive_u", 1)):
+        out.append(Case(
+            f"ktest on {board}",
+            qemu_command(board, smp, "256M", kernel, append="init=init -- ktest --poweroff"),
+            [r"^ktest: \d+ passed, 0 failed", r"^init: ktest exited with status 0",
+             r"^poweroff: requested by the VM server \(success\)"], timeout=120))
     # A UART the kernel has no driver for: OpenSBI still drives it (as
     # snps,dw-apb-uart), so the kernel's complaint is seen on the SBI console.
     out.append(Case(
         "bad dtb: no usable UART",
-        qemu_command("virt", 1, "256M", kernel, append="poweroff",
+        qemu_command("virt", 1, "256M", kernel, append="stop-after-boot",
                      dtb=broken_dtb("no-uart", [["-t", "s", "/soc/serial@10000000",
                                                  "compatible", "snps,dw-apb-uart"]])),
         [r"boot: the device tree names no usable UART",

@@ -1,0 +1,152 @@
+/*
+ * aspace.c - address-space objects and ASIDs.
+ *
+ * Layer: kernel/. Calls sv39/ (to copy the kernel half into a new root)
+ * and the CSRs through riscv.h.
+ *
+ * ASIDs (privileged spec 4.1.11, 4.2.1) tag TLB entries with the address
+ * space they belong to, so switching satp between spaces does not flush
+ * the TLB. A hart has at most 2^asid_bits of them; they are handed out
+ * in generations: when the current generation runs out, the generation
+ * moves on, the whole TLB is flushed once, and every address space gets a
+ * new ASID the next time it is activated. ASID 0 is never handed out (the
+ * kernel's own table uses it).
+ */
+#include "kernel/aspace.h"
+#include "kernel/endpoint.h"
+#include "kernel/kmap.h"
+#include "kernel/riscv.h"
+#include "kernel/string.h"
+#include "kernel/thread.h"
+#include "platform/memlayout.h"
+
+static struct aspace aspaces[MAX_ASPACES];
+static uint64_t slot_generation[MAX_ASPACES];
+
+static unsigned nbits;
+static uint64_t asid_max;        /* largest usable ASID */
+uint64_t asid_generation_now = 1;
+#define asid_gen asid_generation_now
+static uint64_t asid_next = 1;
+
+bool tlb_flush_by_address_broken;
+
+void asid_init(void)
+{
+	uint64_t old = csr_read(satp);
+	uint64_t probe = old | (SATP_ASID_MASK << SATP_ASID_SHIFT);
+
+	csr_write(satp, probe);
+	uint64_t got = (csr_read(satp) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
+	csr_write(satp, old);
+	sfence_vma_all();
+	nbits = 0;
+	while (got & 1) {
+		nbits++;
+		got >>= 1;
+	}
+	asid_max = nbits ? (1ul << nbits) - 1 : 0;
+}
+
+unsigned asid_bits(void)
+{
+	return nbits;
+}
+
+/* The ASID of as for this generation, allocating one if needed. */
+static uint16_t asid_of(struct aspace *as)
+{
+	if (asid_max == 0)
+		return 0;               /* no ASIDs: every switch flushes */
+	if (as->asid_generation == asid_gen)
+		return as->asid;
+	if (asid_next > asid_max) {
+		asid_gen++;
+		asid_next = 1;
+		sfence_vma_all();
+	}
+	as->asid = (uint16_t)asid_next++;
+	as->asid_generation = asid_gen;
+	return as->asid;
+}
+
+struct aspace *aspace_create(uint64_t root_pa)
+{
+	for (int i = 0; i < MAX_ASPACES; i++) {
+		struct aspace *as = &aspaces[i];
+		if (as->used)
+			continue;
+		memset(as, 0, sizeof(*as));
+		as->used = true;
+		slot_generation[i]++;
+		as->id = slot_generation[i] << 8 | (uint64_t)i;
+		as->space.root_pa = root_pa;
+		as->space.mem = &kmap_mem;
+		sv39_share_kernel_half(&as->space, &kmap_space);
+		return as;
+	}
+	return NULL;
+}
+
+struct aspace *aspace_lookup(uint64_t id)
+{
+	uint64_t slot = id & 0xff;
+
+	if (slot >= MAX_ASPACES || !aspaces[slot].used || aspaces[slot].id != id)
+		return NULL;
+	return &aspaces[slot];
+}
+
+void aspace_destroy(struct aspace *as)
+{
+	for (int i = 1; i < MAX_THREADS; i++)
+		if (threads[i].state != THREAD_FREE && threads[i].as == as)
+			thread_kill(&threads[i]);
+	for (int h = 0; h < CALF_MAX_HANDLES; h++)
+		handle_close(as, (uint64_t)h);
+	/* Its root table is about to go back to the VM server: never leave
+	 * it in satp (an idle hart keeps the last satp). */
+	if ((csr_read(satp) & ((1ul << 44) - 1)) == as->space.root_pa >> PAGE_SHIFT)
+		csr_write(satp, SATP_MODE_SV39 | (kmap_space.root_pa >> PAGE_SHIFT));
+	/* Its ASID's TLB entries may linger; they are never matched again,
+	 * because that ASID is not handed out before the next generation's
+	 * flush. */
+	as->used = false;
+}
+
+void aspace_activate_slow(struct aspace *as)
+{
+	uint64_t asid = asid_of(as);
+	uint64_t satp = SATP_MODE_SV39 | (asid << SATP_ASID_SHIFT) |
+			(as->space.root_pa >> PAGE_SHIFT);
+
+	/* Without ASIDs asid_generation stays 0, so every switch comes
+	 * here and flushes. */
+	as->satp = satp;
+	if (csr_read(satp) == satp)
+		return;
+	csr_write(satp, satp);
+	if (asid_max == 0)
+		sfence_vma_all();
+}
+
+void aspace_tlb_invalidate(struct aspace *as, uint64_t va, uint64_t len)
+{
+	if (asid_max != 0 && as->asid_generation != asid_gen)
+		return;                 /* nothing of it can be cached */
+	uint64_t asid = asid_max ? as->asid : 0;
+	/* Beyond 64 pages one flush of the ASID is cheaper than many. */
+	if (len == 0 || len > 64 * PAGE_SIZE || tlb_flush_by_address_broken) {
+		if (asid_max)
+			__asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
+		else
+			sfence_vma_all();
+		return;
+	}
+	for (uint64_t a = va & ~(uint64_t)(PAGE_SIZE - 1); a < va + len; a += PAGE_SIZE) {
+		if (asid_max)
+			__asm__ volatile("sfence.vma %0, %1" ::"r"(a), "r"(asid) : "memory");
+		else
+			__asm__ volatile("sfence.vma %0, zero" ::"r"(a) : "memory");
+	}
+}

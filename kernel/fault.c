@@ -1,0 +1,58 @@
+/*
+ * fault.c - forward user exceptions to the pager, or kill.
+ *
+ * Layer: kernel/. Calls ipc (to send the fault message) and the thread
+ * table (to kill).
+ */
+#include "kernel/fault.h"
+#include "kernel/ipc.h"
+#include "kernel/panic.h"
+#include "kernel/printf.h"
+#include "kernel/riscv.h"
+#include "kernel/trap.h"
+
+static uint64_t access_kind(uint64_t scause)
+{
+	switch (scause) {
+	case EXC_LOAD_PAGE_FAULT:
+	case EXC_LOAD_ACCESS:
+	case EXC_LOAD_MISALIGNED:
+		return CALF_FAULT_READ;
+	case EXC_STORE_PAGE_FAULT:
+	case EXC_STORE_ACCESS:
+	case EXC_STORE_MISALIGNED:
+		return CALF_FAULT_WRITE;
+	case EXC_INST_PAGE_FAULT:
+	case EXC_INST_ACCESS:
+	case EXC_INST_MISALIGNED:
+		return CALF_FAULT_EXEC;
+	default:
+		return CALF_FAULT_OTHER;
+	}
+}
+
+void fault_from_user(struct thread *t, uint64_t scause, uint64_t stval)
+{
+	if (t->vm_right) {
+		/* The VM server is the pager of last resort: nobody can
+		 * resolve its faults, and nothing works without it. */
+		struct trap_frame tf;
+		for (int i = 0; i < 32; i++)
+			tf.regs[i] = t->ctx.regs[i];
+		tf.sepc = t->ctx.sepc;
+		tf.sstatus = 0;
+		tf.scause = scause;
+		tf.stval = stval;
+		panic_frame(&tf, "the VM server faulted");
+	}
+	if (!t->pager) {
+		kprintf("kernel: killed thread %lu: %s at 0x%lx, pc 0x%lx\n",
+			t->tid, scause_name(scause), stval, t->ctx.sepc);
+		thread_kill(t);
+		return;
+	}
+	uint64_t msg[CALF_MSG_WORDS] = {
+		CALF_LABEL_FAULT, stval, access_kind(scause), t->ctx.sepc, scause, t->tid,
+	};
+	ipc_call_kernel_msg(t, t->pager, t->pager_badge, msg, FAULT_USER);
+}

@@ -1,0 +1,37 @@
+/*
+ * ipc.h - synchronous message passing: send, receive, call, reply.
+ *
+ * Layer: kernel/. Messages are six words in registers (MR0..MR5 in
+ * a1..a6) plus the badge of the sender's handle. Nothing is buffered in
+ * the kernel: a sender waits until a receiver is there, and vice versa.
+ */
+#ifndef KERNEL_IPC_H
+#define KERNEL_IPC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/endpoint.h"
+#include "kernel/thread.h"
+
+/* Return value of a system call that has already arranged what the
+ * thread sees (it blocked, or its registers were written). */
+#define SYSCALL_DONE ((long)0x8000000000000000ul)
+
+long sys_send(struct thread *t);
+long sys_recv(struct thread *t);
+long sys_call(struct thread *t);
+long sys_reply(struct thread *t);
+long sys_reply_to(struct thread *t);
+long sys_reply_recv(struct thread *t);
+
+/* Make t call ep with a message the kernel composed (a fault). */
+void ipc_call_kernel_msg(struct thread *t, struct endpoint *ep, uint64_t badge,
+			 const uint64_t msg[CALF_MSG_WORDS], enum fault_kind why);
+
+/* Threads waiting for t's reply, or blocked on ep, are told their
+ * partner is gone: their call returns -CALF_EINTR (a fault is fatal). */
+void ipc_abort_callers_of(struct thread *t);
+void ipc_abort_waiters(struct endpoint *ep);
+
+#endif

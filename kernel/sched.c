@@ -1,0 +1,136 @@
+/*
+ * sched.c - pick the thread to run, and leave the kernel into it.
+ *
+ * Layer: kernel/. One run queue per priority and a bitmap of the
+ * non-empty ones; the running thread is not on a queue. The kernel runs
+ * with interrupts off; only the idle loop opens them, waiting in wfi.
+ */
+#include "kernel/aspace.h"
+#include "kernel/endpoint.h"
+#include "kernel/panic.h"
+#include "kernel/riscv.h"
+#include "kernel/sched.h"
+#include "kernel/timer.h"
+
+#define NPRIO (CALF_PRIO_MAX + 1)
+
+static struct thread_queue runq[NPRIO];
+static uint32_t nonempty;          /* bit p: runq[p] has threads */
+
+void sched_make_runnable(struct thread *t)
+{
+	t->state = THREAD_RUNNABLE;
+	if (t->queue)
+		tq_remove(t);
+	tq_push(&runq[t->priority], t);
+	nonempty |= 1u << t->priority;
+}
+
+void sched_remove(struct thread *t)
+{
+	int p = t->priority;
+	tq_remove(t);
+	if (tq_empty(&runq[p]))
+		nonempty &= ~(1u << p);
+}
+
+/* Index of the highest set bit of x (x != 0). RV64IMAC has no clz
+ * instruction, and libgcc's __clzdi2 costs more than this search. */
+static int top_bit(uint32_t x)
+{
+	int n = 0;
+	if (x >> 16) { n += 16; x >>= 16; }
+	if (x >> 8) { n += 8; x >>= 8; }
+	if (x >> 4) { n += 4; x >>= 4; }
+	if (x >> 2) { n += 2; x >>= 2; }
+	if (x >> 1) { n += 1; }
+	return n;
+}
+
+static struct thread *highest_queued(void)
+{
+	while (nonempty) {
+		int p = top_bit(nonempty);
+		if (runq[p].head)
+			return runq[p].head;
+		/* Emptied behind our back (a killed thread left its queue). */
+		nonempty &= ~(1u << p);
+	}
+	return NULL;
+}
+
+void sched_yield(void)
+{
+	struct cpu *c = cpu_self();
+	struct thread *cur = c->current;
+
+	if (!cur)
+		return;
+	c->current = NULL;
+	cur->timeslice = SCHED_TIMESLICE;
+	sched_make_runnable(cur);
+}
+
+void sched_tick(void)
+{
+	struct cpu *c = cpu_self();
+	struct thread *cur = c->current;
+
+	if (!cur || --cur->timeslice > 0)
+		return;
+	/* Slice used up: go behind the others of the same priority. */
+	sched_yield();
+}
+
+/* The thread to run now: the current one unless a queued thread has a
+ * higher priority. */
+static struct thread *pick(struct cpu *c)
+{
+	struct thread *best = highest_queued();
+	struct thread *cur = c->current;
+
+	if (cur && (!best || cur->priority >= best->priority))
+		return cur;
+	if (cur) {
+		c->current = NULL;
+		sched_make_runnable(cur);   /* preempted: back of its queue */
+	}
+	if (best) {
+		sched_remove(best);
+		best->timeslice = SCHED_TIMESLICE;
+		c->current = best;
+	}
+	return best;
+}
+
+/* The slow half of sched_return_to_user: a different thread may run, or
+ * none (then idle until an interrupt makes one runnable). */
+static __attribute__((noinline)) struct thread *pick_or_idle(struct cpu *c)
+{
+	struct thread *t;
+
+	while (!(t = pick(c))) {
+		/* Nothing to run: wait for an interrupt with interrupts on.
+		 * The handler runs on this same stack (trap from S-mode). */
+		intr_on();
+		wfi();
+		intr_off();
+	}
+	return t;
+}
+
+void sched_return_to_user(void)
+{
+	struct cpu *c = cpu_self();
+	struct thread *t = c->current;
+
+	/* Fast case, every system call that does not block: the current
+	 * thread goes on unless a queued thread has a higher priority
+	 * (a bit above its own in the bitmap). */
+	if (!t || (nonempty >> t->priority) > 1)
+		t = pick_or_idle(c);
+	aspace_activate(t->as);
+	t->ctx.kstack_top = c->kstack_top;
+	t->ctx.hartid = c->hartid;
+	user_return(&t->ctx);
+}

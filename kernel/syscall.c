@@ -1,0 +1,173 @@
+/*
+ * syscall.c - dispatch system calls, and the simple ones.
+ *
+ * Layer: kernel/. IPC lives in ipc.c, the privileged calls in priv.c.
+ * An unknown number returns -CALF_ENOSYS and a privileged number from a
+ * thread without the VM right -CALF_EPERM: bad input never panics.
+ */
+#include "kernel/endpoint.h"
+#include "kernel/ipc.h"
+#include "kernel/riscv.h"
+#include "kernel/sched.h"
+#include "kernel/syscall.h"
+#include "kernel/timer.h"
+#include "kernel/usercopy.h"
+#include "kernel/vm_boot.h"
+#include "platform/console.h"
+
+#define ARG(t, i) ((t)->ctx.regs[REG_A0 + (i)])
+
+/* Console writes go out in pieces of at most this many bytes: a partial
+ * write is a normal result (like POSIX write), and a restarted call
+ * never prints a piece twice. */
+#define CONSOLE_CHUNK 1024
+
+static long sys_null(struct thread *t)
+{
+	(void)t;
+	return 0;
+}
+
+static long sys_console_write(struct thread *t)
+{
+	char buf[CONSOLE_CHUNK];
+	uint64_t len = ARG(t, 1);
+	struct usercopy_fault f;
+
+	if (ARG(t, 0) >= SV39_USER_TOP || len > SV39_USER_TOP - ARG(t, 0))
+		return -CALF_EFAULT;
+	if (len > CONSOLE_CHUNK)
+		len = CONSOLE_CHUNK;
+	int err = copy_from_user(t, buf, ARG(t, 0), len, &f);
+	if (err)
+		return usercopy_fail(t, err, &f);
+	console_write(buf, len);
+	return (long)len;
+}
+
+static long sys_console_read(struct thread *t)
+{
+	char buf[CONSOLE_CHUNK];
+	uint64_t len = ARG(t, 1), n = 0;
+	struct usercopy_fault f;
+	int c;
+
+	if (len > CONSOLE_CHUNK)
+		len = CONSOLE_CHUNK;
+	/* Make sure the buffer can take the bytes before taking them from
+	 * the UART: a restarted call must not lose input. */
+	int err = user_probe_write(t, ARG(t, 0), len, &f);
+	if (err)
+		return usercopy_fail(t, err, &f);
+	while (n < len && (c = console_getc()) >= 0)
+		buf[n++] = (char)c;
+	if (n)
+		copy_to_user(t, ARG(t, 0), buf, n, &f);
+	return (long)n;
+}
+
+static long sys_yield(struct thread *t)
+{
+	(void)t;
+	sched_yield();
+	return 0;
+}
+
+static long sys_thread_exit(struct thread *t)
+{
+	thread_kill(t);
+	return SYSCALL_DONE;
+}
+
+static long sys_thread_self(struct thread *t)
+{
+	return (long)t->tid;
+}
+
+static long sys_endpoint_create(struct thread *t)
+{
+	struct endpoint *ep = endpoint_create();
+	if (!ep)
+		return -CALF_ENOMEM;
+	long h = handle_install(t->as, ep, 0);
+	if (h < 0)
+		ep->used = false;           /* no handle, no endpoint */
+	return h;
+}
+
+static long sys_handle_close(struct thread *t)
+{
+	if (!handle_lookup(t->as, ARG(t, 0)))
+		return -CALF_EBADF;
+	handle_close(t->as, ARG(t, 0));
+	return 0;
+}
+
+static long sys_time(struct thread *t)
+{
+	(void)t;
+	return (long)rdtime();
+}
+
+static long sys_timebase(struct thread *t)
+{
+	(void)t;
+	return (long)timer_timebase();
+}
+
+static long sys_bootinfo(struct thread *t)
+{
+	struct usercopy_fault f;
+
+	if (ARG(t, 0) & 7)
+		return -CALF_EINVAL;         /* the structure needs 8-byte alignment */
+	int err = copy_to_user(t, ARG(t, 0), &boot_info, sizeof(boot_info), &f);
+	return err ? usercopy_fail(t, err, &f) : 0;
+}
+
+static const syscall_fn syscall_table[SYS_COUNT] = {
+	[SYS_NULL] = sys_null,
+	[SYS_CONSOLE_WRITE] = sys_console_write,
+	[SYS_CONSOLE_READ] = sys_console_read,
+	[SYS_YIELD] = sys_yield,
+	[SYS_THREAD_EXIT] = sys_thread_exit,
+	[SYS_THREAD_SELF] = sys_thread_self,
+	[SYS_SEND] = sys_send,
+	[SYS_RECV] = sys_recv,
+	[SYS_CALL] = sys_call,
+	[SYS_REPLY] = sys_reply,
+	[SYS_REPLY_RECV] = sys_reply_recv,
+	[SYS_ENDPOINT_CREATE] = sys_endpoint_create,
+	[SYS_HANDLE_CLOSE] = sys_handle_close,
+	[SYS_TIME] = sys_time,
+	[SYS_TIMEBASE] = sys_timebase,
+	[SYS_BOOTINFO] = sys_bootinfo,
+	[SYS_REPLY_TO] = sys_reply_to,
+	[SYS_ASPACE_CREATE] = sys_aspace_create,
+	[SYS_ASPACE_DESTROY] = sys_aspace_destroy,
+	[SYS_THREAD_CREATE] = sys_thread_create,
+	[SYS_THREAD_KILL] = sys_thread_kill,
+	[SYS_THREAD_GET_REGS] = sys_thread_get_regs,
+	[SYS_THREAD_SET_REGS] = sys_thread_set_regs,
+	[SYS_TLB_INVALIDATE] = sys_tlb_invalidate,
+	[SYS_HANDLE_GRANT] = sys_handle_grant,
+	[SYS_POWEROFF] = sys_poweroff,
+	[SYS_FENCE_I] = sys_fence_i,
+};
+
+#define SYS_FIRST_PRIVILEGED 32
+
+void syscall_dispatch(struct thread *t)
+{
+	uint64_t n = t->ctx.regs[REG_A7];
+	long r;
+
+	if (n >= SYS_COUNT || !syscall_table[n])
+		r = -CALF_ENOSYS;
+	else if (n >= SYS_FIRST_PRIVILEGED && !t->vm_right)
+		r = -CALF_EPERM;
+	else
+		r = syscall_table[n](t);
+	if (r != SYSCALL_DONE)
+		t->ctx.regs[REG_A0] = (uint64_t)r;
+}

@@ -1,0 +1,36 @@
+/*
+ * vm_boot.h - start the VM server, the first thread in user mode.
+ *
+ * Layer: kernel/. The kernel loads "vmserver" from the boot archive into
+ * a new address space, maps every free frame into it (the window), maps
+ * the boot archive read-only, and starts it with the VM right and its
+ * own endpoint as handle 0. Everything else in user space, including
+ * the first user program, is started by the VM server.
+ *
+ * The VM server's address space:
+ *   0x0000000000010000   its program (ELF segments, W^X)
+ *   VMS_STACK_TOP        its stack, VMS_STACK_PAGES pages below
+ *   VMS_ARCHIVE_VA       the boot archive, read-only
+ *   VMS_WINDOW_VA        free RAM: pa is at VMS_WINDOW_VA + pa - window_pa_base
+ */
+#ifndef KERNEL_VM_BOOT_H
+#define KERNEL_VM_BOOT_H
+
+#include <stdint.h>
+
+#include "kernel/abi.h"
+#include "platform/board.h"
+
+#define VMS_STACK_TOP    0x0000000080000000ul
+#define VMS_STACK_PAGES  16
+#define VMS_ARCHIVE_VA   0x0000001000000000ul
+#define VMS_WINDOW_VA    0x0000002000000000ul
+#define VMS_PRIORITY     20
+/* Frames the kernel keeps for its own page tables after the hand-over. */
+#define KERNEL_KEEP_FRAMES 512
+
+extern struct calf_bootinfo boot_info;
+
+void vm_boot(const struct board *b, uint64_t kernel_pa);
+
+#endif

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""bench.py - run the benchmark program under QEMU with exact counting.
+
+Layer: test/. Boots QEMU virt with one hart and
+`-icount shift=0,align=off,sleep=off`, so `rdinstret` counts guest
+instructions exactly and every run gives the same numbers. The `bench`
+program prints lines `bench: NAME VALUE` (instructions per operation);
+this script prints them as a table, compares them with the targets, and
+writes build/bench.json: one object, each key an operation, each value
+the instructions per operation.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu_run  # noqa: E402
+
+# Targets from the issues (instructions per operation, at most).
+TARGETS = {
+    "syscall_null": 120,
+    "ipc_roundtrip": 300,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kernel", default="build/kernel.elf")
+    ap.add_argument("--out", default="build/bench.json")
+    ap.add_argument("--timeout", type=float, default=300)
+    args = ap.parse_args()
+
+    cmd = qemu_run.qemu_command("virt", 1, "512M", args.kernel,
+                                append="init=init -- bench --poweroff",
+                                icount=True)
+    res = qemu_run.run(cmd, args.timeout, expect=[r"^bench: done"])
+    if not res.ok:
+        print(res.output[-4000:])
+        print(f"bench: FAIL: {res.reason}")
+        return 1
+    results = {}
+    for name, value in re.findall(r"^bench: (\w+) (\d+)\s*$", res.output, re.MULTILINE):
+        results[name] = int(value)
+    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
+    with open(args.out, "w") as f:
+        json.dump(results, f, indent=2, sort_keys=True)
+        f.write("\n")
+    print(f"{'operation':<24} {'instructions':>12} {'target':>10}")
+    over = 0
+    for name, value in results.items():
+        target = TARGETS.get(name)
+        mark = ""
+        if target is not None and value > target:
+            mark = "  over target"
+            over += 1
+        print(f"{name:<24} {value:>12} {target if target else '':>10}{mark}")
+    print(f"written: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
