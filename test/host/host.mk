@@ -11,6 +11,8 @@ HOST_CFLAGS ?= -std=gnu11 -Wall -Wextra -Werror -g -O1 \
 
 -include test/host/sv39.mk
 -include test/host/fdt.mk
+-include test/host/vm_tests.mk
+-include test/host/userland_tests.mk
 
 build/host/test_phys_ranges: test/host/test_phys_ranges.c kernel/phys_ranges.c \
 		kernel/phys_ranges.h platform/board.h test/host/check.h

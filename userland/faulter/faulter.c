@@ -1,0 +1,66 @@
+/*
+ * faulter - does one forbidden thing, named by its argument, so that
+ * ktest can check the pager kills it and nothing else.
+ *
+ * Layer: userland/. May call: libcalf (calf.h), picolibc.
+ *
+ *   none            exits 0 (the control: spawn and wait work)
+ *   load0           reads address 0 (page 0 is never mapped)
+ *   store-text      writes into its own text (mapped R-X)
+ *   store-rodata    writes into its own read-only data
+ *   exec-data       jumps into a writable data buffer (mapped RW-)
+ *   kernel          reads the kernel's direct map (0xffffffc000000000)
+ *   illegal         executes an illegal instruction
+ *   stack-overflow  touches the stack below VM_USER_STACK_MAX
+ *
+ * A faulter that survives says so and exits with status 1, which ktest
+ * reports as a failure (a killed one ends >= VM_STATUS_KILLED).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calf.h"
+
+static const unsigned long rodata_word = 0x1234;
+
+/* `ret` (c.jr ra = 0x8082), twice for alignment: if the data page were
+ * executable, the jump would come straight back and we would survive. */
+static volatile uint16_t data_code[2] = { 0x8082, 0x8082 };
+
+int main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "none";
+
+	if (strcmp(what, "none") == 0)
+		return 0;
+
+	/* The line ends up on the console before the fault, which helps
+	 * when reading a failed run. */
+	printf("faulter: %s\n", what);
+	if (strcmp(what, "load0") == 0) {
+		(void)*(volatile unsigned long *)0;
+	} else if (strcmp(what, "store-text") == 0) {
+		*(volatile uint32_t *)(uintptr_t)&main = 0;
+	} else if (strcmp(what, "store-rodata") == 0) {
+		*(volatile unsigned long *)(uintptr_t)&rodata_word = 0;
+	} else if (strcmp(what, "exec-data") == 0) {
+		void (*fn)(void) = (void (*)(void))(uintptr_t)data_code;
+
+		fn();
+	} else if (strcmp(what, "kernel") == 0) {
+		(void)*(volatile unsigned long *)0xffffffc000000000ul;
+	} else if (strcmp(what, "illegal") == 0) {
+		/* 32 zero bits: defined to be an illegal instruction */
+		__asm__ volatile(".4byte 0");
+	} else if (strcmp(what, "stack-overflow") == 0) {
+		volatile char *p = (volatile char *)(VM_USER_STACK_TOP -
+						     VM_USER_STACK_MAX - 4096);
+		*p = 1;
+	} else {
+		printf("faulter: unknown case '%s'\n", what);
+		return 2;
+	}
+	printf("faulter: survived %s\n", what);
+	return 1;
+}

@@ -1,0 +1,119 @@
+/*
+ * init - the first user program: runs the programs it is told to run.
+ *
+ * Layer: userland/. May call: libcalf (calf.h), picolibc.
+ *
+ * Start-up (the VM server's side, vm/cmdline.h): the VM server starts
+ * init from the boot archive (the name given by `init=NAME` on the kernel
+ * command line, default "init") with argv[0] = that name and argv[1..] =
+ * the command-line words after a lone `--`. So the kernel command line
+ *     poweroff init=init -- ktest --poweroff
+ * runs ktest, then powers off. Handle CALF_HANDLE_VM is the VM server.
+ *
+ * Arguments:
+ *   --poweroff     when every program has ended, power the machine off,
+ *   (or poweroff)  reporting failure if any program ended with a
+ *                  non-zero status
+ *   KEY=VALUE      ignored: kernel options (init=, crash=, ...), so a VM
+ *                  server that passes the whole command line works too
+ *   PROG[,ARG...]  a program to run, with its arguments separated by
+ *                  commas (the kernel command line has no quoting):
+ *                  "faulter,load0" runs `faulter load0`
+ * No program named: run "ktest". Programs run one after another, each
+ * waited for, and each end is reported as
+ *   init: NAME exited with status N
+ * Without --poweroff, init then reaps orphans for ever.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "calf.h"
+
+#define MAX_ARGS 16
+
+/* Run "prog,arg1,arg2" and wait for it. Returns its exit status, or
+ * -1 if it could not be started. */
+static long run(const char *spec)
+{
+	char buf[VM_ARGS_MAX];
+	const char *argv[MAX_ARGS + 1];
+	int argc = 0;
+	long pid, done, status = -1;
+	char *p;
+
+	if (strlen(spec) >= sizeof(buf)) {
+		printf("init: argument too long: %s\n", spec);
+		return -1;
+	}
+	strcpy(buf, spec);
+	for (p = buf; argc < MAX_ARGS; ) {
+		argv[argc++] = p;
+		p = strchr(p, ',');
+		if (p == NULL)
+			break;
+		*p++ = '\0';
+	}
+	argv[argc] = NULL;
+
+	pid = calf_spawn(argv);
+	if (pid < 0) {
+		printf("init: cannot start %s: error %ld\n", argv[0], -pid);
+		return -1;
+	}
+	done = calf_wait(pid, &status);
+	if (done < 0) {
+		printf("init: wait for %s failed: error %ld\n", argv[0], -done);
+		return -1;
+	}
+	printf("init: %s exited with status %ld\n", argv[0], status);
+	return status;
+}
+
+static int is_poweroff(const char *arg)
+{
+	return strcmp(arg, "--poweroff") == 0 || strcmp(arg, "poweroff") == 0;
+}
+
+static int is_program(const char *arg)
+{
+	return !is_poweroff(arg) && arg[0] != '\0' && strchr(arg, '=') == NULL;
+}
+
+int main(int argc, char **argv)
+{
+	int poweroff = 0, nprogs = 0, failed = 0;
+	long status;
+	struct calf_msg m;
+
+	for (int i = 1; i < argc; i++) {
+		if (is_poweroff(argv[i]))
+			poweroff = 1;
+		else if (is_program(argv[i]))
+			nprogs++;
+	}
+	for (int i = 1; i < argc; i++)
+		if (is_program(argv[i]) && run(argv[i]) != 0)
+			failed = 1;
+	if (nprogs == 0 && run("ktest") != 0)
+		failed = 1;
+
+	if (poweroff) {
+		printf("init: powering off%s\n", failed ? " (failure)" : "");
+		fflush(stdout);
+		calf_poweroff(failed);
+		printf("init: poweroff failed\n");
+		return 1;
+	}
+
+	/* Orphans are given to init: reap them, then sleep for ever on an
+	 * endpoint nobody else holds (blocks without using the CPU). */
+	while (calf_wait(-1, &status) >= 0)
+		;
+	printf("init: idle\n");
+	fflush(stdout);
+	long ep = calf_endpoint_create();
+
+	for (;;)
+		if (ep < 0 || calf_recv(ep, &m) < 0)
+			calf_yield();
+}

@@ -1,0 +1,39 @@
+/*
+ * ipcpeer - the other end of ktest's and bench's IPC tests.
+ *
+ * Layer: userland/. May call: libcalf (calf.h). Runs as its own process,
+ * so every call it answers crosses address spaces. The loop is the
+ * classic server shape: one calf_reply_recv per message, answering the
+ * last caller and waiting for the next in one system call. It prints
+ * nothing in the loop, so bench measures IPC and not the console.
+ */
+#include <stdio.h>
+
+#include "calf.h"
+#include "userland/ipcpeer/ipcpeer.h"
+
+int main(void)
+{
+	struct calf_msg m;
+	long ep = calf_rendezvous(IPCPEER_KEY);
+	long r;
+
+	if (ep < 0) {
+		printf("ipcpeer: rendezvous failed: %ld\n", ep);
+		return 1;
+	}
+	r = calf_recv(ep, &m);
+	while (r >= 0) {
+		if (m.w[0] == IPCPEER_STOP) {
+			for (int i = 0; i < CALF_MSG_WORDS; i++)
+				m.w[i] = 0;
+			calf_reply(&m);
+			return 0;
+		}
+		for (int i = 0; i < CALF_MSG_WORDS; i++)
+			m.w[i] = ipcpeer_transform(i, m.w[i]);
+		r = calf_reply_recv(ep, &m);
+	}
+	printf("ipcpeer: receive failed: %ld\n", r);
+	return 1;
+}

@@ -1,0 +1,399 @@
+/*
+ * ktest - the kernel's integration test, run as a user program.
+ *
+ * Layer: userland/. May call: libcalf (calf.h), picolibc. Starts the
+ * programs ipcpeer and faulter from the boot archive.
+ *
+ * Each check prints "ok   NAME" or "FAIL NAME: why"; the last line is
+ * "ktest: N passed, N failed" and the exit status is 0 only if nothing
+ * failed. The groups:
+ *   (a) system-call round trips        (d) stack growth through the pager
+ *   (b) bad system calls are refused   (e) the pager kills bad programs
+ *   (c) IPC between address spaces     (f) the kernel's own faults on user
+ *                                          buffers go to the pager
+ * A bad system call must fail with an error and nothing else: every
+ * check in (b) runs in this process, so a kernel that killed us instead
+ * would lose the closing line.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calf.h"
+#include "userland/ipcpeer/ipcpeer.h"
+
+static int passed, failed;
+
+static void ok(const char *name)
+{
+	passed++;
+	printf("ok   %s\n", name);
+}
+
+static void fail(const char *name, const char *why, long got, long want)
+{
+	failed++;
+	printf("FAIL %s: %s (got %ld, want %ld)\n", name, why, got, want);
+}
+
+/* One check that a call returned exactly `want`. */
+static void expect(const char *name, long got, long want)
+{
+	if (got == want)
+		ok(name);
+	else
+		fail(name, "wrong result", got, want);
+}
+
+static uintptr_t current_sp(void)
+{
+	uintptr_t sp;
+
+	__asm__ volatile("mv %0, sp" : "=r"(sp));
+	return sp;
+}
+
+/* ---- (a) round trips ---- */
+
+static void test_round_trips(void)
+{
+	unsigned long t0, t1;
+	long tid;
+
+	expect("syscall_null", calf_null(), 0);
+	tid = calf_thread_self();
+	if (tid > 0)
+		ok("thread_self");
+	else
+		fail("thread_self", "not a positive id", tid, 1);
+	expect("thread_self_stable", calf_thread_self(), tid);
+	if ((long)calf_timebase() > 0)
+		ok("timebase");
+	else
+		fail("timebase", "not positive", (long)calf_timebase(), 1);
+
+	/* `time` advances (1 tick per 100 instructions under -icount on
+	 * virt); give it plenty of system calls to do so */
+	t0 = calf_time();
+	t1 = t0;
+	for (int i = 0; i < 100000 && t1 <= t0; i++)
+		t1 = calf_time();
+	if (t1 > t0)
+		ok("time_increases");
+	else
+		fail("time_increases", "time stood still", (long)t1, (long)t0 + 1);
+	expect("yield", calf_yield(), 0);
+
+	/* the VM server knows us: pids are positive */
+	if (calf_getpid() > 0 && calf_getppid() > 0)
+		ok("vm_getpid_getppid");
+	else
+		fail("vm_getpid_getppid", "not positive", calf_getpid(), 1);
+}
+
+/* ---- (b) bad system calls ---- */
+
+static void test_unknown_numbers(void)
+{
+	/* Numbers past the table only: the gaps below it (17..31) may be
+	 * filled as the ABI grows. */
+	static const long numbers[] = { SYS_COUNT, SYS_COUNT + 1, 1000, 0x10000, -1,
+					(long)0x8000000000000000ul };
+	char name[48];
+
+	for (unsigned i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		snprintf(name, sizeof(name), "enosys_%lx", (unsigned long)numbers[i]);
+		expect(name, calf_syscall6(numbers[i], 1, 2, 3, 4, 5, 6), -CALF_ENOSYS);
+	}
+}
+
+/* Every privileged call from an unprivileged program: -CALF_EPERM, with
+ * arguments that would be harmless anyway. */
+static void test_privileged(void)
+{
+	struct calf_regs regs;
+
+	memset(&regs, 0, sizeof(regs));
+	expect("eperm_aspace_create", calf_aspace_create(0x80000000ul), -CALF_EPERM);
+	expect("eperm_aspace_destroy", calf_aspace_destroy(1), -CALF_EPERM);
+	expect("eperm_thread_create",
+	       calf_thread_create(1, 0x10000, VM_USER_STACK_TOP, 0, CALF_PRIO_DEFAULT, 0),
+	       -CALF_EPERM);
+	/* our own thread: if the check were missing, we would see it */
+	expect("eperm_thread_kill", calf_thread_kill(calf_thread_self()), -CALF_EPERM);
+	expect("eperm_thread_get_regs", calf_thread_get_regs(calf_thread_self(), &regs),
+	       -CALF_EPERM);
+	expect("eperm_thread_set_regs", calf_thread_set_regs(calf_thread_self(), &regs),
+	       -CALF_EPERM);
+	expect("eperm_tlb_invalidate", calf_tlb_invalidate(1, 0, 0), -CALF_EPERM);
+	expect("eperm_handle_grant", calf_handle_grant(1, CALF_HANDLE_VM, 7), -CALF_EPERM);
+	expect("eperm_fence_i", calf_fence_i(), -CALF_EPERM);
+	expect("eperm_poweroff", calf_sys_poweroff(1), -CALF_EPERM);
+}
+
+static void test_bad_handles(void)
+{
+	struct calf_msg m;
+
+	memset(&m, 0, sizeof(m));
+	expect("ebadf_call_max", calf_call(CALF_MAX_HANDLES, &m), -CALF_EBADF);
+	expect("ebadf_call_negative", calf_call(-1, &m), -CALF_EBADF);
+	expect("ebadf_call_huge", calf_call(0x7fffffffffffl, &m), -CALF_EBADF);
+	/* the last slot: never given out to a program this young */
+	expect("ebadf_call_unused", calf_call(CALF_MAX_HANDLES - 1, &m), -CALF_EBADF);
+	expect("ebadf_send", calf_send(CALF_MAX_HANDLES - 1, &m), -CALF_EBADF);
+	expect("ebadf_recv", calf_recv(CALF_MAX_HANDLES - 1, &m), -CALF_EBADF);
+	expect("ebadf_reply_recv", calf_reply_recv(-5, &m), -CALF_EBADF);
+	expect("ebadf_close_unused", calf_handle_close(CALF_MAX_HANDLES - 1), -CALF_EBADF);
+	expect("ebadf_close_max", calf_handle_close(CALF_MAX_HANDLES), -CALF_EBADF);
+	/* nobody called us: nothing to reply to */
+	expect("enoreply", calf_reply(&m), -CALF_ENOREPLY);
+	/* a thread that is not waiting for our reply (ourselves) */
+	if (calf_reply_to(calf_thread_self(), &m) < 0)
+		ok("reply_to_non_caller_refused");
+	else
+		fail("reply_to_non_caller_refused", "accepted", 0, -CALF_ENOREPLY);
+}
+
+static void test_bad_pointers(void)
+{
+	char buf[16] = "0123456789abcde";
+	uintptr_t sp = current_sp();
+	static const struct { const char *name; unsigned long addr; } bad[] = {
+		{ "efault_write_null", 0 },
+		{ "efault_write_unmapped", 0x3000000000ul },
+		{ "efault_write_kernel_direct_map", 0xffffffc000000000ul },
+		{ "efault_write_kernel_image", 0xffffffff80200000ul },
+		{ "efault_write_noncanonical", 0x0000800000000000ul },
+		{ "efault_write_user_top", 0x4000000000ul },
+	};
+	struct calf_bootinfo bi;
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect(bad[i].name, calf_console_write((const void *)bad[i].addr, 8),
+		       -CALF_EFAULT);
+	expect("efault_write_huge_length", calf_console_write(buf, 1ul << 62), -CALF_EFAULT);
+	expect("efault_write_length_max", calf_console_write(buf, ~0ul), -CALF_EFAULT);
+	/* [sp, sp + len) wraps past 2^64 back to 16 */
+	expect("efault_write_wraps", calf_console_write((const void *)sp, -sp + 16),
+	       -CALF_EFAULT);
+	/* valid start, runs off the top of user space */
+	expect("efault_write_crosses_user_top",
+	       calf_console_write((const void *)(0x4000000000ul - 8), 16), -CALF_EFAULT);
+
+	expect("einval_bootinfo_misaligned",
+	       calf_bootinfo((struct calf_bootinfo *)((uintptr_t)&bi + 1)), -CALF_EINVAL);
+	expect("efault_bootinfo_null", calf_bootinfo(NULL), -CALF_EFAULT);
+	expect("efault_bootinfo_kernel",
+	       calf_bootinfo((struct calf_bootinfo *)0xffffffc000000000ul), -CALF_EFAULT);
+	/* Our text is mapped R-X: the kernel must not write through it
+	 * (design decision 9), and we must still run afterwards. */
+	expect("efault_bootinfo_into_text",
+	       calf_bootinfo((struct calf_bootinfo *)(((uintptr_t)&test_bad_pointers + 7) & ~7ul)),
+	       -CALF_EFAULT);
+	ok("bad_syscalls_did_not_kill_us");
+}
+
+/* ---- (c) IPC ping-pong with ipcpeer ---- */
+
+static void test_ipc(void)
+{
+	static const char *const peer_argv[] = { "ipcpeer", NULL };
+	struct calf_msg m;
+	long pid, ep, r, status = -1;
+	int i, k;
+
+	pid = calf_spawn(peer_argv);
+	if (pid <= 0) {
+		fail("ipc_spawn_peer", "spawn failed", pid, 1);
+		return;
+	}
+	ok("ipc_spawn_peer");
+	ep = calf_rendezvous(IPCPEER_KEY);
+	if (ep < 0) {
+		fail("ipc_rendezvous", "no endpoint", ep, 0);
+		return;
+	}
+	ok("ipc_rendezvous");
+
+	for (i = 0; i < 1000; i++) {
+		unsigned long sent[CALF_MSG_WORDS];
+
+		for (k = 0; k < CALF_MSG_WORDS; k++)
+			sent[k] = m.w[k] = (unsigned long)i * 0x10001ul + (unsigned long)k * 0x1111ul +
+				  ((unsigned long)k << 40);
+		r = calf_call(ep, &m);
+		if (r != 0) {
+			fail("ipc_1000_calls", "call failed", r, 0);
+			break;
+		}
+		for (k = 0; k < CALF_MSG_WORDS; k++)
+			if (m.w[k] != ipcpeer_transform(k, sent[k]))
+				break;
+		if (k < CALF_MSG_WORDS) {
+			printf("  call %d: word %d is 0x%lx\n", i, k, m.w[k]);
+			fail("ipc_1000_calls", "wrong reply word", (long)m.w[k],
+			     (long)ipcpeer_transform(k, sent[k]));
+			break;
+		}
+	}
+	if (i == 1000)
+		ok("ipc_1000_calls");
+
+	memset(&m, 0, sizeof(m));
+	m.w[0] = IPCPEER_STOP;
+	expect("ipc_stop_peer", calf_call(ep, &m), 0);
+	r = calf_wait(pid, &status);
+	expect("ipc_wait_peer", r, pid);
+	expect("ipc_peer_exit_status", status, 0);
+	expect("ipc_close_endpoint", calf_handle_close(ep), 0);
+}
+
+/* ---- (d) stack growth ---- */
+
+static void test_stack_growth(void)
+{
+	/* 64 KiB below sp: far below anything this program has used */
+	volatile unsigned long *p =
+		(volatile unsigned long *)((current_sp() - 65536) & ~7ul);
+
+	expect("stack_growth_reads_zero", (long)p[0], 0);
+	p[0] = 0x5a5a5a5a;
+	expect("stack_growth_write_sticks", (long)p[0], 0x5a5a5a5a);
+	expect("stack_growth_neighbour_zero", (long)p[-1], 0);
+	p[0] = 0;
+}
+
+/* ---- (e) the pager kills faulting programs ---- */
+
+static void test_faulter(const char *what, int want_killed)
+{
+	const char *argv[] = { "faulter", what, NULL };
+	char name[48];
+	long pid, r, status = -1;
+
+	snprintf(name, sizeof(name), "%s_%s", want_killed ? "killed" : "survives", what);
+	pid = calf_spawn(argv);
+	if (pid <= 0) {
+		fail(name, "spawn failed", pid, 1);
+		return;
+	}
+	r = calf_wait(pid, &status);
+	if (r != pid)
+		fail(name, "wait failed", r, pid);
+	else if (want_killed && status < VM_STATUS_KILLED)
+		fail(name, "not killed: exit status", status, VM_STATUS_KILLED);
+	else if (!want_killed && status != 0)
+		fail(name, "exit status", status, 0);
+	else
+		ok(name);
+}
+
+/* ---- (f) the kernel's faults on user buffers ---- */
+
+static void test_kernel_faults(void)
+{
+	struct calf_bootinfo ref;
+	/* A stack page well below everything used so far (and below the
+	 * page (d) touched): the kernel's copy-out finds it unmapped, sends
+	 * a CALF_FAULT_KERNEL fault to the pager, which maps a zero page,
+	 * and the system call goes on. */
+	uintptr_t page = ((current_sp() - 256 * 1024) & ~4095ul);
+	struct calf_bootinfo *fresh = (struct calf_bootinfo *)(page + 64);
+	long r;
+
+	r = calf_bootinfo(&ref);
+	expect("bootinfo", r, 0);
+	if (r != 0)
+		return;
+	if (ref.harts >= 1 && ref.timebase_hz > 0 &&
+	    memchr(ref.cmdline, 0, sizeof(ref.cmdline)) != NULL)
+		ok("bootinfo_content");
+	else
+		fail("bootinfo_content", "harts, timebase or cmdline wrong",
+		     (long)ref.harts, 1);
+	if (ref.timebase_hz == calf_timebase())
+		ok("bootinfo_timebase_matches");
+	else
+		fail("bootinfo_timebase_matches", "differs", (long)ref.timebase_hz,
+		     (long)calf_timebase());
+
+	r = calf_bootinfo(fresh);
+	expect("bootinfo_into_untouched_stack_page", r, 0);
+	if (r == 0) {
+		if (fresh->harts == ref.harts && fresh->timebase_hz == ref.timebase_hz &&
+		    strcmp(fresh->cmdline, ref.cmdline) == 0)
+			ok("bootinfo_untouched_page_content");
+		else
+			fail("bootinfo_untouched_page_content", "differs",
+			     (long)fresh->harts, (long)ref.harts);
+	}
+
+
+	/* The same through the heap, once the VM server implements sbrk:
+	 * fresh heap pages are mapped on first touch too. */
+	r = calf_sbrk(2 * 4096);
+	if (r < 0) {
+		printf("skip bootinfo_into_untouched_heap_page: sbrk gives %ld\n", r);
+		return;
+	}
+	fresh = (struct calf_bootinfo *)(((uintptr_t)r + 4095) & ~4095ul);
+	r = calf_bootinfo(fresh);
+	expect("bootinfo_into_untouched_heap_page", r, 0);
+	if (r == 0 && fresh->harts == ref.harts && fresh->timebase_hz == ref.timebase_hz)
+		ok("bootinfo_heap_page_content");
+	else if (r == 0)
+		fail("bootinfo_heap_page_content", "differs", (long)fresh->harts,
+		     (long)ref.harts);
+}
+
+/* picolibc's malloc over sbrk (VM_SBRK): fresh heap pages are zero
+ * pages until written, like the stack. */
+static void test_malloc(void)
+{
+	size_t n = 3 * 4096 + 100;
+	unsigned char *p = malloc(n);
+
+	if (p == NULL) {
+		fail("malloc", "returned NULL", 0, 1);
+		return;
+	}
+	memset(p, 0xa5, n);
+	for (size_t i = 0; i < n; i += 997)
+		if (p[i] != 0xa5) {
+			fail("malloc", "memory does not hold", p[i], 0xa5);
+			free(p);
+			return;
+		}
+	free(p);
+	ok("malloc");
+}
+
+int main(void)
+{
+	printf("ktest: starting (pid %ld, thread %ld)\n", calf_getpid(),
+	       calf_thread_self());
+	test_round_trips();
+	test_unknown_numbers();
+	test_privileged();
+	test_bad_handles();
+	test_bad_pointers();
+	test_ipc();
+	test_stack_growth();
+	test_kernel_faults();
+	test_malloc();
+	/* last: a pager bug here can take the whole system down, and
+	 * should not hide the results above */
+	test_faulter("none", 0);
+	test_faulter("load0", 1);
+	test_faulter("store-text", 1);
+	test_faulter("store-rodata", 1);
+	test_faulter("exec-data", 1);
+	test_faulter("kernel", 1);
+	test_faulter("illegal", 1);
+	test_faulter("stack-overflow", 1);
+	ok("faulters_did_not_hurt_us");
+	printf("ktest: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
