@@ -1,0 +1,197 @@
+/*
+ * test_vm_region.c - host unit tests of the VM server's regions.
+ *
+ * Layer: test/ (host only).
+ */
+#include <string.h>
+
+#include "kernel/abi.h"
+#include "sv39/sv39.h"
+#include "test/host/check.h"
+#include "vm/protocol.h"
+#include "vm/region.h"
+
+#define P REGION_PAGE
+#define TOP VM_USER_STACK_TOP
+#define MAX VM_USER_STACK_MAX
+
+static struct region_set rs;
+
+TEST(add_and_find)
+{
+	const struct region *r;
+
+	region_set_init(&rs);
+	CHECK_EQ(region_add(&rs, 0x10000, 0x13000, REGION_R | REGION_X, REGION_ELF), 0);
+	CHECK_EQ(region_add(&rs, 0x13000, 0x14000, REGION_R, REGION_ELF), 0);
+	CHECK_EQ(region_add(&rs, 0x14000, 0x18000, REGION_R | REGION_W, REGION_ELF), 0);
+	r = region_find(&rs, 0x10000);
+	CHECK(r && r->start == 0x10000 && r->end == 0x13000);
+	CHECK_EQ((uint64_t)region_find(&rs, 0x12fff), (uint64_t)r);
+	r = region_find(&rs, 0x13000);
+	CHECK(r && r->prot == REGION_R);
+	CHECK(region_find(&rs, 0xffff) == NULL);
+	CHECK(region_find(&rs, 0x18000) == NULL);
+	CHECK(region_find(&rs, 0) == NULL);
+}
+
+TEST(add_refuses_bad_ranges)
+{
+	region_set_init(&rs);
+	CHECK_EQ(region_add(&rs, 0x10000, 0x12000, REGION_R, REGION_ELF), 0);
+	CHECK_EQ(region_add(&rs, 0x11000, 0x13000, REGION_R, REGION_ELF), -CALF_EEXIST);
+	CHECK_EQ(region_add(&rs, 0x0f000, 0x11000, REGION_R, REGION_ELF), -CALF_EEXIST);
+	CHECK_EQ(region_add(&rs, 0x20001, 0x21000, REGION_R, REGION_ELF), -CALF_EINVAL);
+	CHECK_EQ(region_add(&rs, 0x20000, 0x20000, REGION_R, REGION_ELF), -CALF_EINVAL);
+	CHECK_EQ(region_add(&rs, 0x21000, 0x20000, REGION_R, REGION_ELF), -CALF_EINVAL);
+	CHECK_EQ(region_add(&rs, SV39_USER_TOP - P, SV39_USER_TOP + P, REGION_R, REGION_ELF),
+		 -CALF_EINVAL);
+	CHECK_EQ(rs.n, 1);
+}
+
+TEST(add_refuses_when_full)
+{
+	region_set_init(&rs);
+	for (unsigned i = 0; i < REGION_MAX; i++)
+		CHECK_EQ(region_add(&rs, (i + 1) * 2 * P, (i + 1) * 2 * P + P, REGION_R, REGION_ELF), 0);
+	CHECK_EQ(region_add(&rs, 0x100000, 0x101000, REGION_R, REGION_ELF), -CALF_ENOMEM);
+}
+
+TEST(stack_limit_and_guard)
+{
+	const struct region *r;
+
+	region_set_init(&rs);
+	CHECK_EQ(region_add_stack(&rs, TOP, MAX), 0);
+	r = region_find(&rs, TOP - 8);
+	CHECK(r && r->kind == REGION_STACK && (r->prot & REGION_W));
+	r = region_find(&rs, TOP - MAX);   /* the deepest stack page */
+	CHECK(r && r->kind == REGION_STACK);
+	r = region_find(&rs, TOP - MAX - 1);   /* one byte more: the guard */
+	CHECK(r && r->kind == REGION_GUARD && r->prot == 0);
+	r = region_find(&rs, TOP - MAX - P);
+	CHECK(r && r->kind == REGION_GUARD);
+	CHECK(region_find(&rs, TOP - MAX - P - 1) == NULL);
+	CHECK(region_find(&rs, TOP) == NULL);   /* args are not stack */
+	/* Nothing can be placed in the guard page. */
+	CHECK_EQ(region_add(&rs, TOP - MAX - P, TOP - MAX, REGION_R, REGION_ELF), -CALF_EEXIST);
+}
+
+TEST(stack_all_or_nothing)
+{
+	region_set_init(&rs);
+	CHECK_EQ(region_add(&rs, TOP - MAX - P, TOP - MAX, REGION_R, REGION_ELF), 0);
+	CHECK_EQ(region_add_stack(&rs, TOP, MAX), -CALF_EEXIST);
+	CHECK_EQ(rs.n, 1);
+	CHECK(region_find(&rs, TOP - 8) == NULL);
+	CHECK_EQ(region_add_stack(&rs, TOP, 0), -CALF_EINVAL);
+}
+
+TEST(heap_grow_and_shrink)
+{
+	uint64_t old_brk, old_end, new_end;
+	const struct region *h;
+
+	region_set_init(&rs);
+	CHECK_EQ(region_add(&rs, 0x10000, 0x12000, REGION_R | REGION_X, REGION_ELF), 0);
+	CHECK_EQ(region_add_heap(&rs, 0x12000, 0x12000 + 16 * P), 0);
+	CHECK(region_find(&rs, 0x12000) == NULL);   /* empty at first */
+
+	CHECK_EQ(region_brk(&rs, 100, &old_brk, &old_end, &new_end), 0);
+	CHECK_EQ(old_brk, 0x12000);
+	CHECK_EQ(old_end, 0x12000);
+	CHECK_EQ(new_end, 0x13000);
+	h = region_find(&rs, 0x12000 + 99);
+	CHECK(h && h->kind == REGION_HEAP && (h->prot & REGION_W));
+	CHECK(region_find(&rs, 0x13000) == NULL);
+
+	CHECK_EQ(region_brk(&rs, 2 * P, &old_brk, &old_end, &new_end), 0);
+	CHECK_EQ(old_brk, 0x12000 + 100);
+	CHECK_EQ(new_end, 0x15000);
+
+	/* sbrk(0) reports the break and changes nothing */
+	CHECK_EQ(region_brk(&rs, 0, &old_brk, &old_end, &new_end), 0);
+	CHECK_EQ(old_brk, 0x12000 + 100 + 2 * P);
+	CHECK_EQ(old_end, new_end);
+
+	/* shrink: the caller unmaps [new_end, old_end) */
+	CHECK_EQ(region_brk(&rs, -(int64_t)(2 * P), &old_brk, &old_end, &new_end), 0);
+	CHECK_EQ(old_end, 0x15000);
+	CHECK_EQ(new_end, 0x13000);
+	CHECK(region_find(&rs, 0x13000) == NULL);
+	CHECK_EQ(region_brk(&rs, -100, &old_brk, &old_end, &new_end), 0);
+	CHECK_EQ(new_end, 0x12000);
+	CHECK(region_find(&rs, 0x12000) == NULL);
+}
+
+TEST(heap_limits)
+{
+	uint64_t old_brk = 1, old_end = 1, new_end = 1;
+
+	region_set_init(&rs);
+	CHECK_EQ(region_add_heap(&rs, 0x20000, 0x20000 + 4 * P), 0);
+	CHECK_EQ(region_brk(&rs, 4 * P + 1, &old_brk, &old_end, &new_end), -CALF_ENOMEM);
+	CHECK_EQ(region_brk(&rs, INT64_MAX, &old_brk, &old_end, &new_end), -CALF_ENOMEM);
+	CHECK_EQ(region_brk(&rs, -1, &old_brk, &old_end, &new_end), -CALF_EINVAL);
+	CHECK_EQ(region_brk(&rs, INT64_MIN, &old_brk, &old_end, &new_end), -CALF_EINVAL);
+	CHECK_EQ(old_brk, 1);   /* untouched on error */
+	CHECK_EQ(rs.brk, 0x20000);
+	CHECK_EQ(region_brk(&rs, 4 * P, &old_brk, &old_end, &new_end), 0);   /* exactly the limit */
+	CHECK_EQ(new_end, 0x20000 + 4 * P);
+}
+
+TEST(heap_stops_at_other_regions)
+{
+	uint64_t old_brk, old_end, new_end;
+
+	region_set_init(&rs);
+	CHECK_EQ(region_add_heap(&rs, 0x20000, 0x20000 + 16 * P), 0);
+	CHECK_EQ(region_add(&rs, 0x22000, 0x23000, REGION_R, REGION_ELF), 0);
+	CHECK_EQ(region_brk(&rs, 2 * P, &old_brk, &old_end, &new_end), 0);
+	CHECK_EQ(region_brk(&rs, 1, &old_brk, &old_end, &new_end), -CALF_ENOMEM);
+	CHECK_EQ(rs.brk, 0x22000);
+}
+
+TEST(no_heap)
+{
+	uint64_t a, b, c;
+
+	region_set_init(&rs);
+	CHECK_EQ(region_brk(&rs, 1, &a, &b, &c), -CALF_EINVAL);
+	CHECK_EQ(region_add_heap(&rs, 0x20000, 0x30000), 0);
+	CHECK_EQ(region_add_heap(&rs, 0x40000, 0x50000), -CALF_EINVAL);   /* only one */
+}
+
+TEST(names)
+{
+	struct region r = { 0, P, REGION_R | REGION_X, REGION_ELF };
+
+	CHECK(!strcmp(region_name(&r), "text"));
+	r.prot = REGION_R;
+	CHECK(!strcmp(region_name(&r), "rodata"));
+	r.prot = REGION_R | REGION_W;
+	CHECK(!strcmp(region_name(&r), "data"));
+	r.kind = REGION_HEAP;
+	CHECK(!strcmp(region_name(&r), "heap"));
+	r.kind = REGION_STACK;
+	CHECK(!strcmp(region_name(&r), "stack"));
+	r.kind = REGION_GUARD;
+	CHECK(!strcmp(region_name(&r), "stack guard page"));
+	r.kind = REGION_ARGS;
+	CHECK(!strcmp(region_name(&r), "args"));
+}
+
+int main(void)
+{
+	RUN(add_and_find);
+	RUN(add_refuses_bad_ranges);
+	RUN(add_refuses_when_full);
+	RUN(stack_limit_and_guard);
+	RUN(stack_all_or_nothing);
+	RUN(heap_grow_and_shrink);
+	RUN(heap_limits);
+	RUN(heap_stops_at_other_regions);
+	RUN(no_heap);
+	RUN(names);
+	return check_summary();
+}

@@ -1,0 +1,198 @@
+/*
+ * fault_policy.c - the fault policy as a pure decision (see
+ * fault_policy.h), plus the words the kill messages are made of.
+ *
+ * Layer: vm/ (pure, host-tested by test_vm_fault.c).
+ */
+#include "vm/fault_policy.h"
+#include "vm/print.h"
+#include "kernel/abi.h"
+#include "sv39/sv39.h"
+
+uint64_t fault_region_pte_flags(const struct region *r)
+{
+	uint64_t f = SV39_PTE_U;
+
+	if (r->prot & REGION_R)
+		f |= SV39_PTE_R;
+	if (r->prot & REGION_W)
+		f |= SV39_PTE_W | SV39_PTE_R;   /* W without R is reserved (4.3.1) */
+	if (r->prot & REGION_X)
+		f |= SV39_PTE_X;
+	return f;
+}
+
+static struct fault_decision deny(enum fault_reason why)
+{
+	struct fault_decision d = { FAULT_DENY, why, 0 };
+
+	return d;
+}
+
+static struct fault_decision act(enum fault_action a, uint64_t flags)
+{
+	struct fault_decision d = { a, FAULT_OK, flags };
+
+	return d;
+}
+
+struct fault_decision fault_decide(const struct fault_facts *f)
+{
+	const struct region *r = f->region;
+	uint64_t full, pte = f->pte;
+
+	/* 1. The region's rights: is this access allowed at all? */
+	if (f->access == CALF_FAULT_OTHER)
+		return deny(FAULT_NOT_MEMORY);
+	if (!r)
+		return deny(FAULT_NO_REGION);
+	if (r->kind == REGION_GUARD)
+		return deny(FAULT_GUARD);
+	if (f->access == CALF_FAULT_WRITE && !(r->prot & REGION_W))
+		return deny(FAULT_STORE_RO);
+	if (f->access == CALF_FAULT_EXEC && !(r->prot & REGION_X))
+		return deny(FAULT_EXEC_NX);
+	if (f->access == CALF_FAULT_READ && !(r->prot & (REGION_R | REGION_W)))
+		return deny(FAULT_READ_NR);
+
+	/* 2. Allowed: bring the page table up to the region's promise. */
+	full = fault_region_pte_flags(r);
+	if (!f->mapped) {
+		if (f->access == CALF_FAULT_WRITE)
+			return act(FAULT_MAP_NEW, full);
+		/* Read or exec: share the zero frame, never writable. In a
+		 * writable region mark it COW, so the first store knows to
+		 * give the page a frame of its own. */
+		return act(FAULT_MAP_ZERO,
+			   (full & ~SV39_PTE_W) | ((r->prot & REGION_W) ? SV39_PTE_COW : 0));
+	}
+
+	/* Mapped, and the PTE already grants the access: the hart used a
+	 * stale TLB entry (the spec lets it cache even invalid entries,
+	 * 4.3.2), or another thread of the process got here first. */
+	if ((f->access == CALF_FAULT_READ && (pte & SV39_PTE_R)) ||
+	    (f->access == CALF_FAULT_WRITE && (pte & SV39_PTE_W)) ||
+	    (f->access == CALF_FAULT_EXEC && (pte & SV39_PTE_X)))
+		return act(FAULT_RETRY, 0);
+
+	if (f->access == CALF_FAULT_WRITE && (pte & SV39_PTE_COW)) {
+		if (f->zero_frame)
+			return act(FAULT_COW_ZERO, full);
+		if (f->refcount == 1)
+			return act(FAULT_COW_REUSE, full);
+		return act(FAULT_COW_COPY, full);
+	}
+
+	/* The region allows it but the page does not, and it is not COW:
+	 * the VM server never builds such a PTE. Refuse rather than guess,
+	 * naming the access as the page sees it. */
+	if (f->access == CALF_FAULT_WRITE)
+		return deny(FAULT_STORE_RO);
+	if (f->access == CALF_FAULT_EXEC)
+		return deny(FAULT_EXEC_NX);
+	return deny(FAULT_READ_NR);
+}
+
+unsigned long fault_deny_reply(bool by_kernel)
+{
+	return by_kernel ? CALF_FAULT_EFAULT : CALF_FAULT_KILL;
+}
+
+const char *fault_scause_name(uint64_t scause)
+{
+	/* Privileged spec 1.12, table 4.2 (exceptions, interrupt bit 0). */
+	static const char *const names[] = {
+		[0] = "instruction address misaligned",
+		[1] = "instruction access fault",
+		[2] = "illegal instruction",
+		[3] = "breakpoint",
+		[4] = "load address misaligned",
+		[5] = "load access fault",
+		[6] = "store/AMO address misaligned",
+		[7] = "store/AMO access fault",
+		[8] = "environment call from U-mode",
+		[9] = "environment call from S-mode",
+		[12] = "instruction page fault",
+		[13] = "load page fault",
+		[15] = "store/AMO page fault",
+	};
+
+	if ((int64_t)scause < 0)
+		return "interrupt";
+	if (scause < sizeof(names) / sizeof(names[0]) && names[scause])
+		return names[scause];
+	return "unknown exception";
+}
+
+int fault_kill_signal(enum fault_reason reason, uint64_t scause)
+{
+	/* Signal numbers as POSIX shells know them, so "exit 139" reads as
+	 * a segmentation fault and "exit 132" as an illegal instruction. */
+	if (reason != FAULT_NOT_MEMORY)
+		return 11;   /* SIGSEGV */
+	switch (scause) {
+	case 2:
+		return 4;    /* SIGILL */
+	case 3:
+		return 5;    /* SIGTRAP */
+	case 0:
+	case 4:
+	case 6:
+		return 7;    /* SIGBUS: misaligned */
+	default:
+		return 11;   /* access faults and the rest: SIGSEGV */
+	}
+}
+
+static const char *access_verb(unsigned access)
+{
+	switch (access) {
+	case CALF_FAULT_READ:
+		return "load";
+	case CALF_FAULT_WRITE:
+		return "store";
+	case CALF_FAULT_EXEC:
+		return "exec";
+	}
+	return "access";
+}
+
+char *fault_describe(char *buf, size_t size, const struct fault_facts *f,
+		     enum fault_reason reason, uint64_t addr, uint64_t pc, uint64_t scause)
+{
+	const char *verb = access_verb(f->access);
+	const char *where = f->region ? region_name(f->region) : "";
+
+	switch (reason) {
+	case FAULT_NO_REGION:
+		vm_snprintf(buf, size, "%s at unmapped address 0x%lx, pc 0x%lx", verb,
+			    (unsigned long)addr, (unsigned long)pc);
+		break;
+	case FAULT_GUARD:
+		vm_snprintf(buf, size, "stack overflow: %s in the stack guard page at 0x%lx, pc 0x%lx",
+			    verb, (unsigned long)addr, (unsigned long)pc);
+		break;
+	case FAULT_STORE_RO:
+		vm_snprintf(buf, size, "store to read-only %s at 0x%lx, pc 0x%lx", where,
+			    (unsigned long)addr, (unsigned long)pc);
+		break;
+	case FAULT_EXEC_NX:
+		vm_snprintf(buf, size, "exec of non-executable %s at 0x%lx, pc 0x%lx", where,
+			    (unsigned long)addr, (unsigned long)pc);
+		break;
+	case FAULT_READ_NR:
+		vm_snprintf(buf, size, "load from unreadable %s at 0x%lx, pc 0x%lx", where,
+			    (unsigned long)addr, (unsigned long)pc);
+		break;
+	case FAULT_NOT_MEMORY:
+		vm_snprintf(buf, size, "%s (scause %lu) at pc 0x%lx, stval 0x%lx",
+			    fault_scause_name(scause), (unsigned long)scause, (unsigned long)pc,
+			    (unsigned long)addr);
+		break;
+	default:
+		vm_snprintf(buf, size, "%s fault at 0x%lx, pc 0x%lx", verb, (unsigned long)addr,
+			    (unsigned long)pc);
+		break;
+	}
+	return buf;
+}

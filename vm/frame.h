@@ -1,0 +1,96 @@
+/*
+ * frame.h - the VM server's frame table: every physical frame the kernel
+ * granted at boot, with a reference count each.
+ *
+ * Layer: vm/. Pure logic: the frames are reached through a "window", a
+ * linear mapping of physical memory (window + (pa - window_pa)), which
+ * the kernel sets up in the VM server (struct calf_bootinfo) and the host
+ * tests fake with a malloc'd buffer. No system call is made here.
+ *
+ * Reference counts are what copy-on-write needs (design decision 6): a
+ * frame mapped into N address spaces has count N, and the store fault
+ * that finds count 1 may simply make the page writable again.
+ *
+ * Two kinds of frame are "pinned" and never counted or freed: the frames
+ * holding the reference-count array itself, and the one shared zero
+ * frame (decision 7). frame_ref and frame_unref ignore pinned frames, so
+ * callers may treat the zero frame like any other leaf.
+ */
+#ifndef VM_FRAME_H
+#define VM_FRAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FRAME_SIZE 4096ull
+#define FRAME_SHIFT 12
+#define FRAME_MAX_RANGES 16          /* = CALF_BOOTINFO_MAX_RANGES */
+#define FRAME_NONE (~0ull)           /* "no frame": pa 0 may be real RAM */
+#define FRAME_PINNED 0xffffffffu     /* refcount of frames never freed */
+
+struct frame_range {
+	uint64_t base;       /* physical address, frame aligned */
+	uint64_t nframes;
+	uint64_t first;      /* index of its first frame in ref[] */
+	uint64_t bump;       /* frames handed out by the bump pointer so far */
+};
+
+struct frame_table {
+	uint8_t *window;         /* where window_pa is mapped */
+	uint64_t window_pa;
+	struct frame_range range[FRAME_MAX_RANGES];
+	unsigned nranges;
+	unsigned cursor;         /* first range whose bump pointer may have room */
+	uint32_t *ref;           /* one count per frame; 0 = free */
+	uint64_t nframes;        /* frames managed (pinned ones included) */
+	uint64_t nfree;          /* frames frame_alloc can still hand out */
+	uint64_t free_list;      /* pa of the first freed frame, or FRAME_NONE */
+	uint64_t zero_pa;        /* the shared zero frame */
+};
+
+/*
+ * Take over `n` spans {base, size} of RAM (bases and sizes are rounded
+ * inwards to whole frames). Carves the reference-count array out of the
+ * first range large enough, then allocates and zeroes the zero frame.
+ * Returns 0, or -1 if the ranges cannot even hold that.
+ */
+struct frame_span {
+	uint64_t base, size;
+};
+
+int frame_table_init(struct frame_table *ft, void *window, uint64_t window_pa,
+		     const struct frame_span *spans, unsigned n);
+
+/* Pointer to the frame at pa through the window. */
+static inline void *frame_ptr(const struct frame_table *ft, uint64_t pa)
+{
+	return ft->window + (pa - ft->window_pa);
+}
+
+/* A zeroed frame with count 1, or FRAME_NONE when none is left. Frames
+ * are zeroed here, when handed out, so no data passes from one process
+ * to another whatever path a frame took back to the free list. */
+uint64_t frame_alloc(struct frame_table *ft);
+
+/* A frame with count 1 holding a copy of the frame at src (no zeroing:
+ * every byte is overwritten). FRAME_NONE when none is left. */
+uint64_t frame_alloc_copy(struct frame_table *ft, uint64_t src);
+
+/* Count one more user of pa. 0, or -1 if pa is not an allocated frame. */
+int frame_ref(struct frame_table *ft, uint64_t pa);
+
+/* Drop one user of pa; at 0 the frame goes back to the free list.
+ * 0, or -1 if pa is not an allocated frame (a bug in the caller). */
+int frame_unref(struct frame_table *ft, uint64_t pa);
+
+/* The count of pa: FRAME_PINNED for pinned frames, 0 for free frames and
+ * for addresses this table does not manage. */
+uint32_t frame_refcount(const struct frame_table *ft, uint64_t pa);
+
+static inline bool frame_is_zero(const struct frame_table *ft, uint64_t pa)
+{
+	return pa == ft->zero_pa;
+}
+
+#endif

@@ -1,0 +1,159 @@
+/*
+ * process.c - the process table: pids, exit, wait, orphans.
+ *
+ * Layer: vm/ (target only). spawn.c builds a process; this file ends it.
+ */
+#include "vm/process.h"
+#include "vm/libc.h"
+#include "vm/print.h"
+#include "vm/protocol.h"
+#include "vm/sys.h"
+#include "vm/uspace.h"
+
+static struct proc procs[VM_MAX_PROCS];
+static long next_pid = VM_INIT_PID;
+
+struct proc *proc_alloc(long ppid, const char *name)
+{
+	for (unsigned i = 0; i < VM_MAX_PROCS; i++) {
+		struct proc *p = &procs[i];
+		size_t n;
+
+		if (p->state != PROC_FREE)
+			continue;
+		memset(p, 0, sizeof(*p));
+		p->state = PROC_LIVE;
+		/* pids only grow: a stale pid never names a new process. */
+		p->pid = next_pid++;
+		p->ppid = ppid;
+		p->aspace = -1;
+		p->tid = -1;
+		p->wait_tid = -1;
+		n = strlen(name);
+		if (n >= VM_NAME_MAX)
+			n = VM_NAME_MAX - 1;
+		memcpy(p->name, name, n);
+		p->name[n] = '\0';
+		region_set_init(&p->regions);
+		return p;
+	}
+	return NULL;
+}
+
+void proc_free(struct proc *p)
+{
+	p->state = PROC_FREE;
+}
+
+struct proc *proc_by_pid(long pid)
+{
+	for (unsigned i = 0; i < VM_MAX_PROCS; i++)
+		if (procs[i].state != PROC_FREE && procs[i].pid == pid)
+			return &procs[i];
+	return NULL;
+}
+
+struct proc *proc_live_by_pid(long pid)
+{
+	struct proc *p = proc_by_pid(pid);
+
+	return p && p->state == PROC_LIVE ? p : NULL;
+}
+
+struct proc *proc_by_tid(long tid)
+{
+	for (unsigned i = 0; i < VM_MAX_PROCS; i++)
+		if (procs[i].state == PROC_LIVE && procs[i].tid == tid)
+			return &procs[i];
+	return NULL;
+}
+
+/* If parent is blocked in wait() and a child it waits for is a zombie
+ * now, reap it and answer the wait. */
+static void wake_waiter(struct proc *parent)
+{
+	struct vm_msg m = { { 0 }, 0 };
+	long status = 0, pid;
+
+	if (!parent || parent->state != PROC_LIVE || parent->wait_tid < 0)
+		return;
+	pid = proc_wait(parent, parent->wait_pid, &status);
+	if (pid == -CALF_EBUSY)
+		return;   /* not the child it waits for */
+	/* A reaped pid, or -ESRCH if its last candidate child is gone. */
+	m.mr[0] = (unsigned long)pid;
+	m.mr[1] = (unsigned long)status;
+	sys_reply_to((unsigned long)parent->wait_tid, &m);
+	parent->wait_tid = -1;
+}
+
+void proc_exit(struct proc *p, long status)
+{
+	/* Kernel objects first: destroying the aspace kills the thread and
+	 * retires the ASID, so no hart can walk these tables any more.
+	 * Only then are the frames and tables given back for reuse. */
+	if (p->aspace >= 0)
+		sys_aspace_destroy((unsigned long)p->aspace);
+	p->aspace = -1;
+	p->tid = -1;
+	p->wait_tid = -1;
+	uspace_destroy(p);
+	p->state = PROC_ZOMBIE;
+	p->status = status;
+
+	if (p->pid == VM_INIT_PID) {
+		vm_printf("vm: init exited with status %ld, powering off\n", status);
+		sys_poweroff(status != 0);
+	}
+
+	/* Orphans, running or zombie, go to init, which reaps them; init
+	 * may be waiting for any child already. */
+	for (unsigned i = 0; i < VM_MAX_PROCS; i++)
+		if (procs[i].state != PROC_FREE && procs[i].ppid == p->pid)
+			procs[i].ppid = VM_INIT_PID;
+	wake_waiter(proc_live_by_pid(VM_INIT_PID));
+
+	/* Nobody will ever wait for a process without a parent. */
+	if (!proc_live_by_pid(p->ppid))
+		proc_free(p);
+	else
+		wake_waiter(proc_live_by_pid(p->ppid));
+}
+
+void proc_kill(struct proc *p, int signal, const char *why)
+{
+	vm_printf("vm: killed pid %ld (%s): %s\n", p->pid, p->name, why);
+	proc_exit(p, VM_STATUS_KILLED + signal);
+}
+
+long proc_wait(struct proc *parent, long pid, long *status)
+{
+	bool any_child = false;
+
+	for (unsigned i = 0; i < VM_MAX_PROCS; i++) {
+		struct proc *c = &procs[i];
+
+		if (c->state == PROC_FREE || c->ppid != parent->pid || (pid != -1 && c->pid != pid))
+			continue;
+		any_child = true;
+		if (c->state == PROC_ZOMBIE) {
+			long reaped = c->pid;
+
+			*status = c->status;
+			proc_free(c);
+			return reaped;
+		}
+	}
+	return any_child ? -CALF_EBUSY : -CALF_ESRCH;
+}
+
+long proc_wait_or_block(struct proc *parent, long pid, long tid, long *status)
+{
+	long r = proc_wait(parent, pid, status);
+
+	if (r == -CALF_EBUSY) {
+		parent->wait_tid = tid;
+		parent->wait_pid = pid;
+	}
+	return r;
+}

@@ -1,0 +1,89 @@
+/*
+ * process.h - the processes the VM server runs.
+ *
+ * Layer: vm/ (target only). A process is an address space (a kernel
+ * aspace object over page tables the VM server owns), one thread, its
+ * regions, and its family ties. pid 0 is never used: the badge of fault
+ * messages is 0 (they come through the VM server's own handle 0), while
+ * each process calls with a handle badged with its pid.
+ *
+ * Life cycle: spawn -> LIVE -> (exit or killed) -> ZOMBIE -> (parent's
+ * wait) -> FREE. A parent's wait() for a running child is held: the VM
+ * server does not reply (the kernel keeps any number of callers blocked
+ * for a server, docs/syscalls.md) and answers with SYS_REPLY_TO when the
+ * child exits. A zombie keeps only its pid and status: its frames and
+ * its kernel objects are returned at exit. Children of an exiting
+ * process go to init (pid 1).
+ */
+#ifndef VM_PROCESS_H
+#define VM_PROCESS_H
+
+#include <stddef.h>
+
+#include "sv39/sv39.h"
+#include "vm/region.h"
+
+/* Live processes and zombies together (the kernel has 128 aspaces). */
+#define VM_MAX_PROCS 64
+#define VM_NAME_MAX 32
+#define VM_INIT_PID 1
+
+enum proc_state {
+	PROC_FREE = 0,
+	PROC_LIVE,
+	PROC_ZOMBIE,
+};
+
+struct proc {
+	enum proc_state state;
+	long pid, ppid;             /* ppid 0: no parent (init) */
+	char name[VM_NAME_MAX];     /* argv[0], for messages */
+	long aspace;                /* kernel address-space id, -1 if none */
+	struct sv39_space space;    /* its page tables (root_pa 0 if none) */
+	long tid;                   /* its thread, -1 if none */
+	struct region_set regions;
+	long status;                /* exit status, once a zombie */
+	long wait_tid;              /* its thread, blocked in VM_WAIT; -1 if not */
+	long wait_pid;              /* ... waiting for this child, -1 for any */
+};
+
+/* A free slot with a fresh pid, state LIVE but nothing built; NULL if
+ * the table is full. */
+struct proc *proc_alloc(long ppid, const char *name);
+
+/* Give the slot back (the caller has released everything it held). */
+void proc_free(struct proc *p);
+
+struct proc *proc_by_pid(long pid);        /* live or zombie, or NULL */
+struct proc *proc_live_by_pid(long pid);   /* live only */
+struct proc *proc_by_tid(long tid);        /* live only */
+
+/*
+ * Return everything p holds (kernel objects first, then every frame and
+ * page table), make it a zombie with `status`, hand its children to
+ * init. If nobody will wait for it (no parent) it is freed at once. If p
+ * is init the machine powers off: nothing is left to run.
+ */
+void proc_exit(struct proc *p, long status);
+
+/* proc_exit with status VM_STATUS_KILLED + signal, after printing
+ * "vm: killed pid N (name): <why>". */
+void proc_kill(struct proc *p, int signal, const char *why);
+
+/*
+ * Reap a zombie child of parent: `pid`, or any child if pid is -1.
+ * Returns its pid and *status; -CALF_ESRCH if parent has no such child;
+ * -CALF_EBUSY if the child (or every child) is still running.
+ */
+long proc_wait(struct proc *parent, long pid, long *status);
+
+/*
+ * wait() that blocks: reap as proc_wait does, or, if the child is still
+ * running, remember that thread `tid` of parent waits (its reply is
+ * deferred: the kernel keeps it blocked) and return -CALF_EBUSY; the
+ * child's exit answers it with SYS_REPLY_TO. Other results as
+ * proc_wait, to be replied at once.
+ */
+long proc_wait_or_block(struct proc *parent, long pid, long tid, long *status);
+
+#endif

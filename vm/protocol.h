@@ -1,0 +1,73 @@
+/*
+ * protocol.h - the messages user programs send to the VM server.
+ *
+ * Layer: vm/ (the contract between the VM server and userland/; userland
+ * includes this header). Every request is an IPC call on handle
+ * CALF_HANDLE_VM with MR0 = a VM_* label and arguments in MR1..MR5; the
+ * reply carries MR0 = result (>= 0, or a negated CALF_E* code) and
+ * results in MR1..MR5. Strings too long for registers (argv) travel in a
+ * buffer in the caller's memory, which the VM server reads through the
+ * page tables it owns.
+ */
+#ifndef VM_PROTOCOL_H
+#define VM_PROTOCOL_H
+
+#define VM_LABEL_BASE 0x564d0000ul   /* "VM" */
+
+/* spawn(path, argv): start a program from the boot archive as a child.
+ *   MR1 = address of a NUL-separated argument block in the caller
+ *         ("prog\0arg1\0arg2\0"), argv[0] is the program name
+ *   MR2 = length of the block in bytes (at most VM_ARGS_MAX)
+ * reply: MR0 = child pid, or -CALF_ENOENT (no such program), -CALF_ENOMEM */
+#define VM_SPAWN     (VM_LABEL_BASE + 1)
+/* exit(status): MR1 = status. No reply: the caller is gone. */
+#define VM_EXIT      (VM_LABEL_BASE + 2)
+/* wait(pid): MR1 = pid, or -1 for any child. Blocks until one exits
+ * (the VM server defers the reply and answers with SYS_REPLY_TO).
+ * reply: MR0 = pid that exited (or -CALF_ESRCH: no such child),
+ *        MR1 = exit status (VM_STATUS_KILLED + signal-like reason when
+ *        the VM server killed it) */
+#define VM_WAIT      (VM_LABEL_BASE + 3)
+/* getpid / getppid: reply MR0 = pid */
+#define VM_GETPID    (VM_LABEL_BASE + 4)
+#define VM_GETPPID   (VM_LABEL_BASE + 5)
+/* rendezvous(key): MR1 = a key (any number). Every caller with the same
+ * key gets a handle to the same endpoint, created on first use; a
+ * simple way for two programs to find each other.
+ * reply: MR0 = handle in the caller's table */
+#define VM_RENDEZVOUS (VM_LABEL_BASE + 6)
+/* poweroff(failure): MR1 = 0 for success. Ends the machine. */
+#define VM_POWEROFF  (VM_LABEL_BASE + 7)
+/* sbrk(increment): MR1 = signed increment. reply MR0 = old break or
+ * -CALF_ENOMEM */
+#define VM_SBRK      (VM_LABEL_BASE + 8)
+
+/* stats(first): the VM server's counters (design decision 10).
+ *   MR1 = index of the first counter wanted (VM_STAT_*)
+ * reply: MR0 = VM_STAT_COUNT, MR1..MR5 = counters first..first+4
+ *        (0 past the last) */
+#define VM_STATS     (VM_LABEL_BASE + 9)
+#define VM_STAT_FREE_FRAMES  0   /* frames free now */
+#define VM_STAT_TOTAL_FRAMES 1   /* frames the VM server manages */
+#define VM_STAT_FAULTS       2   /* fault messages handled */
+#define VM_STAT_ZERO_MAPS    3   /* reads that mapped the shared zero frame */
+#define VM_STAT_ZERO_FILLS   4   /* first stores given a zeroed frame */
+#define VM_STAT_COW_FAULTS   5   /* stores to a copy-on-write page */
+#define VM_STAT_COW_COPIES   6   /* ... that copied a shared frame */
+#define VM_STAT_COW_REUSES   7   /* ... whose frame had count 1: W set, no copy */
+#define VM_STAT_COUNT        8
+
+#define VM_ARGS_MAX 1024
+
+/* Exit status of a process the VM server killed: 128 + a reason, as a
+ * shell shows it. The reasons are POSIX signal numbers: 11 (SIGSEGV) for
+ * a refused memory access, 4 (SIGILL) illegal instruction, 5 (SIGTRAP)
+ * breakpoint, 7 (SIGBUS) misaligned access, 9 (SIGKILL) out of memory. */
+#define VM_STATUS_KILLED 128
+
+/* Address-space layout of every process the VM server starts. */
+#define VM_USER_STACK_TOP  0x0000003fff000000ul  /* stack grows down from here */
+#define VM_USER_STACK_MAX  (8ul << 20)           /* 8 MiB, then a guard page */
+#define VM_USER_ARGS       0x0000003fff000000ul  /* one page: argc, argv block */
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * region.c - regions of a process's address space (see region.h).
+ *
+ * Layer: vm/ (pure, host-tested). A small array searched linearly: a
+ * process has a handful of regions, and a linear search over a dozen
+ * entries is both the fastest and the easiest thing to read.
+ */
+#include "vm/region.h"
+#include "kernel/abi.h"
+#include "sv39/sv39.h"
+
+#define PAGE_MASK (REGION_PAGE - 1)
+
+void region_set_init(struct region_set *rs)
+{
+	rs->n = 0;
+	rs->heap = -1;
+	rs->brk = 0;
+	rs->heap_limit = 0;
+}
+
+/* Does [start, end) overlap any region other than number `skip`? */
+static bool overlaps(const struct region_set *rs, uint64_t start, uint64_t end, int skip)
+{
+	for (unsigned i = 0; i < rs->n; i++) {
+		if ((int)i == skip)
+			continue;
+		if (start < rs->r[i].end && rs->r[i].start < end)
+			return true;
+	}
+	return false;
+}
+
+int region_add(struct region_set *rs, uint64_t start, uint64_t end, unsigned prot,
+	       enum region_kind kind)
+{
+	/* The heap alone may be empty: it starts so and grows with sbrk. */
+	bool empty_ok = kind == REGION_HEAP;
+
+	if ((start & PAGE_MASK) || (end & PAGE_MASK) || end < start ||
+	    (end == start && !empty_ok) || end > SV39_USER_TOP)
+		return -CALF_EINVAL;
+	if (overlaps(rs, start, end, -1))
+		return -CALF_EEXIST;
+	if (rs->n == REGION_MAX)
+		return -CALF_ENOMEM;
+	rs->r[rs->n].start = start;
+	rs->r[rs->n].end = end;
+	rs->r[rs->n].prot = prot;
+	rs->r[rs->n].kind = kind;
+	rs->n++;
+	return 0;
+}
+
+const struct region *region_find(const struct region_set *rs, uint64_t va)
+{
+	for (unsigned i = 0; i < rs->n; i++)
+		if (va >= rs->r[i].start && va < rs->r[i].end)
+			return &rs->r[i];
+	return NULL;
+}
+
+int region_add_stack(struct region_set *rs, uint64_t top, uint64_t max)
+{
+	int err;
+
+	if (max == 0 || (max & PAGE_MASK) || top < max + REGION_PAGE)
+		return -CALF_EINVAL;
+	/* The stack reserves its whole extent now: its pages appear one by
+	 * one as the program touches them (the fault handler maps them), so
+	 * it "grows" on demand up to max without any bookkeeping, and
+	 * nothing else can ever be placed where it would grow. */
+	err = region_add(rs, top - max, top, REGION_R | REGION_W, REGION_STACK);
+	if (err)
+		return err;
+	err = region_add(rs, top - max - REGION_PAGE, top - max, 0, REGION_GUARD);
+	if (err)
+		rs->n--;   /* undo the stack: all or nothing */
+	return err;
+}
+
+int region_add_heap(struct region_set *rs, uint64_t start, uint64_t limit)
+{
+	int err;
+
+	if (rs->heap >= 0 || (limit & PAGE_MASK) || limit < start)
+		return -CALF_EINVAL;
+	err = region_add(rs, start, start, REGION_R | REGION_W, REGION_HEAP);
+	if (err)
+		return err;
+	rs->heap = (int)rs->n - 1;
+	rs->brk = start;
+	rs->heap_limit = limit;
+	return 0;
+}
+
+int region_brk(struct region_set *rs, int64_t incr, uint64_t *old_brk, uint64_t *old_end,
+	       uint64_t *new_end)
+{
+	struct region *h;
+	uint64_t brk, end;
+
+	if (rs->heap < 0)
+		return -CALF_EINVAL;
+	h = &rs->r[rs->heap];
+	brk = rs->brk + (uint64_t)incr;
+	/* Unsigned wrap-around tells growth past 2^64 and shrinking below 0
+	 * apart from the ordinary cases. */
+	if (incr < 0 && (brk > rs->brk || brk < h->start))
+		return -CALF_EINVAL;
+	if (incr > 0 && (brk < rs->brk || brk > rs->heap_limit))
+		return -CALF_ENOMEM;
+	end = (brk + PAGE_MASK) & ~PAGE_MASK;
+	if (end > h->end && overlaps(rs, h->start, end, rs->heap))
+		return -CALF_ENOMEM;
+	*old_brk = rs->brk;
+	*old_end = h->end;
+	*new_end = end;
+	rs->brk = brk;
+	h->end = end;
+	return 0;
+}
+
+const char *region_name(const struct region *r)
+{
+	switch (r->kind) {
+	case REGION_ELF:
+		if (r->prot & REGION_X)
+			return "text";
+		if (r->prot & REGION_W)
+			return "data";
+		return "rodata";
+	case REGION_HEAP:
+		return "heap";
+	case REGION_STACK:
+		return "stack";
+	case REGION_GUARD:
+		return "stack guard page";
+	case REGION_ARGS:
+		return "args";
+	}
+	return "region";
+}

@@ -1,0 +1,97 @@
+/*
+ * region.h - the regions of one process's address space: which ranges
+ * of user addresses are valid, and with which rights.
+ *
+ * Layer: vm/ (pure bookkeeping, host-tested by test_vm_region.c). The
+ * regions are the policy, the page table only the current state: a page
+ * may be absent from the page table yet valid (anonymous memory not
+ * touched yet), and the fault handler asks the region what to do.
+ *
+ * Every process has (docs/architecture.md, "Process address space"):
+ *   ELF segments  text R-X, rodata R, data+bss RW, at the ELF's addresses
+ *   heap          RW, from the page after the last segment, moved by sbrk
+ *   stack         RW, [VM_USER_STACK_TOP - VM_USER_STACK_MAX, top)
+ *   guard         one page below the stack with no rights at all, so a
+ *                 stack overflow is reported as such
+ *   args          one RW page at VM_USER_ARGS: argc, argv, strings
+ * Any page of a region that is not in the page table is anonymous: it
+ * reads as zero until first written (ELF pages holding file bytes are
+ * mapped when the program is loaded, so only bss is ever anonymous).
+ */
+#ifndef VM_REGION_H
+#define VM_REGION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define REGION_MAX 12
+#define REGION_PAGE 4096ull
+
+/* Rights, as the ELF flags and the PTE bits name them. */
+#define REGION_R 1u
+#define REGION_W 2u
+#define REGION_X 4u
+
+enum region_kind {
+	REGION_ELF = 1,   /* a PT_LOAD segment: text, rodata or data */
+	REGION_HEAP,
+	REGION_STACK,
+	REGION_GUARD,     /* no rights: any access is a stack overflow */
+	REGION_ARGS,
+};
+
+struct region {
+	uint64_t start, end;      /* [start, end), page aligned */
+	unsigned prot;            /* REGION_R | REGION_W | REGION_X */
+	enum region_kind kind;
+};
+
+struct region_set {
+	struct region r[REGION_MAX];
+	unsigned n;
+	int heap;                 /* index of the heap region, -1 if none */
+	uint64_t brk;             /* the program break (need not be aligned) */
+	uint64_t heap_limit;      /* the break may not pass this */
+};
+
+void region_set_init(struct region_set *rs);
+
+/*
+ * Add [start, end) with `prot`. 0, or a negated CALF_E* code:
+ * EINVAL if not page aligned, empty, or not below SV39's user top;
+ * EEXIST if it overlaps a region; ENOMEM if the set is full.
+ */
+int region_add(struct region_set *rs, uint64_t start, uint64_t end, unsigned prot,
+	       enum region_kind kind);
+
+/* The region holding va, or NULL. An empty heap holds nothing. */
+const struct region *region_find(const struct region_set *rs, uint64_t va);
+
+/*
+ * The stack [top - max, top) RW, and the guard page below it. top and
+ * max page aligned, max > 0. Errors as region_add.
+ */
+int region_add_stack(struct region_set *rs, uint64_t top, uint64_t max);
+
+/*
+ * An empty heap starting at `start` (page aligned), whose break may grow
+ * up to `limit` (page aligned). Errors as region_add.
+ */
+int region_add_heap(struct region_set *rs, uint64_t start, uint64_t limit);
+
+/*
+ * sbrk: move the break by `incr` bytes. On success returns 0, sets
+ * *old_brk to the break before the call, and *old_end / *new_end to the
+ * heap region's page-aligned end before and after: when shrinking, the
+ * caller unmaps [*new_end, *old_end). -CALF_ENOMEM if the break would
+ * pass the limit or run into another region, -CALF_EINVAL if it would go
+ * below the heap's start or there is no heap. Nothing changes on error.
+ */
+int region_brk(struct region_set *rs, int64_t incr, uint64_t *old_brk, uint64_t *old_end,
+	       uint64_t *new_end);
+
+/* A short name for messages: "text", "rodata", "data", "heap", "stack",
+ * "stack guard page", "args". */
+const char *region_name(const struct region *r);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * uspace.c - editing a process's user page tables (see uspace.h).
+ *
+ * Layer: vm/ (target only).
+ */
+#include "vm/uspace.h"
+#include "vm/libc.h"
+#include "vm/print.h"
+#include "vm/sys.h"
+#include "vm/vm.h"
+
+static void *window_table_ptr(void *ctx, uint64_t pa)
+{
+	return frame_ptr(ctx, pa);
+}
+
+static uint64_t window_table_alloc(void *ctx)
+{
+	uint64_t pa = frame_alloc(ctx);
+
+	/* sv39 takes 0 as "no memory"; FRAME_NONE is ours for that. (A
+	 * frame at physical address 0 is never granted: no board has RAM
+	 * there, and sv39 could not tell it apart.) */
+	return pa == FRAME_NONE ? 0 : pa;
+}
+
+static void window_table_free(void *ctx, uint64_t pa)
+{
+	frame_unref(ctx, pa);
+}
+
+const struct sv39_mem vm_sv39_mem = {
+	.table_ptr = window_table_ptr,
+	.table_alloc = window_table_alloc,
+	.table_free = window_table_free,
+	.ctx = &vm_frames,
+};
+
+void uspace_flush(struct proc *p, uint64_t va, uint64_t len)
+{
+	if (p->aspace >= 0)
+		sys_tlb_invalidate((unsigned long)p->aspace, va, len);
+}
+
+int uspace_map(struct proc *p, uint64_t va, uint64_t pa, uint64_t flags)
+{
+	int err = sv39_map(&p->space, va, pa, SV39_LEVEL_4K, flags);
+
+	if (err == SV39_OK)
+		uspace_flush(p, va, SV39_PAGE_SIZE);
+	return err;
+}
+
+int uspace_replace(struct proc *p, uint64_t va, uint64_t pa, uint64_t flags)
+{
+	int err = sv39_unmap(&p->space, va, NULL);
+
+	/* The level-0 table that held the old leaf stays (sv39_unmap frees
+	 * no table), so this map allocates nothing. */
+	if (err == SV39_OK)
+		err = sv39_map(&p->space, va, pa, SV39_LEVEL_4K, flags);
+	uspace_flush(p, va, SV39_PAGE_SIZE);
+	return err;
+}
+
+static void unref_leaf(void *arg, uint64_t va, sv39_pte_t pte)
+{
+	(void)arg;
+	if (frame_unref(&vm_frames, sv39_pte_pa(pte)) != 0)
+		vm_printf("vm: bug: leaf at 0x%lx maps frame 0x%lx the table does not count\n",
+			  (unsigned long)va, (unsigned long)sv39_pte_pa(pte));
+}
+
+void uspace_unmap_range(struct proc *p, uint64_t lo, uint64_t hi)
+{
+	if (lo >= hi)
+		return;
+	sv39_unmap_range(&p->space, lo, hi, unref_leaf, NULL);
+	uspace_flush(p, lo, hi - lo);
+}
+
+void uspace_destroy(struct proc *p)
+{
+	if (p->space.root_pa)
+		sv39_space_destroy(&p->space, unref_leaf, NULL);
+}
+
+int uspace_copy_in(struct proc *p, void *dst, uint64_t uva, size_t len)
+{
+	uint8_t *d = dst;
+
+	if (uva >= SV39_USER_TOP || len > SV39_USER_TOP - uva)
+		return -CALF_EFAULT;
+	while (len) {
+		uint64_t page = uva & ~(SV39_PAGE_SIZE - 1);
+		size_t off = (size_t)(uva - page);
+		size_t n = SV39_PAGE_SIZE - off < len ? SV39_PAGE_SIZE - off : len;
+		const struct region *r = region_find(&p->regions, uva);
+		sv39_pte_t pte;
+
+		/* The process's own view decides: a region it may read. */
+		if (!r || !(r->prot & (REGION_R | REGION_W)))
+			return -CALF_EFAULT;
+		if (sv39_lookup(&p->space, page, &pte, NULL) == SV39_OK)
+			memcpy(d, (uint8_t *)frame_ptr(&vm_frames, sv39_pte_pa(pte)) + off, n);
+		else
+			memset(d, 0, n);   /* anonymous, untouched: zeros */
+		d += n;
+		uva += n;
+		len -= n;
+	}
+	return 0;
+}

@@ -1,0 +1,30 @@
+/*
+ * vm.h - the VM server's global state: the frame table, what the kernel
+ * told it at boot, and the statistics userland can read (VM_STATS).
+ *
+ * Layer: vm/ (target only). The VM server is one thread, so these are
+ * plain globals with no locking.
+ */
+#ifndef VM_VM_H
+#define VM_VM_H
+
+#include "kernel/abi.h"
+#include "vm/frame.h"
+
+struct vm_stats {
+	unsigned long faults;       /* fault messages handled */
+	unsigned long zero_maps;    /* reads that mapped the zero frame */
+	unsigned long zero_fills;   /* first stores that got a zeroed frame */
+	unsigned long cow_faults;   /* stores to a COW page */
+	unsigned long cow_copies;   /* ... that copied a shared frame */
+	unsigned long cow_reuses;   /* ... that found count 1 and just set W */
+};
+
+extern struct frame_table vm_frames;
+extern struct calf_bootinfo vm_boot;
+extern struct vm_stats vm_stats;
+
+/* The VM server's own endpoint: requests and faults arrive here. */
+#define VM_EP CALF_HANDLE_VM
+
+#endif
