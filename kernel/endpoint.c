@@ -11,18 +11,6 @@
 
 static struct endpoint endpoints[MAX_ENDPOINTS];
 
-void tq_push(struct thread_queue *q, struct thread *t)
-{
-	t->q_next = NULL;
-	t->q_prev = q->tail;
-	if (q->tail)
-		q->tail->q_next = t;
-	else
-		q->head = t;
-	q->tail = t;
-	t->queue = q;
-}
-
 struct thread *tq_pop(struct thread_queue *q)
 {
 	struct thread *t = q->head;

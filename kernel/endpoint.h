@@ -27,7 +27,19 @@ struct endpoint {
 	struct thread_queue receivers;
 };
 
-void tq_push(struct thread_queue *q, struct thread *t);
+/* Append t to q (inline: the IPC fast path uses it). */
+static inline void tq_push(struct thread_queue *q, struct thread *t)
+{
+	t->q_next = NULL;
+	t->q_prev = q->tail;
+	if (q->tail)
+		q->tail->q_next = t;
+	else
+		q->head = t;
+	q->tail = t;
+	t->queue = q;
+}
+
 struct thread *tq_pop(struct thread_queue *q);
 void tq_remove(struct thread *t);     /* from whatever queue holds it */
 static inline bool tq_empty(const struct thread_queue *q) { return !q->head; }

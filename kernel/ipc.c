@@ -13,12 +13,13 @@
  * reply_recv does the same in the other direction. The scheduler still
  * checks priorities before returning to user mode.
  */
+#include "kernel/aspace.h"
 #include "kernel/ipc.h"
 #include "kernel/sched.h"
 #include "kernel/thread.h"
 
-static void deliver(struct thread *to, uint64_t badge, const uint64_t *msg,
-		    uint64_t sender_tid)
+static inline void deliver(struct thread *to, uint64_t badge, const uint64_t *msg,
+			   uint64_t sender_tid)
 {
 	uint64_t *r = to->ctx.regs;
 	r[REG_A0] = badge;
@@ -250,3 +251,4 @@ void ipc_abort_waiters(struct endpoint *ep)
 		sched_make_runnable(w);
 	}
 }
+

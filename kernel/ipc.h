@@ -4,6 +4,8 @@
  * Layer: kernel/. Messages are six words in registers (MR0..MR5 in
  * a1..a6) plus the badge of the sender's handle. Nothing is buffered in
  * the kernel: a sender waits until a receiver is there, and vice versa.
+ * The common cases of call and reply_recv take the fast paths of
+ * ipc_fastpath.h; everything else comes here.
  */
 #ifndef KERNEL_IPC_H
 #define KERNEL_IPC_H
@@ -15,8 +17,9 @@
 #include "kernel/thread.h"
 
 /* Return value of a system call that has already arranged what the
- * thread sees (it blocked, or its registers were written). */
-#define SYSCALL_DONE ((long)0x8000000000000000ul)
+ * thread sees (it blocked, or its registers were written). Not an error
+ * code (those are small), and one instruction to load. */
+#define SYSCALL_DONE (-2000l)
 
 long sys_send(struct thread *t);
 long sys_recv(struct thread *t);

@@ -175,5 +175,5 @@ void kmain(unsigned long hartid, uint64_t dtb_pa, uint64_t kernel_pa)
 	cpus[hartid].hartid = hartid;
 	cpus[hartid].kstack_top = (uint64_t)boot_stack_top;
 	vm_boot(&board, kernel_pa);
-	sched_return_to_user();
+	user_return(sched_next_context());
 }

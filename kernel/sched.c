@@ -15,7 +15,8 @@
 #define NPRIO (CALF_PRIO_MAX + 1)
 
 static struct thread_queue runq[NPRIO];
-static uint32_t nonempty;          /* bit p: runq[p] has threads */
+uint32_t sched_queued;             /* bit p: runq[p] has threads */
+#define nonempty sched_queued
 
 void sched_make_runnable(struct thread *t)
 {
@@ -109,28 +110,33 @@ static __attribute__((noinline)) struct thread *pick_or_idle(struct cpu *c)
 {
 	struct thread *t;
 
+	bool idled = false;
+
 	while (!(t = pick(c))) {
 		/* Nothing to run: wait for an interrupt with interrupts on.
 		 * The handler runs on this same stack (trap from S-mode). */
 		intr_on();
 		wfi();
 		intr_off();
+		idled = true;
+	}
+	if (idled) {
+		/* A trap from S-mode set SPP and cleared SPIE; the return to
+		 * user mode needs them the other way round. */
+		csr_clear(sstatus, SSTATUS_SPP);
+		csr_set(sstatus, SSTATUS_SPIE);
 	}
 	return t;
 }
 
-void sched_return_to_user(void)
+/* The slow half of sched_next_context (sched.h): the thread that runs
+ * next, its address space loaded. */
+struct user_context *sched_next_context_slow(struct cpu *c)
 {
-	struct cpu *c = cpu_self();
-	struct thread *t = c->current;
+	struct thread *t = pick_or_idle(c);
 
-	/* Fast case, every system call that does not block: the current
-	 * thread goes on unless a queued thread has a higher priority
-	 * (a bit above its own in the bitmap). */
-	if (!t || (nonempty >> t->priority) > 1)
-		t = pick_or_idle(c);
 	aspace_activate(t->as);
 	t->ctx.kstack_top = c->kstack_top;
 	t->ctx.hartid = c->hartid;
-	user_return(&t->ctx);
+	return &t->ctx;
 }

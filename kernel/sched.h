@@ -9,6 +9,7 @@
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 
+#include "kernel/aspace.h"
 #include "kernel/thread.h"
 
 #define SCHED_TIMESLICE 5        /* ticks: 50 ms at 100 Hz */
@@ -22,12 +23,38 @@ void sched_yield(void);                       /* current goes to the back */
  * or just answered): this is the IPC fast path, so it is two stores. */
 static inline void sched_switch_to(struct thread *t)
 {
+	struct cpu *c = cpu_self();
 	t->state = THREAD_RUNNABLE;
-	cpu_self()->current = t;
+	c->current = t;
+	t->ctx.kstack_top = c->kstack_top;
+	t->ctx.hartid = c->hartid;
 }
-/* Leave the kernel: pick a thread (idling with wfi until one is
- * runnable), activate its address space, return to it in U-mode. */
-void sched_return_to_user(void) __attribute__((noreturn));
+/* Bit p set: a thread of priority p is queued. */
+extern uint32_t sched_queued;
+
+/* Leaving the kernel: pick the thread to run (idling with wfi until one
+ * is runnable), activate its address space, and return its context for
+ * trap_entry.S to restore. */
+struct user_context *sched_next_context_slow(struct cpu *c);
+
+static inline struct user_context *sched_next_context(void)
+{
+	struct cpu *c = cpu_self();
+	struct thread *t = c->current;
+
+	/* Fast case, every system call that neither blocks nor switches:
+	 * the current thread goes on (no queued thread of higher priority:
+	 * no bit above its own), its address space is loaded, and its
+	 * context already knows this hart. */
+	if (t && (sched_queued >> t->priority) <= 1 &&
+	    t->as->asid_generation == asid_generation_now) {
+		uint64_t cur;
+		__asm__ volatile("csrr %0, satp" : "=r"(cur));
+		if (cur == t->as->satp)
+			return &t->ctx;
+	}
+	return sched_next_context_slow(c);
+}
 
 /* trap_entry.S: restore a user context and sret. */
 void user_return(struct user_context *ctx) __attribute__((noreturn));

@@ -7,10 +7,12 @@
  */
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"
+#include "kernel/ipc_fastpath.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
 #include "kernel/timer.h"
+#include "kernel/trap.h"
 #include "kernel/usercopy.h"
 #include "kernel/vm_boot.h"
 #include "platform/console.h"
@@ -157,17 +159,28 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 
 #define SYS_FIRST_PRIVILEGED 32
 
-void syscall_dispatch(struct thread *t)
+/* An ecall from U-mode (trap_entry.S). Returns the context to resume. */
+struct user_context *syscall_from_user(struct user_context *ctx)
 {
-	uint64_t n = t->ctx.regs[REG_A7];
+	struct thread *t = (struct thread *)ctx;
+	uint64_t n = ctx->regs[REG_A7];
+	struct user_context *next;
+	syscall_fn fn;
 	long r;
 
-	if (n >= SYS_COUNT || !syscall_table[n])
+	/* trap_entry.S already moved sepc past the ecall. */
+	if (n == SYS_CALL && (next = ipc_fastpath_call(t, sched_queued)))
+		return next;
+	if (n == SYS_REPLY_RECV && (next = ipc_fastpath_reply_recv(t, sched_queued)))
+		return next;
+
+	if (n >= SYS_COUNT || !(fn = syscall_table[n]))
 		r = -CALF_ENOSYS;
 	else if (n >= SYS_FIRST_PRIVILEGED && !t->vm_right)
 		r = -CALF_EPERM;
 	else
-		r = syscall_table[n](t);
+		r = fn(t);
 	if (r != SYSCALL_DONE)
-		t->ctx.regs[REG_A0] = (uint64_t)r;
+		ctx->regs[REG_A0] = (uint64_t)r;
+	return sched_next_context();
 }

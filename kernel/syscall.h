@@ -14,7 +14,6 @@
 
 typedef long (*syscall_fn)(struct thread *t);
 
-void syscall_dispatch(struct thread *t);
 
 /* Privileged calls (priv.c), for the thread holding the VM right. */
 long sys_aspace_create(struct thread *t);

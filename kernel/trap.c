@@ -21,6 +21,7 @@
 _Static_assert(__builtin_offsetof(struct user_context, sepc) == CTX_SEPC, "CTX_SEPC");
 _Static_assert(__builtin_offsetof(struct user_context, kstack_top) == CTX_KSTACK, "CTX_KSTACK");
 _Static_assert(__builtin_offsetof(struct user_context, hartid) == CTX_HARTID, "CTX_HARTID");
+_Static_assert(__builtin_offsetof(struct user_context, msg_from) == CTX_MSGFROM, "CTX_MSGFROM");
 
 _Static_assert(offsetof(struct trap_frame, sepc) == TF_SEPC, "TF_SEPC");
 _Static_assert(offsetof(struct trap_frame, stval) == TF_STVAL, "TF_STVAL");
@@ -75,21 +76,19 @@ void trap_from_kernel(struct trap_frame *tf)
 	panic_frame(tf, "unexpected trap in the kernel");
 }
 
-void trap_from_user(struct user_context *ctx, uint64_t scause, uint64_t stval)
+/* Any other trap from U-mode: an interrupt, or an exception for the
+ * thread's pager. Every register of the thread is saved. */
+struct user_context *exception_from_user(struct user_context *ctx, uint64_t scause,
+					 uint64_t stval)
 {
-	struct thread *t = (struct thread *)ctx;
-
-	if (scause == EXC_ECALL_U) {
-		ctx->sepc += 4;              /* return past the ecall */
-		syscall_dispatch(t);
-	} else if (scause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
+	if (scause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
 		timer_tick();
 		sched_tick();
 	} else if (scause & SCAUSE_INTERRUPT) {
 		/* No device interrupts are enabled yet. */
 		panic("unexpected %s from U-mode", scause_name(scause));
 	} else {
-		fault_from_user(t, scause, stval);
+		fault_from_user((struct thread *)ctx, scause, stval);
 	}
-	sched_return_to_user();
+	return sched_next_context();
 }

@@ -3,7 +3,8 @@
  *
  * Layer: kernel/. trap_entry.S saves every register: a trap from S-mode
  * into a struct trap_frame on the kernel stack (trap_from_kernel), a trap
- * from U-mode into the thread's struct user_context (trap_from_user).
+ * from U-mode into the thread's struct user_context (syscall_from_user
+ * for an ecall, exception_from_user for the rest).
  */
 #ifndef KERNEL_TRAP_H
 #define KERNEL_TRAP_H
@@ -32,13 +33,15 @@ struct trap_frame {
 #define CTX_SEPC   (32 * 8)
 #define CTX_KSTACK (33 * 8)
 #define CTX_HARTID (34 * 8)
+#define CTX_MSGFROM (35 * 8)
 
 #ifndef __ASSEMBLER__
 void trap_init(void);    /* install the vector on this hart */
 void trap_from_kernel(struct trap_frame *tf);
 struct user_context;
-void trap_from_user(struct user_context *ctx, uint64_t scause, uint64_t stval)
-	__attribute__((noreturn));
+struct user_context *syscall_from_user(struct user_context *ctx);
+struct user_context *exception_from_user(struct user_context *ctx, uint64_t scause,
+					 uint64_t stval);
 const char *scause_name(uint64_t scause);
 #endif
 

@@ -14,6 +14,25 @@
  */
 #include "kernel/trap.h"
 
+/* Store gp and s0-s11 (x3, x8, x9, x18-x27) into the user context at
+ * \ctx: the registers kernel C code never changes (gp is fixed by the
+ * ABI; the kernel does not use it). */
+.macro SAVE_CALLEE_SAVED ctx
+	sd	x3, 3*8(\ctx)
+	sd	x8, 8*8(\ctx)
+	sd	x9, 9*8(\ctx)
+	sd	x18, 18*8(\ctx)
+	sd	x19, 19*8(\ctx)
+	sd	x20, 20*8(\ctx)
+	sd	x21, 21*8(\ctx)
+	sd	x22, 22*8(\ctx)
+	sd	x23, 23*8(\ctx)
+	sd	x24, 24*8(\ctx)
+	sd	x25, 25*8(\ctx)
+	sd	x26, 26*8(\ctx)
+	sd	x27, 27*8(\ctx)
+.endm
+
 	.section .text
 	.balign 4
 	.globl trap_vector
@@ -106,19 +125,25 @@ trap_vector:
 	sret
 
 /*
- * From U-mode: save the user registers into the thread, switch to this
- * hart's kernel stack and call trap_from_user(ctx, scause, stval), which
- * never returns: it leaves through user_return.
+ * From U-mode. sp = the thread's context, sscratch = its user sp.
+ *
+ * A system call saves only what C may clobber: ra, sp, tp, t0-t6 and
+ * a0-a7. gp and the callee-saved s0-s11 stay in their registers - every
+ * C function the kernel calls preserves them - so if the same thread
+ * resumes they are still right and need no save or restore. Only when
+ * another thread runs next does trap_exit store them into the old
+ * thread's context. An exception or interrupt saves everything at once
+ * (the pager may read the registers).
+ *
+ * Either way C returns the context to resume in a0; the context of the
+ * thread that entered is kept on the kernel stack.
  */
 trap_user:
 	sd	x1, 1*8(sp)
-	sd	x3, 3*8(sp)
 	sd	x4, 4*8(sp)
 	sd	x5, 5*8(sp)
 	sd	x6, 6*8(sp)
 	sd	x7, 7*8(sp)
-	sd	x8, 8*8(sp)
-	sd	x9, 9*8(sp)
 	sd	x10, 10*8(sp)
 	sd	x11, 11*8(sp)
 	sd	x12, 12*8(sp)
@@ -127,37 +152,74 @@ trap_user:
 	sd	x15, 15*8(sp)
 	sd	x16, 16*8(sp)
 	sd	x17, 17*8(sp)
-	sd	x18, 18*8(sp)
-	sd	x19, 19*8(sp)
-	sd	x20, 20*8(sp)
-	sd	x21, 21*8(sp)
-	sd	x22, 22*8(sp)
-	sd	x23, 23*8(sp)
-	sd	x24, 24*8(sp)
-	sd	x25, 25*8(sp)
-	sd	x26, 26*8(sp)
-	sd	x27, 27*8(sp)
 	sd	x28, 28*8(sp)
 	sd	x29, 29*8(sp)
 	sd	x30, 30*8(sp)
 	sd	x31, 31*8(sp)
 	csrr	t0, sscratch            /* the user sp */
 	sd	t0, 2*8(sp)
-	csrr	t0, sepc
-	sd	t0, CTX_SEPC(sp)
 	csrw	sscratch, zero          /* now in the kernel */
+	csrr	a1, scause
+	csrr	t0, sepc
+	li	t1, 8                   /* EXC_ECALL_U */
+	bne	a1, t1, 1f
+	addi	t0, t0, 4               /* a system call returns past its ecall */
+	sd	t0, CTX_SEPC(sp)
 	mv	a0, sp
 	ld	tp, CTX_HARTID(a0)
 	ld	sp, CTX_KSTACK(a0)
-	csrr	a1, scause
+	addi	sp, sp, -16
+	sd	a0, 0(sp)               /* the entering thread's context */
+	call	syscall_from_user       /* a0 = context to resume */
+	j	trap_exit
+1:	sd	t0, CTX_SEPC(sp)
+	mv	a0, sp
+	ld	tp, CTX_HARTID(a0)
+	ld	sp, CTX_KSTACK(a0)
+	addi	sp, sp, -16
+	sd	a0, 0(sp)
+	SAVE_CALLEE_SAVED a0
 	csrr	a2, stval
-	call	trap_from_user
-1:	j	1b                      /* not reached */
+	call	exception_from_user     /* a0 = context to resume */
+
+trap_exit:
+	ld	t1, 0(sp)               /* the thread that entered */
+	addi	sp, sp, 16
+	bne	a0, t1, 2f
+	/* Same thread: gp and s0-s11 are live; restore the rest. */
+	csrw	sscratch, a0
+	ld	t0, CTX_SEPC(a0)
+	csrw	sepc, t0
+	ld	x1, 1*8(a0)
+	ld	x2, 2*8(a0)
+	ld	x4, 4*8(a0)
+	ld	x5, 5*8(a0)
+	ld	x6, 6*8(a0)
+	ld	x7, 7*8(a0)
+	ld	x11, 11*8(a0)
+	ld	x12, 12*8(a0)
+	ld	x13, 13*8(a0)
+	ld	x14, 14*8(a0)
+	ld	x15, 15*8(a0)
+	ld	x16, 16*8(a0)
+	ld	x17, 17*8(a0)
+	ld	x28, 28*8(a0)
+	ld	x29, 29*8(a0)
+	ld	x30, 30*8(a0)
+	ld	x31, 31*8(a0)
+	ld	x10, 10*8(a0)
+	sret
+2:	/* Another thread runs: the one that entered keeps gp, s0-s11. */
+	SAVE_CALLEE_SAVED t1
+	ld	a1, CTX_MSGFROM(a0)     /* set by an IPC fast path */
+	bnez	a1, user_return_message
+	/* fall through */
 
 /*
- * user_return(ctx): enter U-mode in the thread whose context this is.
- * Interrupts are off in the kernel; sret turns them back on (SPIE) as it
- * drops to U-mode (SPP = 0).
+ * user_return(ctx): enter U-mode in the thread whose context this is,
+ * restoring every register. Interrupts are off in the kernel; sret turns
+ * them back on (SPIE) as it drops to U-mode (SPP = 0). A trap from
+ * S-mode taken while idle rewrites SPP and SPIE, so set both here.
  */
 	.globl user_return
 user_return:
@@ -199,4 +261,50 @@ user_return:
 	ld	x30, 30*8(a0)
 	ld	x31, 31*8(a0)
 	ld	x10, 10*8(a0)           /* a0 last: it held the pointer */
+	sret
+
+/*
+ * user_return_message(ctx, from): like user_return, for the IPC fast
+ * paths: the six message registers a1-a6 come straight from the saved
+ * registers of the thread that sent them (from = ctx->msg_from), instead
+ * of being copied into ctx first. No trap from S-mode happened since the
+ * ecall (the fast paths never idle), so sstatus already has SPP = 0 and
+ * SPIE = 1.
+ */
+user_return_message:
+	sd	zero, CTX_MSGFROM(a0)
+	csrw	sscratch, a0
+	ld	t0, CTX_SEPC(a0)
+	csrw	sepc, t0
+	ld	x12, 12*8(a1)
+	ld	x13, 13*8(a1)
+	ld	x14, 14*8(a1)
+	ld	x15, 15*8(a1)
+	ld	x16, 16*8(a1)
+	ld	x11, 11*8(a1)
+	ld	x1, 1*8(a0)
+	ld	x2, 2*8(a0)
+	ld	x3, 3*8(a0)
+	ld	x4, 4*8(a0)
+	ld	x5, 5*8(a0)
+	ld	x6, 6*8(a0)
+	ld	x7, 7*8(a0)
+	ld	x8, 8*8(a0)
+	ld	x9, 9*8(a0)
+	ld	x17, 17*8(a0)
+	ld	x18, 18*8(a0)
+	ld	x19, 19*8(a0)
+	ld	x20, 20*8(a0)
+	ld	x21, 21*8(a0)
+	ld	x22, 22*8(a0)
+	ld	x23, 23*8(a0)
+	ld	x24, 24*8(a0)
+	ld	x25, 25*8(a0)
+	ld	x26, 26*8(a0)
+	ld	x27, 27*8(a0)
+	ld	x28, 28*8(a0)
+	ld	x29, 29*8(a0)
+	ld	x30, 30*8(a0)
+	ld	x31, 31*8(a0)
+	ld	x10, 10*8(a0)
 	sret

@@ -74,7 +74,7 @@ static unsigned long per_op(unsigned long total, unsigned long overhead, int n)
 
 static int bench_ipc(void)
 {
-	static const char *const peer_argv[] = { "ipcpeer", NULL };
+	static const char *const peer_argv[] = { "ipcpeer", "--echo", NULL };
 	struct calf_msg m;
 	long pid, ep, status;
 	unsigned long empty, full;

@@ -6,13 +6,33 @@
  * classic server shape: one calf_reply_recv per message, answering the
  * last caller and waiting for the next in one system call. It prints
  * nothing in the loop, so bench measures IPC and not the console.
+ *
+ * With the argument --echo it answers every message unchanged: bench
+ * uses that, so the round trip it reports is the cost of the IPC, not of
+ * the server's work on the message.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "calf.h"
 #include "userland/ipcpeer/ipcpeer.h"
 
-int main(void)
+/* The bench server: answer each message as it came. */
+static int echo(long ep)
+{
+	struct calf_msg m;
+	long r = calf_recv(ep, &m);
+
+	while (r >= 0 && m.w[0] != IPCPEER_STOP)
+		r = calf_reply_recv(ep, &m);
+	if (r < 0)
+		return 1;
+	m.w[0] = 0;
+	calf_reply(&m);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct calf_msg m;
 	long ep = calf_rendezvous(IPCPEER_KEY);
@@ -22,6 +42,8 @@ int main(void)
 		printf("ipcpeer: rendezvous failed: %ld\n", ep);
 		return 1;
 	}
+	if (argc > 1 && strcmp(argv[1], "--echo") == 0)
+		return echo(ep);
 	r = calf_recv(ep, &m);
 	while (r >= 0) {
 		if (m.w[0] == IPCPEER_STOP) {
