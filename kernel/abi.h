@@ -59,8 +59,14 @@
 #define SYS_HANDLE_GRANT    39   /* (aspace, ep handle, badge) -> handle in that aspace */
 #define SYS_POWEROFF        40   /* (failure) -> does not return */
 #define SYS_FENCE_I         41   /* () -> 0; instruction caches coherent on every hart */
+#define SYS_THREAD_START    42   /* (tid) -> 0: run a thread created suspended */
 
-#define SYS_COUNT           42
+#define SYS_COUNT           43
+
+/* SYS_THREAD_CREATE: or this into the priority argument to create the
+ * thread suspended (it runs after SYS_THREAD_START; fork sets its
+ * registers first). */
+#define CALF_THREAD_SUSPENDED 0x100
 
 /* ---- error codes (returned negated) ---- */
 #define CALF_EPERM      1   /* not allowed for this caller */
@@ -69,6 +75,7 @@
 #define CALF_EINTR      4   /* the partner went away during IPC */
 #define CALF_EIO        5
 #define CALF_EBADF      9   /* bad handle */
+#define CALF_EAGAIN    11   /* try again: a table is full */
 #define CALF_ENOMEM    12   /* out of kernel objects or memory */
 #define CALF_EFAULT    14   /* bad user pointer */
 #define CALF_EBUSY     16

@@ -31,7 +31,9 @@ static uint64_t asid_next = 1;
 
 bool tlb_flush_by_address_broken;
 
-void asid_init(void)
+static uint64_t rollovers;
+
+void asid_init(unsigned limit_bits)
 {
 	uint64_t old = csr_read(satp);
 	uint64_t probe = old | (SATP_ASID_MASK << SATP_ASID_SHIFT);
@@ -45,7 +47,14 @@ void asid_init(void)
 		nbits++;
 		got >>= 1;
 	}
+	if (nbits > limit_bits)
+		nbits = limit_bits;
 	asid_max = nbits ? (1ul << nbits) - 1 : 0;
+}
+
+uint64_t asid_rollovers(void)
+{
+	return rollovers;
 }
 
 unsigned asid_bits(void)
@@ -61,8 +70,11 @@ static uint16_t asid_of(struct aspace *as)
 	if (as->asid_generation == asid_gen)
 		return as->asid;
 	if (asid_next > asid_max) {
+		/* All used in this generation: start a new one. Every address
+		 * space's ASID is now stale, so flush everything once. */
 		asid_gen++;
 		asid_next = 1;
+		rollovers++;
 		sfence_vma_all();
 	}
 	as->asid = (uint16_t)asid_next++;

@@ -36,8 +36,11 @@ struct aspace {
 };
 
 /* Probe how many ASID bits this hart implements (privileged spec 4.1.11:
- * write all ones to satp.ASID and read back). */
-void asid_init(void);
+ * write all ones to satp.ASID and read back), and use at most
+ * `limit_bits` of them (the asid-bits=N option: tests force generation
+ * roll-overs with a small N). */
+void asid_init(unsigned limit_bits);
+uint64_t asid_rollovers(void);
 unsigned asid_bits(void);
 
 /* A new address space whose root table (zeroed, at root_pa) gets the

@@ -45,3 +45,19 @@ int cmdline_value(const char *args, const char *key, char *buf, unsigned long si
 	}
 	return 0;
 }
+
+int cmdline_uint(const char *args, const char *key, unsigned long *out)
+{
+	char buf[21];
+	unsigned long v = 0;
+
+	if (!cmdline_value(args, key, buf, sizeof(buf)) || !buf[0])
+		return 0;
+	for (const char *p = buf; *p; p++) {
+		if (*p < '0' || *p > '9' || v > (~0ul - 9) / 10)
+			return 0;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	*out = v;
+	return 1;
+}

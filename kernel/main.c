@@ -148,7 +148,9 @@ void kmain(unsigned long hartid, uint64_t dtb_pa, uint64_t kernel_pa)
 	if (console_use_uart(&board) != 0)
 		boot_fail("no driver for the UART", 0);
 	usercopy_set_ram(ram, nram);
-	asid_init();
+	unsigned long asid_limit = 16;
+	cmdline_uint(board.bootargs, "asid-bits", &asid_limit);
+	asid_init((unsigned)asid_limit);
 	quirks_from_board(&board, &quirks);
 	tlb_flush_by_address_broken = quirks.sfence_vma_addr_broken;
 

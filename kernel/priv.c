@@ -56,12 +56,13 @@ long sys_thread_create(struct thread *t)
 {
 	struct aspace *as = aspace_lookup(ARG(t, 0));
 	uint64_t pc = ARG(t, 1), sp = ARG(t, 2), pager = ARG(t, 3);
-	uint64_t prio = ARG(t, 4);
+	uint64_t prio = ARG(t, 4) & ~(uint64_t)CALF_THREAD_SUSPENDED;
+	bool suspended = ARG(t, 4) & CALF_THREAD_SUSPENDED;
 	struct handle *h = NULL;
 
 	if (!as)
 		return -CALF_ENOENT;
-	if (pc >= SV39_USER_TOP || sp >= SV39_USER_TOP + 1 || prio > CALF_PRIO_MAX)
+	if (pc >= SV39_USER_TOP || sp > SV39_USER_TOP || prio > CALF_PRIO_MAX)
 		return -CALF_EINVAL;
 	if (pager != (uint64_t)-1 && !(h = handle_lookup(t->as, pager)))
 		return -CALF_EBADF;
@@ -79,8 +80,22 @@ long sys_thread_create(struct thread *t)
 		n->pager_badge = h->badge;
 		endpoint_ref(h->ep);
 	}
-	sched_make_runnable(n);
+	if (suspended)
+		n->state = THREAD_SUSPENDED;
+	else
+		sched_make_runnable(n);
 	return (long)n->tid;
+}
+
+long sys_thread_start(struct thread *t)
+{
+	struct thread *x = thread_lookup(ARG(t, 0));
+	if (!x)
+		return -CALF_ESRCH;
+	if (x->state != THREAD_SUSPENDED)
+		return -CALF_EBUSY;
+	sched_make_runnable(x);
+	return 0;
 }
 
 long sys_thread_kill(struct thread *t)
@@ -155,7 +170,8 @@ long sys_handle_grant(struct thread *t)
 long sys_poweroff(struct thread *t)
 {
 	int failure = ARG(t, 0) != 0;
-	kprintf("poweroff: requested by the VM server (%s)\n", failure ? "failure" : "success");
+	kprintf("poweroff: requested by the VM server (%s); ASID generations rolled over: %lu\n",
+		failure ? "failure" : "success", asid_rollovers());
 	sbi_shutdown(failure);
 }
 

@@ -155,6 +155,7 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_HANDLE_GRANT] = sys_handle_grant,
 	[SYS_POWEROFF] = sys_poweroff,
 	[SYS_FENCE_I] = sys_fence_i,
+	[SYS_THREAD_START] = sys_thread_start,
 };
 
 #define SYS_FIRST_PRIVILEGED 32

@@ -26,5 +26,6 @@ long sys_tlb_invalidate(struct thread *t);
 long sys_handle_grant(struct thread *t);
 long sys_poweroff(struct thread *t);
 long sys_fence_i(struct thread *t);
+long sys_thread_start(struct thread *t);
 
 #endif

@@ -48,6 +48,7 @@ enum thread_state {
 	THREAD_BLOCKED_SEND,     /* queued on an endpoint to send (or call) */
 	THREAD_BLOCKED_RECV,     /* queued on an endpoint to receive */
 	THREAD_BLOCKED_REPLY,    /* called; waits for reply_partner to answer */
+	THREAD_SUSPENDED,        /* created suspended, not yet started */
 };
 
 /* Why a thread is waiting for a reply: a plain call, or a fault the

@@ -78,6 +78,14 @@ def cases(kernel):
             qemu_command(board, smp, "256M", kernel, append="init=init -- ktest --poweroff"),
             [r"^ktest: \d+ passed, 0 failed", r"^init: ktest exited with status 0",
              r"^poweroff: requested by the VM server \(success\)"], timeout=120))
+    # Only 3 usable ASIDs: every few address-space switches start a new
+    # generation (a full flush), and everything must still work.
+    out.append(Case(
+        "ktest with asid-bits=2 (ASID generation roll-overs)",
+        qemu_command("virt", 1, "256M", kernel,
+                     append="asid-bits=2 init=init -- ktest --poweroff"),
+        [r"^  paging   Sv39, 2 ASID bits", r"^ktest: \d+ passed, 0 failed",
+         r"ASID generations rolled over: [1-9]"], timeout=120))
     # A UART the kernel has no driver for: OpenSBI still drives it (as
     # snps,dw-apb-uart), so the kernel's complaint is seen on the SBI console.
     out.append(Case(

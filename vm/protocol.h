@@ -57,6 +57,39 @@
 #define VM_STAT_COW_REUSES   7   /* ... whose frame had count 1: W set, no copy */
 #define VM_STAT_COUNT        8
 
+/* fork(): a copy of the caller. Every writable page becomes copy-on-write
+ * in both; the child's registers are the parent's with a0 = 0.
+ * reply to the parent: MR0 = child pid, or -CALF_ENOMEM / -CALF_EAGAIN
+ * (process table full). The child sees MR0 = 0 (its call "returns"). */
+#define VM_FORK      (VM_LABEL_BASE + 10)
+/* exec(argv): replace the caller's program. MR1, MR2 as for VM_SPAWN.
+ * Does not reply on success (the new program starts at its entry);
+ * reply MR0 = -CALF_ENOENT / -CALF_ENOMEM / -CALF_EINVAL on failure, and
+ * then the old program goes on unchanged. */
+#define VM_EXEC      (VM_LABEL_BASE + 11)
+/* kill(pid): end process pid (running, blocked anywhere, or faulting).
+ * Its status becomes VM_STATUS_KILLED + 9. reply MR0 = 0 or
+ * -CALF_ESRCH; killing pid 1 (init) is -CALF_EPERM. */
+#define VM_KILL      (VM_LABEL_BASE + 12)
+/* mmap(len): MR1 = length (rounded up to pages). Anonymous, read-write,
+ * zero-filled on demand (reads map the shared zero frame; no frame is
+ * used until the first store). reply MR0 = address or -CALF_ENOMEM /
+ * -CALF_EINVAL. */
+#define VM_MMAP      (VM_LABEL_BASE + 13)
+/* munmap(addr, len): MR1 = address, MR2 = length; must be exactly a
+ * region (or a whole-page part of one) returned by mmap. reply MR0 = 0
+ * or -CALF_EINVAL. Frames return to the free pool. */
+#define VM_MUNMAP    (VM_LABEL_BASE + 14)
+/* ps(index): the index-th live process (0, 1, ...).
+ * reply MR0 = pid, or -CALF_ESRCH past the last; MR1 = parent pid,
+ * MR2 = state (VM_PS_RUNNING/WAITING/ZOMBIE), MR3 = resident frames
+ * (pages mapped to frames of its own or shared; the zero frame not
+ * counted), MR4..MR5 = name, 16 bytes NUL-padded. */
+#define VM_PS        (VM_LABEL_BASE + 15)
+#define VM_PS_RUNNING 0
+#define VM_PS_WAITING 1   /* in wait() */
+#define VM_PS_ZOMBIE  2   /* exited, not yet reaped */
+
 #define VM_ARGS_MAX 1024
 
 /* Exit status of a process the VM server killed: 128 + a reason, as a
