@@ -13,6 +13,7 @@
  */
 #include "kernel/aspace.h"
 #include "kernel/cmdline.h"
+#include "kernel/console_input.h"
 #include "kernel/frame.h"
 #include "kernel/kmap.h"
 #include "kernel/panic.h"
@@ -176,6 +177,7 @@ void kmain(unsigned long hartid, uint64_t dtb_pa, uint64_t kernel_pa)
 		boot_fail("the boot hart's id is too large for this kernel", 0);
 	cpus[hartid].hartid = hartid;
 	cpus[hartid].kstack_top = (uint64_t)boot_stack_top;
+	console_input_init(&board, hartid);
 	vm_boot(&board, kernel_pa);
 	user_return(sched_next_context());
 }

@@ -5,6 +5,7 @@
  * An unknown number returns -CALF_ENOSYS and a privileged number from a
  * thread without the VM right -CALF_EPERM: bad input never panics.
  */
+#include "kernel/console_input.h"
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"
 #include "kernel/ipc_fastpath.h"
@@ -45,27 +46,6 @@ static long sys_console_write(struct thread *t)
 		return usercopy_fail(t, err, &f);
 	console_write(buf, len);
 	return (long)len;
-}
-
-static long sys_console_read(struct thread *t)
-{
-	char buf[CONSOLE_CHUNK];
-	uint64_t len = ARG(t, 1), n = 0;
-	struct usercopy_fault f;
-	int c;
-
-	if (len > CONSOLE_CHUNK)
-		len = CONSOLE_CHUNK;
-	/* Make sure the buffer can take the bytes before taking them from
-	 * the UART: a restarted call must not lose input. */
-	int err = user_probe_write(t, ARG(t, 0), len, &f);
-	if (err)
-		return usercopy_fail(t, err, &f);
-	while (n < len && (c = console_getc()) >= 0)
-		buf[n++] = (char)c;
-	if (n)
-		copy_to_user(t, ARG(t, 0), buf, n, &f);
-	return (long)n;
 }
 
 static long sys_yield(struct thread *t)

@@ -49,6 +49,7 @@ enum thread_state {
 	THREAD_BLOCKED_RECV,     /* queued on an endpoint to receive */
 	THREAD_BLOCKED_REPLY,    /* called; waits for reply_partner to answer */
 	THREAD_SUSPENDED,        /* created suspended, not yet started */
+	THREAD_BLOCKED_CONSOLE,  /* waits for console input */
 };
 
 /* Why a thread is waiting for a reply: a plain call, or a fault the

@@ -9,6 +9,7 @@
  */
 #include <stddef.h>
 
+#include "kernel/console_input.h"
 #include "kernel/fault.h"
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
@@ -73,6 +74,10 @@ void trap_from_kernel(struct trap_frame *tf)
 		timer_tick();
 		return;
 	}
+	if (tf->scause == (SCAUSE_INTERRUPT | IRQ_S_EXT)) {
+		console_input_irq();
+		return;
+	}
 	panic_frame(tf, "unexpected trap in the kernel");
 }
 
@@ -84,8 +89,9 @@ struct user_context *exception_from_user(struct user_context *ctx, uint64_t scau
 	if (scause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
 		timer_tick();
 		sched_tick();
+	} else if (scause == (SCAUSE_INTERRUPT | IRQ_S_EXT)) {
+		console_input_irq();
 	} else if (scause & SCAUSE_INTERRUPT) {
-		/* No device interrupts are enabled yet. */
 		panic("unexpected %s from U-mode", scause_name(scause));
 	} else {
 		fault_from_user((struct thread *)ctx, scause, stval);

@@ -63,3 +63,9 @@ int console_getc(void)
 		return driver->getc(&uart);
 	return sbi_console_getchar();
 }
+
+void console_rx_irq_enable(void)
+{
+	if (driver && driver->rx_irq_enable)
+		driver->rx_irq_enable(&uart);
+}

@@ -17,5 +17,6 @@ const char *console_name(void);
 void console_putc(char c);   /* "\n" goes out as "\r\n" */
 void console_write(const char *s, unsigned long n);
 int console_getc(void);      /* a byte, or -1 */
+void console_rx_irq_enable(void);   /* the UART interrupts when a byte arrives */
 
 #endif

@@ -20,6 +20,7 @@ struct uart_driver {
 	void (*init)(struct uart *u);
 	void (*putc)(struct uart *u, char c);  /* waits for room */
 	int (*getc)(struct uart *u);           /* a byte, or -1 if none waits */
+	void (*rx_irq_enable)(struct uart *u); /* interrupt when a byte arrives */
 };
 
 extern const struct uart_driver uart_ns16550a_driver;

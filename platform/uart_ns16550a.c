@@ -30,7 +30,7 @@ static void reg_write(struct uart *u, int reg, uint32_t v)
 
 static void ns16550a_init(struct uart *u)
 {
-	reg_write(u, REG_IER, 0);      /* polled for now: no interrupts */
+	reg_write(u, REG_IER, 0);      /* no interrupts until asked */
 	reg_write(u, REG_FCR, 0x07);   /* enable and clear both FIFOs */
 }
 
@@ -48,9 +48,15 @@ static int ns16550a_getc(struct uart *u)
 	return (int)(reg_read(u, REG_RBR) & 0xff);
 }
 
+static void ns16550a_rx_irq_enable(struct uart *u)
+{
+	reg_write(u, REG_IER, 0x01);   /* "received data available" */
+}
+
 const struct uart_driver uart_ns16550a_driver = {
 	.compatible = "ns16550a",
 	.init = ns16550a_init,
 	.putc = ns16550a_putc,
 	.getc = ns16550a_getc,
+	.rx_irq_enable = ns16550a_rx_irq_enable,
 };

@@ -11,6 +11,7 @@
 
 enum { REG_TXDATA = 0x00, REG_RXDATA = 0x04, REG_TXCTRL = 0x08,
        REG_RXCTRL = 0x0c, REG_IE = 0x10 };
+#define IE_RXWM      (1u << 1)   /* receive FIFO above its watermark */
 #define TXDATA_FULL  (1u << 31)
 #define RXDATA_EMPTY (1u << 31)
 #define CTRL_ENABLE  (1u << 0)
@@ -43,9 +44,17 @@ static int sifive_getc(struct uart *u)
 	return (int)(v & 0xff);
 }
 
+static void sifive_rx_irq_enable(struct uart *u)
+{
+	/* rxctrl.rxcnt (bits 18:16) = 0: interrupt as soon as one byte waits. */
+	*reg(u, REG_RXCTRL) &= ~(7u << 16);
+	*reg(u, REG_IE) = IE_RXWM;
+}
+
 const struct uart_driver uart_sifive_driver = {
 	.compatible = "sifive,uart0",
 	.init = sifive_init,
 	.putc = sifive_putc,
 	.getc = sifive_getc,
+	.rx_irq_enable = sifive_rx_irq_enable,
 };
