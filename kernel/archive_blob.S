@@ -1,17 +1,18 @@
 /*
  * archive_blob.S - the boot archive, linked into the kernel image.
  *
- * Layer: kernel/. build/archive.bin is made by tools/mkarchive.py from
+ * Layer: kernel/. $(B)/archive.bin is made by tools/mkarchive.py from
  * the user programs (mk/userland.mk); kernel/archive.c reads it. It is
  * page aligned so the kernel can map it read-only into the VM server's
  * address space page by page, and each file inside starts on a page too
- * (docs/boot-archive.md). The path is relative to the repository root,
- * where make runs the assembler.
+ * (docs/boot-archive.md). The Makefile puts $(B) on the assembler's
+ * include path for this file, so the image always embeds the archive of
+ * its own build directory.
  */
 	.section .rodata.archive, "a"
 	.balign 4096
 	.globl boot_archive
 boot_archive:
-	.incbin "build/archive.bin"
+	.incbin "archive.bin"
 	.globl boot_archive_end
 boot_archive_end:
