@@ -73,6 +73,10 @@ $(B)/Image: $(B)/kernel.elf
 	$(say) "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
 
+# The boot archive is found on the assembler's include path, so the image
+# always embeds the archive of this build directory.
+$(B)/kernel-obj/kernel/archive_blob.S.o: KERNEL_CFLAGS += -Wa,-I$(B)
+
 -include $(KERNEL_OBJS:.o=.d)
 
 # ---- host unit tests (host gcc, sanitizers) ----
