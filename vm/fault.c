@@ -13,20 +13,53 @@
 #include "vm/uspace.h"
 #include "vm/vm.h"
 
-/* What the page table says about the page, for the policy. */
-static void read_pte(struct proc *p, uint64_t page, struct fault_facts *f)
+/*
+ * What the page table says about the page, for the policy. The VM server
+ * maps user memory only with 4 KiB leaves, so the leaf, if any, sits in
+ * a level-0 table: *slot is its slot there (NULL if a table on the path
+ * is missing), which apply() then writes directly instead of walking
+ * again. The frame's count is looked up only where the policy needs it:
+ * a store to a COW page.
+ */
+static sv39_pte_t *read_pte(struct proc *p, uint64_t page, struct fault_facts *f)
 {
-	sv39_pte_t pte;
-	int level;
+	sv39_pte_t *slot = sv39_walk(&p->space, page, SV39_LEVEL_4K, false, NULL);
+	sv39_pte_t pte = slot ? *slot : 0;
 
-	f->mapped = sv39_lookup(&p->space, page, &pte, &level) == SV39_OK;
-	f->pte = f->mapped ? pte : 0;
-	f->zero_frame = f->mapped && frame_is_zero(&vm_frames, sv39_pte_pa(pte));
-	f->refcount = f->mapped ? frame_refcount(&vm_frames, sv39_pte_pa(pte)) : 0;
+	f->mapped = sv39_pte_valid(pte);
+	f->pte = pte;
+	if (f->mapped) {
+		uint64_t pa = sv39_pte_pa(pte);
+
+		f->zero_frame = frame_is_zero(&vm_frames, pa);
+		if (f->access == CALF_FAULT_WRITE && (pte & SV39_PTE_COW) && !f->zero_frame)
+			f->refcount = frame_refcount(&vm_frames, pa);
+	}
+	return slot;
+}
+
+/* A 4 KiB leaf as sv39_map builds it (A and D preset: sv39.h). */
+static inline sv39_pte_t leaf(uint64_t pa, uint64_t flags)
+{
+	return sv39_pte_make(pa, flags | SV39_PTE_V | SV39_PTE_A | SV39_PTE_D);
+}
+
+/* Install a leaf where nothing was mapped: straight into the slot when
+ * its table exists, else through sv39_map, which builds the tables.
+ * No TLB flush: the hart may hold the old "invalid" at most, and a fault
+ * on that stale entry finds the page mapped and is answered FAULT_RETRY,
+ * which flushes (privileged spec 4.2.1 allows either behaviour). */
+static int install(struct proc *p, sv39_pte_t *slot, uint64_t page, uint64_t pa, uint64_t flags)
+{
+	if (slot) {
+		*slot = leaf(pa, flags);
+		return 0;
+	}
+	return sv39_map(&p->space, page, pa, SV39_LEVEL_4K, flags) == SV39_OK ? 0 : -CALF_ENOMEM;
 }
 
 /* Apply d at page. 0, or -CALF_ENOMEM when out of frames. */
-static int apply(struct proc *p, uint64_t page, const struct fault_facts *f,
+static int apply(struct proc *p, sv39_pte_t *slot, uint64_t page, const struct fault_facts *f,
 		 const struct fault_decision *d)
 {
 	uint64_t old = sv39_pte_pa(f->pte), pa;
@@ -37,7 +70,7 @@ static int apply(struct proc *p, uint64_t page, const struct fault_facts *f,
 		return 0;
 	case FAULT_MAP_ZERO:
 		/* The zero frame is pinned: no reference to take. */
-		if (uspace_map(p, page, vm_frames.zero_pa, d->pte_flags) != SV39_OK)
+		if (install(p, slot, page, vm_frames.zero_pa, d->pte_flags))
 			return -CALF_ENOMEM;   /* no frame for a page table */
 		vm_stats.zero_maps++;
 		return 0;
@@ -45,7 +78,7 @@ static int apply(struct proc *p, uint64_t page, const struct fault_facts *f,
 		pa = frame_alloc(&vm_frames);
 		if (pa == FRAME_NONE)
 			return -CALF_ENOMEM;
-		if (uspace_map(p, page, pa, d->pte_flags) != SV39_OK) {
+		if (install(p, slot, page, pa, d->pte_flags)) {
 			frame_unref(&vm_frames, pa);
 			return -CALF_ENOMEM;
 		}
@@ -53,20 +86,24 @@ static int apply(struct proc *p, uint64_t page, const struct fault_facts *f,
 		return 0;
 	case FAULT_COW_REUSE:
 		/* Nobody else maps this frame any more (the others copied or
-		 * exited): it is ours, make it writable again. */
-		sv39_protect(&p->space, page, SV39_PTE_W, SV39_PTE_COW);
-		uspace_flush(p, page, SV39_PAGE_SIZE);
+		 * exited): it is ours, make it writable again. Only rights
+		 * are added, so no flush (as in install()). */
+		*slot = (f->pte | SV39_PTE_W) & ~SV39_PTE_COW;
 		vm_stats.cow_faults++;
 		vm_stats.cow_reuses++;
 		return 0;
 	case FAULT_COW_ZERO:
 	case FAULT_COW_COPY:
-		/* A copy of the zero frame is just a zeroed frame. */
+		/* A copy of the zero frame is just a zeroed frame: no read
+		 * of zeros. */
 		pa = d->action == FAULT_COW_ZERO ? frame_alloc(&vm_frames)
 						 : frame_alloc_copy(&vm_frames, old);
 		if (pa == FRAME_NONE)
 			return -CALF_ENOMEM;
-		uspace_replace(p, page, pa, d->pte_flags);
+		/* A valid leaf changes frame: every hart must forget the
+		 * old translation, or it would go on reading the old frame. */
+		*slot = leaf(pa, d->pte_flags);
+		uspace_flush(p, page, SV39_PAGE_SIZE);
 		frame_unref(&vm_frames, old);   /* no-op for the zero frame */
 		vm_stats.cow_faults++;
 		if (d->action == FAULT_COW_ZERO)
@@ -80,18 +117,15 @@ static int apply(struct proc *p, uint64_t page, const struct fault_facts *f,
 	return 0;
 }
 
-bool vm_fault(struct vm_msg *m)
+/* The slow ends of a fault, out of line so that the common path does
+ * not pay for their stack buffer and saved registers. */
+static __attribute__((noinline)) bool fault_refused(struct vm_msg *m, struct proc *p,
+						    const struct fault_facts *f,
+						    const struct fault_decision *d)
 {
 	uint64_t addr = m->mr[1], pc = m->mr[3], scause = m->mr[4];
-	unsigned access = (unsigned)m->mr[2] & ~CALF_FAULT_KERNEL;
-	bool by_kernel = (m->mr[2] & CALF_FAULT_KERNEL) != 0;
-	struct proc *p = proc_by_tid((long)m->mr[5]);
-	uint64_t page = addr & ~(SV39_PAGE_SIZE - 1);
-	struct fault_facts f = { .access = access };
-	struct fault_decision d;
 	char why[160];
 
-	vm_stats.faults++;
 	if (!p) {
 		/* A thread we did not start, or one of a process we are
 		 * tearing down: nothing to resolve. */
@@ -100,33 +134,50 @@ bool vm_fault(struct vm_msg *m)
 		m->mr[0] = CALF_FAULT_KILL;
 		return true;
 	}
+	if (d->action != FAULT_DENY) {
+		/* Out of frames: only this process pays; the system stays
+		 * up. */
+		vm_stats.oom_kills++;
+		vm_snprintf(why, sizeof(why), "out of memory at 0x%lx, pc 0x%lx",
+			    (unsigned long)addr, (unsigned long)pc);
+		proc_kill(p, 9, why);   /* SIGKILL, as an OOM killer reports */
+		return false;
+	}
+	if (fault_deny_reply((m->mr[2] & CALF_FAULT_KERNEL) != 0) == CALF_FAULT_EFAULT) {
+		/* The kernel's copy routine touched a bad user pointer on the
+		 * process's behalf: the system call fails, the process lives. */
+		m->mr[0] = CALF_FAULT_EFAULT;
+		return true;
+	}
+	fault_describe(why, sizeof(why), f, d->reason, addr, pc, scause);
+	proc_kill(p, fault_kill_signal(d->reason, scause), why);
+	return false;
+}
+
+bool vm_fault(struct vm_msg *m)
+{
+	uint64_t addr = m->mr[1];
+	unsigned access = (unsigned)m->mr[2] & ~CALF_FAULT_KERNEL;
+	struct proc *p = proc_by_tid((long)m->mr[5]);
+	uint64_t page = addr & ~(SV39_PAGE_SIZE - 1);
+	struct fault_facts f = { .access = access };
+	struct fault_decision d = { FAULT_DENY, FAULT_OK, 0 };
+	sv39_pte_t *slot = NULL;
+
+	vm_stats.faults++;
+	if (!p)
+		return fault_refused(m, p, &f, &d);
 	/* Look at the page table only inside a region: above SV39_USER_TOP
 	 * (a kernel address handed to a system call, say) the walk would
 	 * reach the kernel's shared tables, which are not in our window. */
 	if (access != CALF_FAULT_OTHER && addr < SV39_USER_TOP)
 		f.region = region_find(&p->regions, addr);
 	if (f.region)
-		read_pte(p, page, &f);
+		slot = read_pte(p, page, &f);
 	d = fault_decide(&f);
-
-	if (d.action != FAULT_DENY) {
-		if (apply(p, page, &f, &d) == 0) {
-			m->mr[0] = CALF_FAULT_RESUME;
-			return true;
-		}
-		/* Out of frames: only this process pays. */
-		vm_snprintf(why, sizeof(why), "out of memory at 0x%lx, pc 0x%lx",
-			    (unsigned long)addr, (unsigned long)pc);
-		proc_kill(p, 9, why);   /* SIGKILL, as an OOM killer reports */
-		return false;
-	}
-	if (fault_deny_reply(by_kernel) == CALF_FAULT_EFAULT) {
-		/* The kernel's copy routine touched a bad user pointer on the
-		 * process's behalf: the system call fails, the process lives. */
-		m->mr[0] = CALF_FAULT_EFAULT;
+	if (d.action != FAULT_DENY && apply(p, slot, page, &f, &d) == 0) {
+		m->mr[0] = CALF_FAULT_RESUME;
 		return true;
 	}
-	fault_describe(why, sizeof(why), &f, d.reason, addr, pc, scause);
-	proc_kill(p, fault_kill_signal(d.reason, scause), why);
-	return false;
+	return fault_refused(m, p, &f, &d);
 }

@@ -42,6 +42,7 @@ struct frame_table {
 	struct frame_range range[FRAME_MAX_RANGES];
 	unsigned nranges;
 	unsigned cursor;         /* first range whose bump pointer may have room */
+	unsigned big;            /* the largest range: searched first */
 	uint32_t *ref;           /* one count per frame; 0 = free */
 	uint64_t nframes;        /* frames managed (pinned ones included) */
 	uint64_t nfree;          /* frames frame_alloc can still hand out */
@@ -87,6 +88,22 @@ int frame_unref(struct frame_table *ft, uint64_t pa);
 /* The count of pa: FRAME_PINNED for pinned frames, 0 for free frames and
  * for addresses this table does not manage. */
 uint32_t frame_refcount(const struct frame_table *ft, uint64_t pa);
+
+/*
+ * The count of pa, when pa lies in the largest range (nearly all of RAM,
+ * so nearly always), else NULL: then use frame_ref/frame_unref.
+ * For the per-page loops of fork and exit, which cannot afford
+ * frame_index's search on each of thousands of pages.
+ */
+static inline uint32_t *frame_count_fast(const struct frame_table *ft, uint64_t pa)
+{
+	const struct frame_range *r = &ft->range[ft->big];
+	uint64_t off = pa - r->base;
+
+	if (off >= (r->nframes << FRAME_SHIFT))
+		return NULL;
+	return &ft->ref[r->first + (off >> FRAME_SHIFT)];
+}
 
 static inline bool frame_is_zero(const struct frame_table *ft, uint64_t pa)
 {

@@ -13,6 +13,22 @@
 static struct proc procs[VM_MAX_PROCS];
 static long next_pid = VM_INIT_PID;
 
+/* Every fault message names the faulting thread: find its process in
+ * O(1), not by a scan of the table on every fault. A hash on the low
+ * bits of the thread id (the kernel's tids keep a slot number there, so
+ * live threads rarely collide); a miss falls back to the scan. */
+#define TID_HASH 256
+static struct proc *by_tid[TID_HASH];
+
+void proc_set_tid(struct proc *p, long tid)
+{
+	if (p->tid >= 0 && by_tid[p->tid % TID_HASH] == p)
+		by_tid[p->tid % TID_HASH] = NULL;
+	p->tid = tid;
+	if (tid >= 0)
+		by_tid[tid % TID_HASH] = p;
+}
+
 struct proc *proc_alloc(long ppid, const char *name)
 {
 	for (unsigned i = 0; i < VM_MAX_PROCS; i++) {
@@ -62,6 +78,10 @@ struct proc *proc_live_by_pid(long pid)
 
 struct proc *proc_by_tid(long tid)
 {
+	struct proc *p = tid >= 0 ? by_tid[tid % TID_HASH] : NULL;
+
+	if (p && p->state == PROC_LIVE && p->tid == tid)
+		return p;
 	for (unsigned i = 0; i < VM_MAX_PROCS; i++)
 		if (procs[i].state == PROC_LIVE && procs[i].tid == tid)
 			return &procs[i];
@@ -95,7 +115,9 @@ void proc_exit(struct proc *p, long status)
 	if (p->aspace >= 0)
 		sys_aspace_destroy((unsigned long)p->aspace);
 	p->aspace = -1;
-	p->tid = -1;
+	proc_set_tid(p, -1);
+	/* A wait() we held for it is answered by nobody now: its thread is
+	 * gone with the aspace (the kernel dropped the blocked call). */
 	p->wait_tid = -1;
 	uspace_destroy(p);
 	p->state = PROC_ZOMBIE;
@@ -156,4 +178,38 @@ long proc_wait_or_block(struct proc *parent, long pid, long tid, long *status)
 		parent->wait_pid = pid;
 	}
 	return r;
+}
+
+long proc_ps(unsigned long index, struct proc **out)
+{
+	long last = 0;
+
+	/* In pid order, so a listing stays in order while processes come
+	 * and go between the calls; 64 slots make the quadratic walk
+	 * cheap. */
+	for (unsigned long k = 0; k <= index; k++) {
+		struct proc *best = NULL;
+
+		for (unsigned i = 0; i < VM_MAX_PROCS; i++) {
+			struct proc *c = &procs[i];
+
+			if (c->state != PROC_FREE && c->pid > last && (!best || c->pid < best->pid))
+				best = c;
+		}
+		if (!best)
+			return -CALF_ESRCH;
+		last = best->pid;
+		*out = best;
+	}
+	return last;
+}
+
+unsigned proc_count(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < VM_MAX_PROCS; i++)
+		if (procs[i].state != PROC_FREE)
+			n++;
+	return n;
 }

@@ -58,6 +58,17 @@ struct proc *proc_by_pid(long pid);        /* live or zombie, or NULL */
 struct proc *proc_live_by_pid(long pid);   /* live only */
 struct proc *proc_by_tid(long tid);        /* live only */
 
+/* Set p's thread (-1: none), keeping the tid -> process lookup of the
+ * fault path right. Always use this, never write p->tid directly. */
+void proc_set_tid(struct proc *p, long tid);
+
+/* The index-th process, live or zombie, in pid order (VM_PS): its pid
+ * and *out, or -CALF_ESRCH past the last. */
+long proc_ps(unsigned long index, struct proc **out);
+
+/* Processes in the table, live and zombie (VM_STAT_PROCS). */
+unsigned proc_count(void);
+
 /*
  * Return everything p holds (kernel objects first, then every frame and
  * page table), make it a zombie with `status`, hand its children to

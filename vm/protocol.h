@@ -55,7 +55,11 @@
 #define VM_STAT_COW_FAULTS   5   /* stores to a copy-on-write page */
 #define VM_STAT_COW_COPIES   6   /* ... that copied a shared frame */
 #define VM_STAT_COW_REUSES   7   /* ... whose frame had count 1: W set, no copy */
-#define VM_STAT_COUNT        8
+#define VM_STAT_FORKS        8   /* successful forks */
+#define VM_STAT_OOM_KILLS    9   /* processes killed by a fault that found no frame */
+#define VM_STAT_EXECS       10   /* successful execs */
+#define VM_STAT_PROCS       11   /* processes now, live and zombie */
+#define VM_STAT_COUNT       12
 
 /* fork(): a copy of the caller. Every writable page becomes copy-on-write
  * in both; the child's registers are the parent's with a0 = 0.
@@ -78,7 +82,9 @@
 #define VM_MMAP      (VM_LABEL_BASE + 13)
 /* munmap(addr, len): MR1 = address, MR2 = length; must be exactly a
  * region (or a whole-page part of one) returned by mmap. reply MR0 = 0
- * or -CALF_EINVAL. Frames return to the free pool. */
+ * or -CALF_EINVAL (or -CALF_ENOMEM: a hole in the middle of a region
+ * splits it, and the process has no region slot left for that). Frames
+ * return to the free pool. */
 #define VM_MUNMAP    (VM_LABEL_BASE + 14)
 /* ps(index): the index-th live process (0, 1, ...).
  * reply MR0 = pid, or -CALF_ESRCH past the last; MR1 = parent pid,

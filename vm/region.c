@@ -2,8 +2,9 @@
  * region.c - regions of a process's address space (see region.h).
  *
  * Layer: vm/ (pure, host-tested). A small array searched linearly: a
- * process has a handful of regions, and a linear search over a dozen
- * entries is both the fastest and the easiest thing to read.
+ * process has a handful of regions, and a linear search over a few dozen
+ * entries is both fast enough and the easiest thing to read. The fault
+ * path first tries the region it found last (rs->hint).
  */
 #include "vm/region.h"
 #include "kernel/abi.h"
@@ -17,6 +18,7 @@ void region_set_init(struct region_set *rs)
 	rs->heap = -1;
 	rs->brk = 0;
 	rs->heap_limit = 0;
+	rs->hint = 0;
 }
 
 /* Does [start, end) overlap any region other than number `skip`? */
@@ -52,12 +54,96 @@ int region_add(struct region_set *rs, uint64_t start, uint64_t end, unsigned pro
 	return 0;
 }
 
-const struct region *region_find(const struct region_set *rs, uint64_t va)
+const struct region *region_find(struct region_set *rs, uint64_t va)
 {
-	for (unsigned i = 0; i < rs->n; i++)
-		if (va >= rs->r[i].start && va < rs->r[i].end)
+	unsigned h = rs->hint;
+
+	if (h < rs->n && va >= rs->r[h].start && va < rs->r[h].end)
+		return &rs->r[h];
+	for (unsigned i = 0; i < rs->n; i++) {
+		if (va >= rs->r[i].start && va < rs->r[i].end) {
+			rs->hint = i;
 			return &rs->r[i];
+		}
+	}
 	return NULL;
+}
+
+int region_mmap(struct region_set *rs, uint64_t len, uint64_t *addr)
+{
+	uint64_t size = (len + PAGE_MASK) & ~PAGE_MASK;
+	uint64_t at = REGION_MMAP_BASE;
+
+	if (len == 0 || size < len)
+		return -CALF_EINVAL;
+	if (size > REGION_MMAP_TOP - REGION_MMAP_BASE)
+		return -CALF_ENOMEM;
+	if (rs->n == REGION_MAX)
+		return -CALF_ENOMEM;
+	/* First fit: try the bottom, then just above each region, lowest
+	 * first. Each try that overlaps moves `at` past the region in the
+	 * way, so the loop ends after at most n + 1 moves. */
+	for (unsigned moves = 0; moves <= rs->n; moves++) {
+		uint64_t next = at;
+
+		if (size > REGION_MMAP_TOP - at)
+			return -CALF_ENOMEM;
+		for (unsigned i = 0; i < rs->n; i++)
+			if (at < rs->r[i].end && rs->r[i].start < at + size && rs->r[i].end > next)
+				next = rs->r[i].end;
+		if (next == at) {
+			*addr = at;
+			return region_add(rs, at, at + size, REGION_R | REGION_W, REGION_MMAP);
+		}
+		at = next;
+	}
+	return -CALF_ENOMEM;
+}
+
+/* Remove region i, keeping the heap's index right. */
+static void region_remove(struct region_set *rs, unsigned i)
+{
+	for (unsigned j = i; j + 1 < rs->n; j++)
+		rs->r[j] = rs->r[j + 1];
+	rs->n--;
+	if (rs->heap > (int)i)
+		rs->heap--;
+	rs->hint = 0;
+}
+
+int region_munmap(struct region_set *rs, uint64_t addr, uint64_t len)
+{
+	uint64_t size = (len + PAGE_MASK) & ~PAGE_MASK, end = addr + size;
+	struct region *r = NULL;
+	unsigned i;
+
+	if ((addr & PAGE_MASK) || len == 0 || size < len || end < addr)
+		return -CALF_EINVAL;
+	for (i = 0; i < rs->n; i++) {
+		if (addr >= rs->r[i].start && addr < rs->r[i].end) {
+			r = &rs->r[i];
+			break;
+		}
+	}
+	if (!r || r->kind != REGION_MMAP || end > r->end)
+		return -CALF_EINVAL;
+	if (addr == r->start && end == r->end) {
+		region_remove(rs, i);
+	} else if (addr == r->start) {
+		r->start = end;
+	} else if (end == r->end) {
+		r->end = addr;
+	} else {
+		/* A hole in the middle: the upper part becomes a region of
+		 * its own. */
+		if (rs->n == REGION_MAX)
+			return -CALF_ENOMEM;
+		rs->r[rs->n] = *r;
+		rs->r[rs->n].start = end;
+		rs->n++;
+		r->end = addr;
+	}
+	return 0;
 }
 
 int region_add_stack(struct region_set *rs, uint64_t top, uint64_t max)
@@ -138,6 +224,8 @@ const char *region_name(const struct region *r)
 		return "stack guard page";
 	case REGION_ARGS:
 		return "args";
+	case REGION_MMAP:
+		return "mmap region";
 	}
 	return "region";
 }

@@ -14,6 +14,9 @@
  *   guard         one page below the stack with no rights at all, so a
  *                 stack overflow is reported as such
  *   args          one RW page at VM_USER_ARGS: argc, argv, strings
+ *   mmap          RW anonymous regions (VM_MMAP), placed first-fit from
+ *                 REGION_MMAP_BASE up, far above any heap and below the
+ *                 stack's guard page
  * Any page of a region that is not in the page table is anonymous: it
  * reads as zero until first written (ELF pages holding file bytes are
  * mapped when the program is loaded, so only bss is ever anonymous).
@@ -24,7 +27,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define REGION_MAX 12
+/* Room for the fixed regions (ELF segments, heap, stack, guard, args)
+ * and a couple of dozen mmap regions. */
+#define REGION_MAX 32
 #define REGION_PAGE 4096ull
 
 /* Rights, as the ELF flags and the PTE bits name them. */
@@ -38,7 +43,13 @@ enum region_kind {
 	REGION_STACK,
 	REGION_GUARD,     /* no rights: any access is a stack overflow */
 	REGION_ARGS,
+	REGION_MMAP,      /* anonymous memory from VM_MMAP */
 };
+
+/* Where mmap places regions: 64 GiB up (the heap is at most 256 MiB
+ * above the program, which sits low), to just below the stack's reach. */
+#define REGION_MMAP_BASE 0x0000001000000000ull
+#define REGION_MMAP_TOP  0x0000003f00000000ull
 
 struct region {
 	uint64_t start, end;      /* [start, end), page aligned */
@@ -52,6 +63,7 @@ struct region_set {
 	int heap;                 /* index of the heap region, -1 if none */
 	uint64_t brk;             /* the program break (need not be aligned) */
 	uint64_t heap_limit;      /* the break may not pass this */
+	unsigned hint;            /* index of the region region_find hit last */
 };
 
 void region_set_init(struct region_set *rs);
@@ -64,8 +76,27 @@ void region_set_init(struct region_set *rs);
 int region_add(struct region_set *rs, uint64_t start, uint64_t end, unsigned prot,
 	       enum region_kind kind);
 
-/* The region holding va, or NULL. An empty heap holds nothing. */
-const struct region *region_find(const struct region_set *rs, uint64_t va);
+/* The region holding va, or NULL. An empty heap holds nothing. Tries
+ * the region found last time first: faults come in runs in one region,
+ * and this is on every fault's path. */
+const struct region *region_find(struct region_set *rs, uint64_t va);
+
+/*
+ * mmap: place a new RW anonymous region of len bytes (rounded up to
+ * pages) at the lowest free address in [REGION_MMAP_BASE,
+ * REGION_MMAP_TOP). Returns 0 and *addr, -CALF_EINVAL for len 0,
+ * -CALF_ENOMEM when no gap is large enough or the set is full.
+ */
+int region_mmap(struct region_set *rs, uint64_t len, uint64_t *addr);
+
+/*
+ * munmap: [addr, addr + len) (len rounded up to pages) must lie inside
+ * one REGION_MMAP region: the region is removed, shortened, or split in
+ * two. 0, -CALF_EINVAL (not page aligned, empty, not inside one mmap
+ * region) or -CALF_ENOMEM (a split needs a slot and none is left).
+ * The caller unmaps the pages. Nothing changes on error.
+ */
+int region_munmap(struct region_set *rs, uint64_t addr, uint64_t len);
 
 /*
  * The stack [top - max, top) RW, and the guard page below it. top and
@@ -91,7 +122,7 @@ int region_brk(struct region_set *rs, int64_t incr, uint64_t *old_brk, uint64_t 
 	       uint64_t *new_end);
 
 /* A short name for messages: "text", "rodata", "data", "heap", "stack",
- * "stack guard page", "args". */
+ * "stack guard page", "args", "mmap region". */
 const char *region_name(const struct region *r);
 
 #endif

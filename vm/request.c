@@ -6,25 +6,112 @@
  * claim to come from someone else.
  */
 #include "vm/request.h"
+#include "vm/fork.h"
 #include "vm/libc.h"
 #include "vm/process.h"
 #include "vm/protocol.h"
 #include "vm/rendezvous.h"
+#include "vm/space.h"
 #include "vm/spawn.h"
 #include "vm/uspace.h"
 #include "vm/vm.h"
 
-static long do_spawn(struct proc *caller, unsigned long uva, unsigned long len)
-{
-	static char block[VM_ARGS_MAX];   /* static: keep the VM server's stack small */
-	int err;
+static char block[VM_ARGS_MAX];   /* static: keep the VM server's stack small */
 
+/* The caller's argument block (VM_SPAWN, VM_EXEC) into block[]. */
+static int copy_args(struct proc *caller, unsigned long uva, unsigned long len)
+{
 	if (len == 0 || len > VM_ARGS_MAX)
 		return -CALF_EINVAL;
-	err = uspace_copy_in(caller, block, uva, len);
+	return uspace_copy_in(caller, block, uva, len);
+}
+
+static long do_spawn(struct proc *caller, unsigned long uva, unsigned long len)
+{
+	int err = copy_args(caller, uva, len);
+
+	return err ? err : vm_spawn(caller->pid, block, len);
+}
+
+static long do_exec(struct proc *caller, unsigned long uva, unsigned long len)
+{
+	int err = copy_args(caller, uva, len);
+
 	if (err)
 		return err;
-	return vm_spawn(caller->pid, block, len);
+	/* Read before vm_exec: the caller's memory is gone after it. */
+	err = (int)vm_exec(caller, block, len);
+	if (err == 0)
+		vm_stats.execs++;
+	return err;
+}
+
+/* Anonymous memory reads as zeros and takes a frame on the first store
+ * only; but, as for sbrk, promise no more than the frames free now. */
+static long do_mmap(struct proc *p, unsigned long len)
+{
+	uint64_t addr;
+	int err;
+
+	if (len == 0)
+		return -CALF_EINVAL;
+	if ((len >> SV39_PAGE_SHIFT) >= vm_frames.nfree)
+		return -CALF_ENOMEM;
+	err = region_mmap(&p->regions, len, &addr);
+	return err ? err : (long)addr;
+}
+
+static long do_munmap(struct proc *p, unsigned long addr, unsigned long len)
+{
+	int err = region_munmap(&p->regions, addr, len);
+
+	if (err)
+		return err;
+	/* The pages go too, and their frames back to the pool (those still
+	 * shared with a fork stay with the other process). */
+	uspace_unmap_range(p, addr, addr + ((len + SV39_PAGE_SIZE - 1) & ~(SV39_PAGE_SIZE - 1)));
+	return 0;
+}
+
+/* kill(pid). Returns false when the caller killed itself (no reply). */
+static bool do_kill(struct proc *caller, long pid, long *result)
+{
+	struct proc *victim = proc_live_by_pid(pid);
+
+	if (!victim) {
+		*result = -CALF_ESRCH;
+		return true;
+	}
+	if (victim->pid == VM_INIT_PID) {
+		*result = -CALF_EPERM;
+		return true;
+	}
+	/* Wherever its thread is blocked (in IPC, in a call to us that we
+	 * hold, like wait, or queued with a fault), destroying its aspace
+	 * in proc_exit ends it in the kernel; proc_exit forgets the
+	 * deferred wait we held for it. */
+	/* Asked for, so no message (unlike a fault): status 128 + SIGKILL. */
+	proc_exit(victim, VM_STATUS_KILLED + 9);
+	*result = 0;
+	return victim != caller;
+}
+
+/* ps(index) (protocol.h). */
+static long do_ps(unsigned long index, unsigned long *out)
+{
+	struct proc *q;
+	long pid = proc_ps(index, &q);
+
+	if (pid < 0)
+		return pid;
+	out[0] = (unsigned long)q->ppid;
+	if (q->state == PROC_ZOMBIE)
+		out[1] = VM_PS_ZOMBIE;
+	else
+		out[1] = q->wait_tid >= 0 ? VM_PS_WAITING : VM_PS_RUNNING;
+	out[2] = space_resident(&q->space);
+	space_pack_name(q->name, &out[3]);
+	return pid;
 }
 
 static long do_sbrk(struct proc *p, long incr)
@@ -55,6 +142,10 @@ static long do_stats(unsigned long first, unsigned long *out)
 		[VM_STAT_COW_FAULTS] = vm_stats.cow_faults,
 		[VM_STAT_COW_COPIES] = vm_stats.cow_copies,
 		[VM_STAT_COW_REUSES] = vm_stats.cow_reuses,
+		[VM_STAT_FORKS] = vm_stats.forks,
+		[VM_STAT_OOM_KILLS] = vm_stats.oom_kills,
+		[VM_STAT_EXECS] = vm_stats.execs,
+		[VM_STAT_PROCS] = proc_count(),
 	};
 
 	for (unsigned i = 0; i < 5; i++)
@@ -102,6 +193,27 @@ bool vm_request(unsigned long badge, struct vm_msg *m)
 		break;
 	case VM_STATS:
 		r = do_stats(a1, &m->mr[1]);
+		break;
+	case VM_FORK:
+		r = vm_fork(p);
+		break;
+	case VM_EXEC:
+		r = do_exec(p, a1, a2);
+		if (r == 0)
+			return false;   /* the caller's thread is gone; the new one runs */
+		break;
+	case VM_KILL:
+		if (!do_kill(p, (long)a1, &r))
+			return false;   /* it killed itself */
+		break;
+	case VM_MMAP:
+		r = do_mmap(p, a1);
+		break;
+	case VM_MUNMAP:
+		r = do_munmap(p, a1, a2);
+		break;
+	case VM_PS:
+		r = do_ps(a1, &m->mr[1]);
 		break;
 	default:
 		r = -CALF_ENOSYS;

@@ -148,24 +148,32 @@ static int build_space(struct proc *p, const struct vm_image *img, const char *b
 	return build_args(p, block, len, argc);
 }
 
-long vm_spawn(long ppid, const char *block, size_t len)
+/* The arguments and the program they name: argc, or a negated CALF_E*. */
+static long find_program(const char *block, size_t len, struct vm_image *img)
 {
-	struct vm_image img;
-	struct proc *p;
-	long argc = count_args(block, len), r;
+	long argc = count_args(block, len);
 	int err;
 
 	if (argc < 0)
 		return -CALF_EINVAL;
 	/* argv[0] is both the program's name and its archive entry. */
-	err = vm_image_find((const void *)vm_boot.archive, vm_boot.archive_size, block, &img);
-	if (err)
-		return err;
-	p = proc_alloc(ppid, block);
-	if (!p)
-		return -CALF_ENOMEM;
+	err = vm_image_find((const void *)vm_boot.archive, vm_boot.archive_size, block, img);
+	return err ? err : argc;
+}
 
-	err = build_space(p, &img, block, len, argc);
+/*
+ * Build the program img into p, whose space, regions and kernel objects
+ * are still empty: the space, then the kernel's aspace over it, handle 0,
+ * and the thread, created suspended (*tid) so that the caller decides
+ * when it runs. On failure everything built is given back.
+ */
+static int build_program(struct proc *p, const struct vm_image *img, const char *block,
+			 size_t len, long argc, long *tid)
+{
+	long r;
+	int err;
+
+	err = build_space(p, img, block, len, argc);
 	if (err)
 		goto fail;
 
@@ -188,19 +196,82 @@ long vm_spawn(long ppid, const char *block, size_t len)
 		err = r == -CALF_ENOMEM ? -CALF_ENOMEM : -CALF_EINVAL;
 		goto fail;
 	}
-	r = sys_thread_create((unsigned long)p->aspace, img.entry, VM_USER_STACK_TOP, VM_EP,
-			      CALF_PRIO_DEFAULT, VM_USER_ARGS);
+	r = sys_thread_create((unsigned long)p->aspace, img->entry, VM_USER_STACK_TOP, VM_EP,
+			      CALF_PRIO_DEFAULT | CALF_THREAD_SUSPENDED, VM_USER_ARGS);
 	if (r < 0) {
 		err = -CALF_ENOMEM;
 		goto fail;
 	}
-	p->tid = r;
-	return p->pid;
+	*tid = r;
+	return 0;
 
 fail:
 	if (p->aspace >= 0)
 		sys_aspace_destroy((unsigned long)p->aspace);
+	p->aspace = -1;
 	uspace_destroy(p);
-	proc_free(p);
 	return err;
+}
+
+long vm_spawn(long ppid, const char *block, size_t len)
+{
+	struct vm_image img;
+	struct proc *p;
+	long argc = find_program(block, len, &img), tid;
+	int err;
+
+	if (argc < 0)
+		return argc;
+	p = proc_alloc(ppid, block);
+	if (!p)
+		return -CALF_ENOMEM;   /* the process table is full (protocol.h) */
+	err = build_program(p, &img, block, len, argc, &tid);
+	if (err) {
+		proc_free(p);
+		return err;
+	}
+	proc_set_tid(p, tid);
+	sys_thread_start((unsigned long)tid);
+	return p->pid;
+}
+
+long vm_exec(struct proc *p, const char *block, size_t len)
+{
+	/* Static: a struct proc is large for the VM server's stack. */
+	static struct proc fresh;
+	struct vm_image img;
+	long argc = find_program(block, len, &img), tid;
+	size_t n;
+	int err;
+
+	if (argc < 0)
+		return argc;
+	/* The new program is built beside the old one, so any failure
+	 * leaves the old program running unchanged. */
+	memset(&fresh, 0, sizeof(fresh));
+	fresh.pid = p->pid;
+	fresh.aspace = -1;
+	fresh.tid = -1;
+	region_set_init(&fresh.regions);
+	err = build_program(&fresh, &img, block, len, argc, &tid);
+	if (err)
+		return err;
+
+	/* The point of no return. Destroying the old aspace kills the old
+	 * thread, blocked in this very call (the kernel drops the call we
+	 * will never answer); then its frames and tables go back. */
+	sys_aspace_destroy((unsigned long)p->aspace);
+	proc_set_tid(p, -1);
+	uspace_destroy(p);
+	p->aspace = fresh.aspace;
+	p->space = fresh.space;
+	p->regions = fresh.regions;
+	n = strlen(block);
+	if (n >= VM_NAME_MAX)
+		n = VM_NAME_MAX - 1;
+	memcpy(p->name, block, n);
+	p->name[n] = '\0';
+	proc_set_tid(p, tid);
+	sys_thread_start((unsigned long)tid);
+	return 0;
 }

@@ -119,6 +119,24 @@ static inline long sys_thread_create(unsigned long aspace, unsigned long pc, uns
 	return sys6(SYS_THREAD_CREATE, aspace, pc, sp, pager, prio, a0);
 }
 
+/* fork's three steps on the child's thread (kernel/abi.h): read the
+ * parent's registers (complete while it is blocked in its call to us),
+ * write the child's, then let the child run. */
+static inline long sys_thread_get_regs(unsigned long tid, struct calf_regs *regs)
+{
+	return sys6(SYS_THREAD_GET_REGS, tid, (unsigned long)regs, 0, 0, 0, 0);
+}
+
+static inline long sys_thread_set_regs(unsigned long tid, const struct calf_regs *regs)
+{
+	return sys6(SYS_THREAD_SET_REGS, tid, (unsigned long)regs, 0, 0, 0, 0);
+}
+
+static inline long sys_thread_start(unsigned long tid)
+{
+	return sys6(SYS_THREAD_START, tid, 0, 0, 0, 0, 0);
+}
+
 static inline long sys_tlb_invalidate(unsigned long aspace, unsigned long va, unsigned long len)
 {
 	return sys6(SYS_TLB_INVALIDATE, aspace, va, len, 0, 0, 0);

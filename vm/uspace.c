@@ -6,33 +6,15 @@
 #include "vm/uspace.h"
 #include "vm/libc.h"
 #include "vm/print.h"
+#include "vm/space.h"
 #include "vm/sys.h"
 #include "vm/vm.h"
 
-static void *window_table_ptr(void *ctx, uint64_t pa)
-{
-	return frame_ptr(ctx, pa);
-}
-
-static uint64_t window_table_alloc(void *ctx)
-{
-	uint64_t pa = frame_alloc(ctx);
-
-	/* sv39 takes 0 as "no memory"; FRAME_NONE is ours for that. (A
-	 * frame at physical address 0 is never granted: no board has RAM
-	 * there, and sv39 could not tell it apart.) */
-	return pa == FRAME_NONE ? 0 : pa;
-}
-
-static void window_table_free(void *ctx, uint64_t pa)
-{
-	frame_unref(ctx, pa);
-}
-
+/* Page tables are frames of the frame table (space.c). */
 const struct sv39_mem vm_sv39_mem = {
-	.table_ptr = window_table_ptr,
-	.table_alloc = window_table_alloc,
-	.table_free = window_table_free,
+	.table_ptr = space_table_ptr,
+	.table_alloc = space_table_alloc,
+	.table_free = space_table_free,
 	.ctx = &vm_frames,
 };
 
@@ -81,8 +63,7 @@ void uspace_unmap_range(struct proc *p, uint64_t lo, uint64_t hi)
 
 void uspace_destroy(struct proc *p)
 {
-	if (p->space.root_pa)
-		sv39_space_destroy(&p->space, unref_leaf, NULL);
+	space_destroy(&p->space);
 }
 
 int uspace_copy_in(struct proc *p, void *dst, uint64_t uva, size_t len)

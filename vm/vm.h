@@ -18,6 +18,9 @@ struct vm_stats {
 	unsigned long cow_faults;   /* stores to a COW page */
 	unsigned long cow_copies;   /* ... that copied a shared frame */
 	unsigned long cow_reuses;   /* ... that found count 1 and just set W */
+	unsigned long forks;        /* successful VM_FORKs */
+	unsigned long oom_kills;    /* processes killed for want of a frame */
+	unsigned long execs;        /* successful VM_EXECs */
 };
 
 extern struct frame_table vm_frames;

@@ -181,6 +181,116 @@ TEST(names)
 	CHECK(!strcmp(region_name(&r), "args"));
 }
 
+TEST(mmap_places_first_fit_and_reuses_holes)
+{
+	uint64_t a, b, c, d;
+
+	region_set_init(&rs);
+	CHECK_EQ(region_add(&rs, 0x10000, 0x12000, REGION_R | REGION_X, REGION_ELF), 0);
+	CHECK_EQ(region_add_heap(&rs, 0x12000, 0x12000 + (256 << 20)), 0);
+	CHECK_EQ(region_add_stack(&rs, TOP, MAX), 0);
+	CHECK_EQ(region_mmap(&rs, 1, &a), 0);
+	CHECK_EQ(a, REGION_MMAP_BASE);
+	CHECK_EQ(region_find(&rs, a)->kind, REGION_MMAP);
+	CHECK_EQ(region_find(&rs, a)->prot, REGION_R | REGION_W);
+	CHECK(region_find(&rs, a + P) == NULL);   /* 1 byte -> one page */
+	CHECK_EQ(region_mmap(&rs, 3 * P, &b), 0);
+	CHECK_EQ(b, a + P);
+	CHECK_EQ(region_mmap(&rs, P, &c), 0);
+	CHECK_EQ(c, b + 3 * P);
+	/* A hole the size of b is filled by the next request that fits. */
+	CHECK_EQ(region_munmap(&rs, b, 3 * P), 0);
+	CHECK_EQ(region_mmap(&rs, 2 * P, &d), 0);
+	CHECK_EQ(d, b);
+	CHECK_EQ(region_mmap(&rs, 2 * P, &d), 0);
+	CHECK_EQ(d, c + P);   /* one page left at b + 2P: too small */
+	CHECK_EQ(region_mmap(&rs, 0, &d), -CALF_EINVAL);
+	CHECK_EQ(region_mmap(&rs, REGION_MMAP_TOP, &d), -CALF_ENOMEM);
+	CHECK_EQ(region_mmap(&rs, ~0ull, &d), -CALF_EINVAL);   /* rounds past 2^64 */
+	/* The heap cannot grow into mmap space, nor mmap into the stack. */
+	CHECK(REGION_MMAP_BASE > 0x12000 + (256 << 20));
+	CHECK(REGION_MMAP_TOP <= TOP - MAX - P);
+}
+
+TEST(munmap_whole_prefix_suffix_middle)
+{
+	uint64_t a;
+	unsigned n;
+
+	region_set_init(&rs);
+	CHECK_EQ(region_add_heap(&rs, 0x20000, 0x40000), 0);
+	CHECK_EQ(region_mmap(&rs, 8 * P, &a), 0);
+	n = rs.n;
+	CHECK_EQ(region_munmap(&rs, a, P), 0);                 /* prefix */
+	CHECK(region_find(&rs, a) == NULL);
+	CHECK(region_find(&rs, a + P) != NULL);
+	CHECK_EQ(region_munmap(&rs, a + 7 * P, P), 0);         /* suffix */
+	CHECK(region_find(&rs, a + 7 * P) == NULL);
+	CHECK_EQ(region_munmap(&rs, a + 3 * P, P), 0);         /* middle: a split */
+	CHECK_EQ(rs.n, n + 1);
+	CHECK(region_find(&rs, a + 3 * P) == NULL);
+	CHECK(region_find(&rs, a + 2 * P) != NULL);
+	CHECK(region_find(&rs, a + 4 * P) != NULL);
+	/* Refused: not aligned, empty, not mmap, not inside one region. */
+	CHECK_EQ(region_munmap(&rs, a + 100, P), -CALF_EINVAL);
+	CHECK_EQ(region_munmap(&rs, a + P, 0), -CALF_EINVAL);
+	CHECK_EQ(region_munmap(&rs, 0x20000, P), -CALF_EINVAL);   /* the heap */
+	CHECK_EQ(region_munmap(&rs, a + P, 4 * P), -CALF_EINVAL);  /* spans the hole */
+	CHECK_EQ(region_munmap(&rs, a, P), -CALF_EINVAL);          /* already gone */
+	/* Whole regions go, and the heap keeps its index. */
+	CHECK_EQ(region_munmap(&rs, a + P, 2 * P), 0);
+	CHECK_EQ(region_munmap(&rs, a + 4 * P, 3 * P), 0);
+	CHECK_EQ(rs.n, 1);
+	CHECK_EQ(rs.heap, 0);
+	{
+		uint64_t old_brk, old_end, new_end;
+
+		CHECK_EQ(region_brk(&rs, (int64_t)P, &old_brk, &old_end, &new_end), 0);
+		CHECK_EQ(old_brk, 0x20000);
+	}
+}
+
+TEST(munmap_keeps_heap_index_when_earlier_region_goes)
+{
+	uint64_t a, old_brk, old_end, new_end;
+
+	region_set_init(&rs);
+	CHECK_EQ(region_mmap(&rs, P, &a), 0);
+	CHECK_EQ(region_add_heap(&rs, 0x20000, 0x40000), 0);
+	CHECK_EQ(rs.heap, 1);
+	CHECK_EQ(region_munmap(&rs, a, P), 0);
+	CHECK_EQ(rs.heap, 0);
+	CHECK_EQ(region_brk(&rs, 10, &old_brk, &old_end, &new_end), 0);
+	CHECK_EQ(rs.r[rs.heap].kind, REGION_HEAP);
+	CHECK_EQ(rs.r[rs.heap].end, 0x21000);
+}
+
+TEST(mmap_and_split_refused_when_full)
+{
+	uint64_t a;
+
+	region_set_init(&rs);
+	for (unsigned i = 0; i < REGION_MAX; i++)
+		CHECK_EQ(region_mmap(&rs, 3 * P, &a), 0);
+	CHECK_EQ(region_mmap(&rs, P, &a), -CALF_ENOMEM);
+	CHECK_EQ(region_munmap(&rs, a + P, P), -CALF_ENOMEM);   /* no slot to split into */
+	CHECK(region_find(&rs, a + P) != NULL);                 /* nothing changed */
+	CHECK_EQ(region_munmap(&rs, a, P), 0);                  /* a prefix needs none */
+	CHECK_EQ(rs.n, REGION_MAX);
+}
+
+TEST(find_hint_follows_hits)
+{
+	region_set_init(&rs);
+	CHECK_EQ(region_add(&rs, 0x10000, 0x12000, REGION_R, REGION_ELF), 0);
+	CHECK_EQ(region_add(&rs, 0x20000, 0x22000, REGION_R, REGION_ELF), 0);
+	CHECK_EQ(region_find(&rs, 0x21000)->start, 0x20000);
+	CHECK_EQ(rs.hint, 1);
+	CHECK_EQ(region_find(&rs, 0x10000)->start, 0x10000);
+	CHECK_EQ(rs.hint, 0);
+	CHECK(region_find(&rs, 0x30000) == NULL);
+}
+
 int main(void)
 {
 	RUN(add_and_find);
@@ -193,5 +303,10 @@ int main(void)
 	RUN(heap_stops_at_other_regions);
 	RUN(no_heap);
 	RUN(names);
+	RUN(mmap_places_first_fit_and_reuses_holes);
+	RUN(munmap_whole_prefix_suffix_middle);
+	RUN(munmap_keeps_heap_index_when_earlier_region_goes);
+	RUN(mmap_and_split_refused_when_full);
+	RUN(find_hint_follows_hits);
 	return check_summary();
 }

@@ -1,0 +1,85 @@
+/*
+ * fork.c - VM_FORK (design decision 8; see fork.h).
+ *
+ * Layer: vm/ (target only). Calls space.c for the page tables and the
+ * kernel for the objects: aspace, handle 0, and a thread that starts
+ * with the parent's registers.
+ *
+ * The order matters:
+ *  1. read the parent's registers first: it is blocked in its call to
+ *     us, so they are complete, and nothing is built if that fails;
+ *  2. clone the page tables (space_fork): every writable page becomes
+ *     read-only + COW in both, each shared frame gets one more
+ *     reference. No data page is read or copied: the cost follows the
+ *     page tables;
+ *  3. flush the parent's TLB, whether or not the clone succeeded: some
+ *     of its pages may have lost W, and a stale writable TLB entry would
+ *     let it write into a frame the child now shares;
+ *  4. the kernel objects, with the thread created suspended so that its
+ *     registers are set before it ever runs.
+ * Any failure tears the half-built child down, returning every frame.
+ */
+#include "vm/fork.h"
+#include "vm/space.h"
+#include "vm/sys.h"
+#include "vm/uspace.h"
+#include "vm/vm.h"
+
+long vm_fork(struct proc *parent)
+{
+	static struct calf_regs regs;   /* static: the kernel copies to it */
+	struct proc *c;
+	long r, tid;
+	int err;
+
+	if (sys_thread_get_regs((unsigned long)parent->tid, &regs) < 0)
+		return -CALF_EINVAL;
+	c = proc_alloc(parent->pid, parent->name);
+	if (!c)
+		return -CALF_EAGAIN;
+
+	err = space_fork(&c->space, &parent->space);
+	uspace_flush(parent, 0, 0);   /* 0, 0: the whole address space */
+	if (err)
+		goto fail;
+	c->regions = parent->regions;   /* brk and the heap's limit with them */
+
+	r = sys_aspace_create(c->space.root_pa);
+	if (r < 0) {
+		err = -CALF_ENOMEM;
+		goto fail;
+	}
+	c->aspace = r;
+	/* Handle 0 = the VM endpoint, badged with the child's pid. Other
+	 * handles of the parent (rendezvous endpoints) are not inherited. */
+	r = sys_handle_grant((unsigned long)c->aspace, VM_EP, (unsigned long)c->pid);
+	if (r != CALF_HANDLE_VM) {
+		err = -CALF_ENOMEM;
+		goto fail;
+	}
+	r = sys_thread_create((unsigned long)c->aspace, regs.pc, regs.x[2], VM_EP,
+			      CALF_PRIO_DEFAULT | CALF_THREAD_SUSPENDED, 0);
+	if (r < 0) {
+		err = -CALF_ENOMEM;
+		goto fail;
+	}
+	tid = r;
+	/* The parent's pc is already past its ecall; the child resumes
+	 * there as if its VM_FORK call had returned 0. */
+	space_fork_child_regs(&regs);
+	if (sys_thread_set_regs((unsigned long)tid, &regs) < 0) {
+		err = -CALF_EINVAL;
+		goto fail;   /* the aspace's destruction takes the thread */
+	}
+	proc_set_tid(c, tid);
+	sys_thread_start((unsigned long)tid);
+	vm_stats.forks++;
+	return c->pid;
+
+fail:
+	if (c->aspace >= 0)
+		sys_aspace_destroy((unsigned long)c->aspace);
+	space_destroy(&c->space);
+	proc_free(c);
+	return err;
+}
