@@ -41,10 +41,27 @@ USER_PROGS := $(sort $(filter-out lib, $(notdir $(patsubst %/,%, \
 	$(dir $(wildcard userland/*/*.c userland/*/*.S))))))
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
+# The list of programs, for the shell's `help` (the VM server has no
+# "list the archive" request): $(B)/user/gen/programs.h defines
+# CALF_PROGRAMS "bench cowdemo ...". The phony prerequisite runs the
+# recipe every time, but the file is replaced only when the list
+# changed, so nothing is rebuilt needlessly (the Linux kernel's filechk trick; make looks at the
+# file's time again after the recipe). Objects depend on it order-only,
+# so it exists before the first compile; -MMD records the real users.
+USER_GEN := $(B)/user/gen
+USER_PROGRAMS_H := $(USER_GEN)/programs.h
+USER_CFLAGS += -I$(USER_GEN)
+
+.PHONY: user-programs-always
+$(USER_PROGRAMS_H): user-programs-always
+	@mkdir -p $(dir $@)
+	@echo '#define CALF_PROGRAMS "$(USER_PROGS)"' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
 .PHONY: userland
 userland: $(USER_ELFS) $(B)/archive.bin
 
-$(USER_OBJ)/%.c.o: %.c
+$(USER_OBJ)/%.c.o: %.c | $(USER_PROGRAMS_H)
 	@mkdir -p $(dir $@)
 	$(say) "  CC      $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) -c $< -o $@

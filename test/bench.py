@@ -22,6 +22,11 @@ import qemu_run  # noqa: E402
 TARGETS = {
     "syscall_null": 120,
     "ipc_roundtrip": 300,
+    "fork_exit_wait_0k": 20000,
+    "fork_exit_wait_16m": 150000,
+    "cow_fault_copy": 2000,
+    "cow_fault_reuse": 600,
+    "zero_fill_fault": 1500,
 }
 
 

@@ -2,7 +2,7 @@
  * bench - instructions per kernel operation, counted with rdinstret.
  *
  * Layer: userland/. May call: libcalf (calf.h), picolibc. Starts
- * ipcpeer from the boot archive.
+ * ipcpeer from the boot archive, and forks itself.
  *
  * Run under QEMU with -icount shift=0,align=off,sleep=off (qemu_run.py
  * --icount): rdinstret then counts every guest instruction exactly, in
@@ -13,7 +13,22 @@
  *   bench: syscall_null N     SYS_NULL, user ecall to user return
  *   bench: ipc_roundtrip N    call + ipcpeer's reply_recv, across
  *                             address spaces, back to the caller
+ *   bench: fork_exit_wait_0k  fork; the child exits at once; the parent
+ *          fork_exit_wait_1m  waits for it. With 0, 1, 4 or 16 MiB of
+ *          fork_exit_wait_4m  heap resident and written (sbrk), so the
+ *          fork_exit_wait_16m cost of copying page tables shows
+ *   bench: cow_fault_copy N   a store to a copy-on-write page whose frame
+ *                             a child shares (count 2): fault, copy
+ *   bench: cow_fault_reuse N  the same after the child is gone (count 1):
+ *                             fault, set W, no copy
+ *   bench: zero_fill_fault N  the first store to an untouched anonymous
+ *                             page: fault, a zeroed frame
+ *   bench: zero_read_fault N  the first load from one: fault, the shared
+ *                             zero frame mapped read-only
  *   bench: done
+ * The fault benchmarks touch one byte per page; the subtracted loop
+ * makes the same accesses to pages already mapped, so what remains is
+ * the fault: trap, the message to the VM server, its work, the reply.
  */
 #include <stdio.h>
 #include <string.h>
@@ -109,6 +124,140 @@ static int bench_ipc(void)
 	return status != 0;
 }
 
+/* ---- fork, copy-on-write and zero-page faults ---- */
+
+#define PAGE 4096ul
+#define FORK_LOOPS 16
+#define FAULT_PAGES 256
+
+/* Block for ever: receive on an endpoint nobody else holds. */
+static __attribute__((noreturn)) void block_forever(void)
+{
+	struct calf_msg m;
+	long ep = calf_endpoint_create();
+
+	for (;;)
+		if (ep < 0 || calf_recv(ep, &m) < 0)
+			calf_yield();
+}
+
+static __attribute__((noinline)) unsigned long fork_loop(int n)
+{
+	unsigned long t0 = calf_rdinstret();
+
+	for (int i = 0; i < n; i++) {
+		long pid = calf_fork();
+
+		if (pid == 0)
+			calf_exit(0);
+		calf_wait(pid, 0);
+	}
+	return calf_rdinstret() - t0;
+}
+
+/* One byte stored to (or loaded from) each of n pages from p. */
+static __attribute__((noinline)) unsigned long store_loop(volatile char *p, int n)
+{
+	unsigned long t0 = calf_rdinstret();
+
+	for (int i = 0; i < n; i++)
+		p[(unsigned long)i * PAGE] = 1;
+	return calf_rdinstret() - t0;
+}
+
+static __attribute__((noinline)) unsigned long load_loop(volatile char *p, int n)
+{
+	unsigned long t0 = calf_rdinstret();
+
+	for (int i = 0; i < n; i++)
+		(void)p[(unsigned long)i * PAGE];
+	return calf_rdinstret() - t0;
+}
+
+static int bench_fork(void)
+{
+	static const struct { const char *name; unsigned long mib; } sizes[] = {
+		{ "fork_exit_wait_0k", 0 }, { "fork_exit_wait_1m", 1 },
+		{ "fork_exit_wait_4m", 4 }, { "fork_exit_wait_16m", 16 },
+	};
+	unsigned long empty, grown = 0;
+
+	calf_console_flush();   /* the children must not print our line */
+	fork_loop(2);           /* warm up */
+	empty = empty_loop(FORK_LOOPS);
+	for (unsigned s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		unsigned long want = sizes[s].mib << 20;
+
+		if (want > grown) {
+			long old = calf_sbrk((long)(want - grown));
+
+			if (old < 0) {
+				printf("bench: sbrk %lu MiB failed: %ld\n", sizes[s].mib, old);
+				return 1;
+			}
+			/* resident and written: every page a frame of its own */
+			store_loop((volatile char *)old, (int)((want - grown) / PAGE));
+			grown = want;
+		}
+		printf("bench: %s %lu\n", sizes[s].name,
+		       per_op(fork_loop(FORK_LOOPS), empty, FORK_LOOPS));
+	}
+	calf_sbrk(-(long)grown);
+	return 0;
+}
+
+static int bench_faults(void)
+{
+	volatile char *p;
+	unsigned long empty, full;
+	long pid, r;
+
+	/* copy and reuse: 2 * FAULT_PAGES written pages, shared with a
+	 * child that blocks. Half are stored to while it lives (count 2:
+	 * copy); then it is killed and the other half stored to (count 1:
+	 * reuse). */
+	r = calf_mmap(2 * FAULT_PAGES * PAGE);
+	if (r < 0) {
+		printf("bench: mmap failed: %ld\n", r);
+		return 1;
+	}
+	p = (volatile char *)r;
+	store_loop(p, 2 * FAULT_PAGES);
+	empty = store_loop(p, FAULT_PAGES);     /* the same stores, no faults */
+	calf_console_flush();
+	pid = calf_fork();
+	if (pid == 0)
+		block_forever();
+	if (pid < 0) {
+		printf("bench: fork failed: %ld\n", pid);
+		return 1;
+	}
+	full = store_loop(p, FAULT_PAGES);
+	printf("bench: cow_fault_copy %lu\n", per_op(full, empty, FAULT_PAGES));
+	calf_kill(pid);
+	calf_wait(pid, 0);
+	full = store_loop(p + FAULT_PAGES * PAGE, FAULT_PAGES);
+	printf("bench: cow_fault_reuse %lu\n", per_op(full, empty, FAULT_PAGES));
+	calf_munmap((unsigned long)r, 2 * FAULT_PAGES * PAGE);
+
+	/* zero pages: fresh anonymous memory, first store / first load;
+	 * the subtracted loops run over the same pages once mapped */
+	r = calf_mmap(2 * FAULT_PAGES * PAGE);
+	if (r < 0) {
+		printf("bench: mmap failed: %ld\n", r);
+		return 1;
+	}
+	p = (volatile char *)r;
+	full = store_loop(p, FAULT_PAGES);
+	empty = store_loop(p, FAULT_PAGES);
+	printf("bench: zero_fill_fault %lu\n", per_op(full, empty, FAULT_PAGES));
+	full = load_loop(p + FAULT_PAGES * PAGE, FAULT_PAGES);
+	empty = load_loop(p + FAULT_PAGES * PAGE, FAULT_PAGES);
+	printf("bench: zero_read_fault %lu\n", per_op(full, empty, FAULT_PAGES));
+	calf_munmap((unsigned long)r, 2 * FAULT_PAGES * PAGE);
+	return 0;
+}
+
 int main(void)
 {
 	unsigned long empty, full;
@@ -119,6 +268,8 @@ int main(void)
 	full = null_loop(NULL_LOOPS);
 	printf("bench: syscall_null %lu\n", per_op(full, empty, NULL_LOOPS));
 	bad = bench_ipc();
+	bad |= bench_fork();
+	bad |= bench_faults();
 	printf("bench: done\n");
 	return bad;
 }

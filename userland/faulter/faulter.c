@@ -13,6 +13,18 @@
  *   illegal         executes an illegal instruction
  *   stack-overflow  touches the stack below VM_USER_STACK_MAX
  *
+ * and modes that block in the kernel for ever, so that ktest can kill a
+ * thread blocked in IPC (issue 3):
+ *   block-recv      SYS_RECV on a fresh endpoint nobody sends to
+ *   block-send      SYS_SEND on a fresh endpoint nobody receives on
+ *   block-call      SYS_CALL on a fresh endpoint nobody receives on
+ *   server-noreply  receives one call on the FAULTER_KEY rendezvous
+ *                   endpoint, then never replies (blocks in SYS_RECV on
+ *                   a second endpoint): its caller waits for ever
+ *   client-call     calls the FAULTER_KEY endpoint; if the call ever
+ *                   returns, exits with the error (CALF_EINTR = 4 when
+ *                   the server died) or 0
+ *
  * A faulter that survives says so and exits with status 1, which ktest
  * reports as a failure (a killed one ends >= VM_STATUS_KILLED).
  */
@@ -28,12 +40,56 @@ static const unsigned long rodata_word = 0x1234;
  * executable, the jump would come straight back and we would survive. */
 static volatile uint16_t data_code[2] = { 0x8082, 0x8082 };
 
+/* The rendezvous key of server-noreply and client-call. */
+#define FAULTER_KEY 0xfa17ul
+
+/* Block in the kernel for ever: the modes that wait for IPC. Returns
+ * only if the call fails (or, for client-call, is answered). */
+static int block(const char *what)
+{
+	struct calf_msg m;
+	long ep, r;
+
+	memset(&m, 0, sizeof(m));
+	if (strcmp(what, "server-noreply") == 0 || strcmp(what, "client-call") == 0)
+		ep = calf_rendezvous(FAULTER_KEY);
+	else
+		ep = calf_endpoint_create();
+	if (ep < 0) {
+		printf("faulter: no endpoint: %ld\n", ep);
+		return 3;
+	}
+	if (strcmp(what, "block-recv") == 0) {
+		r = calf_recv(ep, &m);
+	} else if (strcmp(what, "block-send") == 0) {
+		r = calf_send(ep, &m);
+	} else if (strcmp(what, "block-call") == 0 || strcmp(what, "client-call") == 0) {
+		r = calf_call(ep, &m);
+		if (strcmp(what, "client-call") == 0)
+			return r < 0 ? (int)-r : 0;
+	} else {
+		/* server-noreply: take the call, owe the reply, and wait
+		 * somewhere nobody will ever send to */
+		r = calf_recv(ep, &m);
+		if (r >= 0) {
+			long other = calf_endpoint_create();
+
+			r = other < 0 ? other : calf_recv(other, &m);
+		}
+	}
+	printf("faulter: %s returned %ld\n", what, r);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "none";
 
 	if (strcmp(what, "none") == 0)
 		return 0;
+	if (strncmp(what, "block-", 6) == 0 || strcmp(what, "server-noreply") == 0 ||
+	    strcmp(what, "client-call") == 0)
+		return block(what);
 
 	/* The line ends up on the console before the fault, which helps
 	 * when reading a failed run. */

@@ -1,5 +1,6 @@
 /*
- * init - the first user program: runs the programs it is told to run.
+ * init - the first user program: starts the shell, or runs the programs
+ * it is told to run; and reaps orphans.
  *
  * Layer: userland/. May call: libcalf (calf.h), picolibc.
  *
@@ -11,6 +12,8 @@
  * runs ktest, then powers off. Handle CALF_HANDLE_VM is the VM server.
  *
  * Arguments:
+ *   (none)         start the shell, sh; when it ends, start another
+ *                  (a teacher who typed `exit` gets a fresh prompt)
  *   --poweroff     when every program has ended, power the machine off,
  *   (or poweroff)  reporting failure if any program ended with a
  *                  non-zero status
@@ -19,10 +22,14 @@
  *   PROG[,ARG...]  a program to run, with its arguments separated by
  *                  commas (the kernel command line has no quoting):
  *                  "faulter,load0" runs `faulter load0`
- * No program named: run "ktest". Programs run one after another, each
- * waited for, and each end is reported as
+ * Programs run one after another, each waited for, and each end is
+ * reported as
  *   init: NAME exited with status N
  * Without --poweroff, init then reaps orphans for ever.
+ *
+ * Orphans: when a process ends, the VM server gives its children to
+ * init (pid 1). Their exit must be waited for, or they stay zombies and
+ * fill the process table; init's wait(-1) reaps them as they end.
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,15 +37,17 @@
 #include "calf.h"
 
 #define MAX_ARGS 16
+/* A shell that ends this many times in a row within moments of starting
+ * is broken: stop restarting it rather than loop for ever. */
+#define SHELL_RESTARTS_MAX 5
 
-/* Run "prog,arg1,arg2" and wait for it. Returns its exit status, or
- * -1 if it could not be started. */
-static long run(const char *spec)
+/* Start "prog,arg1,arg2" as a child. Returns its pid, or -1. */
+static long start(const char *spec)
 {
 	char buf[VM_ARGS_MAX];
 	const char *argv[MAX_ARGS + 1];
 	int argc = 0;
-	long pid, done, status = -1;
+	long pid;
 	char *p;
 
 	if (strlen(spec) >= sizeof(buf)) {
@@ -56,16 +65,45 @@ static long run(const char *spec)
 	argv[argc] = NULL;
 
 	pid = calf_spawn(argv);
-	if (pid < 0) {
+	if (pid < 0)
 		printf("init: cannot start %s: error %ld\n", argv[0], -pid);
-		return -1;
+	return pid < 0 ? -1 : pid;
+}
+
+/*
+ * Wait until child `pid` ends, reaping any orphan that ends first.
+ * Returns its status, or -1 if the wait failed.
+ */
+static long wait_for(long pid, const char *name)
+{
+	long status = -1, done;
+
+	for (;;) {
+		done = calf_wait(-1, &status);
+		if (done < 0) {
+			printf("init: wait for %s failed: error %ld\n", name, -done);
+			return -1;
+		}
+		if (done == pid)
+			return status;
+		/* an orphan handed to us: reaped, nothing more to do */
 	}
-	done = calf_wait(pid, &status);
-	if (done < 0) {
-		printf("init: wait for %s failed: error %ld\n", argv[0], -done);
+}
+
+/* Run "prog,arg1,arg2" and wait for it. Returns its exit status, or
+ * -1 if it could not be started. */
+static long run(const char *spec)
+{
+	char name[32];
+	long pid, status;
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(spec, ","), spec);
+	pid = start(spec);
+	if (pid < 0)
 		return -1;
-	}
-	printf("init: %s exited with status %ld\n", argv[0], status);
+	status = wait_for(pid, name);
+	if (status >= 0)
+		printf("init: %s exited with status %ld\n", name, status);
 	return status;
 }
 
@@ -77,6 +115,32 @@ static int is_poweroff(const char *arg)
 static int is_program(const char *arg)
 {
 	return !is_poweroff(arg) && arg[0] != '\0' && strchr(arg, '=') == NULL;
+}
+
+/* Keep a shell on the console for as long as the machine runs. */
+static void run_shells(void)
+{
+	int quick_failures = 0;
+
+	while (quick_failures < SHELL_RESTARTS_MAX) {
+		unsigned long t0 = calf_time();
+		long status = run("sh");
+
+		if (status == 0) {
+			quick_failures = 0;
+			printf("init: the shell ended; starting a new one\n");
+			continue;
+		}
+		/* "quick": less than a second, so a shell that fails at once
+		 * does not restart for ever */
+		if (calf_time() - t0 < calf_timebase())
+			quick_failures++;
+		else
+			quick_failures = 0;
+		printf("init: the shell ended with status %ld; starting a new one\n",
+		       status);
+	}
+	printf("init: the shell keeps failing; giving up\n");
 }
 
 int main(int argc, char **argv)
@@ -94,8 +158,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (is_program(argv[i]) && run(argv[i]) != 0)
 			failed = 1;
-	if (nprogs == 0 && run("ktest") != 0)
-		failed = 1;
+	if (nprogs == 0 && !poweroff)
+		run_shells();
 
 	if (poweroff) {
 		printf("init: powering off%s\n", failed ? " (failure)" : "");

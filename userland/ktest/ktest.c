@@ -11,6 +11,8 @@
  *   (b) bad system calls are refused   (e) the pager kills bad programs
  *   (c) IPC between address spaces     (f) the kernel's own faults on user
  *                                          buffers go to the pager
+ *   (g) threads blocked in IPC (receive, send, call, awaiting a reply)
+ *       can be killed, and a caller whose server dies gets -CALF_EINTR
  * A bad system call must fail with an error and nothing else: every
  * check in (b) runs in this process, so a kernel that killed us instead
  * would lose the closing line.
@@ -290,6 +292,81 @@ static void test_faulter(const char *what, int want_killed)
 		ok(name);
 }
 
+/* ---- (g) killing threads blocked in the kernel (issue 3) ---- */
+
+/* Start `faulter MODE`, and let it run until it blocks: at equal
+ * priority each yield lets it run until it blocks or its turn ends. */
+static long start_blocker(const char *mode)
+{
+	const char *argv[] = { "faulter", mode, NULL };
+	long pid = calf_spawn(argv);
+
+	for (int i = 0; i < 10 && pid > 0; i++)
+		calf_yield();
+	return pid;
+}
+
+/* Kill pid, reap it; pass if it ended with VM_STATUS_KILLED + 9. */
+static void kill_and_check(const char *name, long pid)
+{
+	long r, status = -1;
+
+	if (pid <= 0) {
+		fail(name, "spawn failed", pid, 1);
+		return;
+	}
+	r = calf_kill(pid);
+	if (r != 0) {
+		fail(name, "kill refused", r, 0);
+		return;
+	}
+	r = calf_wait(pid, &status);
+	if (r != pid)
+		fail(name, "wait failed", r, pid);
+	else if (status != VM_STATUS_KILLED + 9)
+		fail(name, "exit status", status, VM_STATUS_KILLED + 9);
+	else
+		ok(name);
+}
+
+static void test_kill_blocked(void)
+{
+	long server, client, status = -1, r;
+
+	/* a VM server without VM_KILL would leave the blockers blocked for
+	 * ever: ask it first, with a pid that cannot exist */
+	r = calf_kill(0x7fffffff);
+	if (r == -CALF_ENOSYS) {
+		printf("skip kill_blocked_*: the VM server has no VM_KILL yet\n");
+		return;
+	}
+	kill_and_check("kill_blocked_in_recv", start_blocker("block-recv"));
+	kill_and_check("kill_blocked_in_send", start_blocker("block-send"));
+	kill_and_check("kill_blocked_in_call", start_blocker("block-call"));
+
+	/* a call the server received and never answers: kill the caller
+	 * (waiting for its reply), then the server */
+	server = start_blocker("server-noreply");
+	client = start_blocker("client-call");
+	kill_and_check("kill_caller_awaiting_reply", client);
+	kill_and_check("kill_server_owing_reply", server);
+
+	/* the other order: the server dies owing the reply; its caller's
+	 * call fails with -CALF_EINTR and it exits with that code */
+	server = start_blocker("server-noreply");
+	client = start_blocker("client-call");
+	kill_and_check("kill_server_with_caller_waiting", server);
+	if (client > 0) {
+		r = calf_wait(client, &status);
+		if (r == client && status == CALF_EINTR)
+			ok("caller_gets_eintr_when_server_killed");
+		else
+			fail("caller_gets_eintr_when_server_killed", "client status", status,
+			     CALF_EINTR);
+	}
+	ok("kills_did_not_hurt_us");
+}
+
 /* ---- (f) the kernel's faults on user buffers ---- */
 
 static void test_kernel_faults(void)
@@ -394,6 +471,7 @@ int main(void)
 	test_faulter("illegal", 1);
 	test_faulter("stack-overflow", 1);
 	ok("faulters_did_not_hurt_us");
+	test_kill_blocked();
 	printf("ktest: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

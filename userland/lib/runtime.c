@@ -7,7 +7,8 @@
  *                        SYS_CONSOLE_WRITE / SYS_CONSOLE_READ
  *   _exit                flush the console, then VM_EXIT
  *   sbrk                 for malloc, VM_SBRK
- * plus getpid/getppid for programs that want the POSIX names.
+ * plus getpid/getppid for programs that want the POSIX names; the
+ * other POSIX process calls are in posix.c.
  *
  * crt0.S calls calf_runtime_init() before main. That call is also what
  * makes the linker take this object out of libcalf.a before it scans
@@ -60,7 +61,13 @@ static int console_flush(FILE *f)
 	return 0;
 }
 
-/* Reading polls: SYS_CONSOLE_READ returns 0 when no byte is waiting. */
+void calf_console_flush(void)
+{
+	console_flush_line();
+}
+
+/* SYS_CONSOLE_READ blocks until a byte is there; a kernel that answers
+ * 0 ("nothing yet") instead is handled by yielding and asking again. */
 static int console_get(FILE *f)
 {
 	unsigned char c;

@@ -28,13 +28,11 @@ static long request(struct calf_msg *m, unsigned long label,
 	return calf_vm_request(m);
 }
 
-long calf_spawn(const char *const argv[])
+/* Pack argv into the NUL-separated block VM_SPAWN and VM_EXEC read
+ * ("prog\0arg1\0"). Returns its length, or -CALF_EINVAL. */
+static long pack_args(const char *const argv[], char block[VM_ARGS_MAX])
 {
-	/* The VM server reads the block from our memory through our page
-	 * tables; a stack buffer is mapped, since we just wrote it. */
-	char block[VM_ARGS_MAX];
 	unsigned long len = 0;
-	struct calf_msg m;
 
 	if (argv == 0 || argv[0] == 0)
 		return -CALF_EINVAL;
@@ -42,12 +40,119 @@ long calf_spawn(const char *const argv[])
 		const char *s = argv[i];
 
 		do {
-			if (len == sizeof(block))
+			if (len == VM_ARGS_MAX)
 				return -CALF_EINVAL;
 			block[len++] = *s;
 		} while (*s++ != '\0');
 	}
-	return request(&m, VM_SPAWN, (unsigned long)block, len);
+	return (long)len;
+}
+
+long calf_spawn(const char *const argv[])
+{
+	/* The VM server reads the block from our memory through our page
+	 * tables; a stack buffer is mapped, since we just wrote it. */
+	char block[VM_ARGS_MAX];
+	struct calf_msg m;
+	long len = pack_args(argv, block);
+
+	if (len < 0)
+		return len;
+	return request(&m, VM_SPAWN, (unsigned long)block, (unsigned long)len);
+}
+
+long calf_exec(const char *const argv[])
+{
+	char block[VM_ARGS_MAX];
+	struct calf_msg m;
+	long len = pack_args(argv, block);
+
+	if (len < 0)
+		return len;
+	/* On success the VM server never answers: this address space now
+	 * runs the new program from its entry. */
+	return request(&m, VM_EXEC, (unsigned long)block, (unsigned long)len);
+}
+
+long calf_fork(void)
+{
+	struct calf_msg m;
+
+	/* Both processes come back from this one call: the VM server
+	 * answers the parent with the child's pid and starts the child as
+	 * if the same call had answered 0 (vm/protocol.h). */
+	return request(&m, VM_FORK, 0, 0);
+}
+
+long calf_kill(long pid)
+{
+	struct calf_msg m;
+
+	return request(&m, VM_KILL, (unsigned long)pid, 0);
+}
+
+long calf_mmap(unsigned long len)
+{
+	struct calf_msg m;
+
+	return request(&m, VM_MMAP, len, 0);
+}
+
+long calf_munmap(unsigned long addr, unsigned long len)
+{
+	struct calf_msg m;
+
+	return request(&m, VM_MUNMAP, addr, len);
+}
+
+long calf_ps(long index, struct calf_ps *out)
+{
+	struct calf_msg m;
+	long r = request(&m, VM_PS, (unsigned long)index, 0);
+
+	if (r < 0)
+		return r;
+	out->pid = r;
+	out->ppid = (long)m.w[1];
+	out->state = (long)m.w[2];
+	out->resident = m.w[3];
+	/* MR4..MR5: the name's 16 bytes, in memory order (RISC-V is little
+	 * endian, so copying the words copies the bytes in order) */
+	for (int i = 0; i < 16; i++)
+		out->name[i] = (char)(m.w[4 + i / 8] >> (8 * (i % 8)));
+	out->name[16] = '\0';
+	return r;
+}
+
+long calf_stats(unsigned long *out, unsigned long max)
+{
+	struct calf_msg m;
+	long count = 0;
+
+	for (unsigned long i = 0; i < max; i++)
+		out[i] = 0;
+	/* Five counters per request (MR1..MR5); the first reply says how
+	 * many there are. */
+	for (unsigned long first = 0; first < max; first += 5) {
+		long r = request(&m, VM_STATS, first, 0);
+
+		if (r < 0)
+			return r;
+		count = r;
+		for (unsigned long i = 0; i < 5 && first + i < max; i++)
+			out[first + i] = m.w[1 + i];
+		if (first + 5 >= (unsigned long)count)
+			break;
+	}
+	return count;
+}
+
+unsigned long calf_stat(unsigned long index)
+{
+	struct calf_msg m;
+	long r = request(&m, VM_STATS, index, 0);
+
+	return r > (long)index ? m.w[1] : 0;
 }
 
 void calf_exit(long status)

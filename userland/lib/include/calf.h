@@ -352,4 +352,58 @@ long calf_poweroff(long failure);
  * or -CALF_ENOMEM (or -CALF_ENOSYS while the VM server lacks it). */
 long calf_sbrk(long increment);
 
+/* A copy of this program (VM_FORK): every writable page is shared
+ * copy-on-write. Returns the child's pid in the parent, 0 in the child,
+ * or -CALF_ENOMEM / -CALF_EAGAIN. Does not flush stdio: fork() does. */
+long calf_fork(void);
+
+/* Replace this program by argv[0] from the boot archive, with arguments
+ * argv (VM_EXEC). Returns only on failure: -CALF_ENOENT, -CALF_ENOMEM,
+ * -CALF_EINVAL; this program then goes on unchanged. */
+long calf_exec(const char *const argv[]);
+
+/* End process pid (VM_KILL); its status becomes VM_STATUS_KILLED + 9.
+ * 0, -CALF_ESRCH, or -CALF_EPERM (init). */
+long calf_kill(long pid);
+
+/* len bytes of anonymous zero-filled memory (VM_MMAP): the address, or
+ * -CALF_ENOMEM / -CALF_EINVAL. No frame is used until a page is written. */
+long calf_mmap(unsigned long len);
+
+/* Give back [addr, addr + len) from calf_mmap (VM_MUNMAP). 0 or -error. */
+long calf_munmap(unsigned long addr, unsigned long len);
+
+/* One process as VM_PS describes it. */
+struct calf_ps {
+	long pid, ppid;
+	long state;                /* VM_PS_RUNNING, _WAITING, _ZOMBIE */
+	unsigned long resident;    /* pages mapped to frames (zero frame not counted) */
+	char name[17];             /* 16 bytes from the server, NUL added */
+};
+
+/* The index-th process (0, 1, ...): its pid, or -CALF_ESRCH past the
+ * last one. */
+long calf_ps(long index, struct calf_ps *out);
+
+/* The VM server's counters (VM_STATS): fills out[0..max-1] (VM_STAT_*
+ * order) and returns how many counters the server has (which may be
+ * more than max, or fewer), or -error. */
+long calf_stats(unsigned long *out, unsigned long max);
+
+/* One counter, or 0 if the server does not have it. */
+unsigned long calf_stat(unsigned long index);
+
+/* Send whatever the console line buffer holds (runtime.c). fork and
+ * exec call it, so a half-written line is not printed twice or lost. */
+void calf_console_flush(void);
+
+/*
+ * Read one line from the console into buf (at most size - 1 bytes and a
+ * NUL), echoing what is typed, as a terminal expects; backspace erases.
+ * A line ends at CR or LF (a serial terminal sends CR). Returns the
+ * length, or -1 at end of input (Ctrl-D on an empty line) or on an error.
+ * readline.c says how it copes with SYS_CONSOLE_READ's semantics.
+ */
+long calf_read_line(char *buf, unsigned long size);
+
 #endif

@@ -1,0 +1,25 @@
+/*
+ * poweroff - switch the machine off.
+ *
+ * Layer: userland/. May call: libcalf (calf.h), picolibc.
+ *
+ * Asks the VM server (VM_POWEROFF), which holds the right to the
+ * kernel's SYS_POWEROFF. `poweroff --failure` reports a failure to the
+ * firmware instead of success.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "calf.h"
+
+int main(int argc, char **argv)
+{
+	int failure = argc > 1 && strcmp(argv[1], "--failure") == 0;
+	long r;
+
+	printf("poweroff: switching the machine off\n");
+	fflush(stdout);
+	r = calf_poweroff(failure);
+	printf("poweroff: the VM server refused: error %ld\n", -r);
+	return 1;
+}

@@ -1,0 +1,503 @@
+/*
+ * vmtest - integration test of the VM server: fork, copy-on-write, zero
+ * pages, exec, kill, mmap, running out of memory.
+ *
+ * Layer: userland/. May call: libcalf (calf.h), picolibc. Forks itself
+ * and execs itself (`vmtest --args-check ...`, a mode for the exec
+ * test).
+ *
+ * Each check prints "ok   NAME" or "FAIL NAME: why"; the last line is
+ * "vmtest: N passed, N failed" and the exit status is 0 only if nothing
+ * failed. Frame counts come from VM_STATS (the VM server's free_frames,
+ * cow_copies, ...), read before and after the operation under test. The
+ * counters are global, but nothing else runs while vmtest does (init
+ * only waits), so a difference is vmtest's own doing.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "calf.h"
+
+#define PAGE 4096ul
+
+static int passed, failed;
+
+static void ok(const char *name)
+{
+	passed++;
+	printf("ok   %s\n", name);
+}
+
+static void fail(const char *name, const char *why, long got, long want)
+{
+	failed++;
+	printf("FAIL %s: %s (got %ld, want %ld)\n", name, why, got, want);
+}
+
+static void expect(const char *name, long got, long want)
+{
+	if (got == want)
+		ok(name);
+	else
+		fail(name, "wrong result", got, want);
+}
+
+static void stats(unsigned long s[VM_STAT_COUNT])
+{
+	calf_stats(s, VM_STAT_COUNT);
+}
+
+/* Wait for child pid; its status, or -1000 - error. */
+static long reap(long pid)
+{
+	long status = -1, r = calf_wait(pid, &status);
+
+	return r == pid ? status : -1000 + r;
+}
+
+/* End the child at once: no atexit handlers, no stdio flush. */
+static __attribute__((noreturn)) void child_exit(long status)
+{
+	calf_console_flush();
+	calf_exit(status);
+}
+
+/* Block for ever (until killed): receive on an endpoint nobody else has. */
+static __attribute__((noreturn)) void block_forever(void)
+{
+	struct calf_msg m;
+	long ep = calf_endpoint_create();
+
+	for (;;)
+		if (ep < 0 || calf_recv(ep, &m) < 0)
+			calf_yield();
+}
+
+/* Let the other processes run until they block or use their turn. */
+static void let_others_run(int times)
+{
+	for (int i = 0; i < times; i++)
+		calf_yield();
+}
+
+/* A heap buffer of n pages, every page written (its own frame). */
+static volatile char *written_pages(unsigned long n, char fill)
+{
+	volatile char *p = malloc(n * PAGE);
+
+	if (p != NULL)
+		for (unsigned long i = 0; i < n; i++)
+			p[i * PAGE] = fill;
+	return p;
+}
+
+/* ---- fork ---- */
+
+static volatile long shared_before_fork = 1;
+static volatile long written_by_parent;
+
+static void test_fork_isolation(void)
+{
+	long pid, status, me = calf_getpid();
+
+	shared_before_fork = 1;
+	written_by_parent = 0;
+	pid = calf_fork();
+	if (pid == 0) {
+		int bad = 0;
+
+		if (calf_getppid() != me)
+			bad |= 1;
+		shared_before_fork = 2;          /* the parent must not see this */
+		let_others_run(5);               /* the parent writes meanwhile */
+		if (written_by_parent != 0)
+			bad |= 2;
+		if (shared_before_fork != 2)
+			bad |= 4;
+		child_exit(bad);
+	}
+	if (pid < 0) {
+		fail("fork", "fork failed", pid, 1);
+		return;
+	}
+	ok("fork");
+	written_by_parent = 7;                   /* the child must not see this */
+	status = reap(pid);
+	if (status == 0)
+		ok("fork_child_sees_its_own_writes_only");
+	else if (status > 0 && status < 8)
+		fail("fork_child_sees_its_own_writes_only",
+		     (status & 1) ? "getppid wrong in child" :
+		     (status & 2) ? "child saw the parent's write" : "child lost its write",
+		     status, 0);
+	else
+		fail("fork_child_sees_its_own_writes_only", "child status", status, 0);
+	expect("fork_parent_does_not_see_child_write", shared_before_fork, 1);
+	expect("fork_parent_keeps_its_write", written_by_parent, 7);
+}
+
+/* A child of a process with n resident pages costs page tables only:
+ * the child reads the free frames as its first act and reports the
+ * difference (in frames) as its exit status. */
+static void test_fork_cost(void)
+{
+	const unsigned long n = 1024;            /* 4 MiB, written */
+	volatile char *buf = written_pages(n, 'p');
+	unsigned long before[VM_STAT_COUNT];
+	long pid, cost;
+
+	if (buf == NULL) {
+		fail("fork_costs_page_tables_only", "malloc 4 MiB failed", 0, 1);
+		return;
+	}
+	stats(before);
+	pid = calf_fork();
+	if (pid == 0) {
+		long used = (long)before[VM_STAT_FREE_FRAMES] -
+			    (long)calf_stat(VM_STAT_FREE_FRAMES);
+
+		child_exit(used < 0 ? 0 : used > 255 ? 255 : used);
+	}
+	if (pid < 0) {
+		fail("fork_costs_page_tables_only", "fork failed", pid, 1);
+		free((void *)buf);
+		return;
+	}
+	cost = reap(pid);
+	/* page tables for 4 MiB of heap, text, data and stack: about a
+	 * dozen; a copying fork would need over 1024 */
+	printf("     fork with %lu pages resident used %ld frames\n", n, cost);
+	if (cost >= 0 && cost < 64)
+		ok("fork_costs_page_tables_only");
+	else
+		fail("fork_costs_page_tables_only", "frames used by fork", cost, 64);
+	free((void *)buf);
+}
+
+/* While the child shares the pages (count 2), the parent's stores copy;
+ * after the child has gone (count 1), they only make the page writable. */
+static void test_cow_copy_and_reuse(void)
+{
+	const unsigned long n = 16;
+	volatile char *buf = written_pages(n, 'a');
+	unsigned long s0[VM_STAT_COUNT], s1[VM_STAT_COUNT];
+	long pid, copies, reuses;
+
+	if (buf == NULL) {
+		fail("cow_copy", "malloc failed", 0, 1);
+		return;
+	}
+	/* child 1 blocks: while it lives, every page has count 2 */
+	pid = calf_fork();
+	if (pid == 0)
+		block_forever();
+	let_others_run(3);
+	stats(s0);
+	for (unsigned long i = 0; i < n / 2; i++)
+		buf[i * PAGE] = 'b';
+	stats(s1);
+	copies = (long)(s1[VM_STAT_COW_COPIES] - s0[VM_STAT_COW_COPIES]);
+	if (copies == (long)n / 2)
+		ok("cow_copy_when_shared");
+	else
+		fail("cow_copy_when_shared", "cow_copies moved by", copies, (long)n / 2);
+	expect("cow_kill_blocked_child", calf_kill(pid), 0);
+	expect("cow_killed_status", reap(pid), VM_STATUS_KILLED + 9);
+
+	/* the child is gone: the other half of the pages have count 1 */
+	stats(s0);
+	for (unsigned long i = n / 2; i < n; i++)
+		buf[i * PAGE] = 'c';
+	stats(s1);
+	copies = (long)(s1[VM_STAT_COW_COPIES] - s0[VM_STAT_COW_COPIES]);
+	reuses = (long)(s1[VM_STAT_COW_REUSES] - s0[VM_STAT_COW_REUSES]);
+	if (copies == 0 && reuses == (long)n / 2)
+		ok("cow_count_1_reuses_no_copy");
+	else if (copies != 0)
+		fail("cow_count_1_reuses_no_copy", "cow_copies moved by", copies, 0);
+	else
+		fail("cow_count_1_reuses_no_copy", "cow_reuses moved by", reuses, (long)n / 2);
+	if (buf[0] == 'b' && buf[(n - 1) * PAGE] == 'c' && buf[PAGE] == 'b')
+		ok("cow_data_intact");
+	else
+		fail("cow_data_intact", "buffer", buf[0], 'b');
+	free((void *)buf);
+}
+
+/* Children that write come and go; afterwards every frame is back. */
+static void test_frames_return(void)
+{
+	const unsigned long n = 64;
+	volatile char *buf = written_pages(n, 'x');
+	unsigned long before, after;
+	long pids[4], st;
+	int bad = 0;
+
+	if (buf == NULL) {
+		fail("frames_return_after_children_exit", "malloc failed", 0, 1);
+		return;
+	}
+	before = calf_stat(VM_STAT_FREE_FRAMES);
+	for (int i = 0; i < 4; i++) {
+		pids[i] = calf_fork();
+		if (pids[i] == 0) {
+			for (unsigned long k = 0; k < n; k++)
+				buf[k * PAGE] = (char)('0' + i);
+			/* and some fresh memory of its own */
+			volatile char *more = written_pages(32, 'm');
+
+			child_exit(more == NULL);
+		}
+	}
+	for (int i = 0; i < 4; i++) {
+		if (pids[i] < 0) {
+			bad = 1;
+			continue;
+		}
+		st = reap(pids[i]);
+		if (st != 0)
+			bad = 1;
+	}
+	after = calf_stat(VM_STAT_FREE_FRAMES);
+	if (bad)
+		fail("frames_return_after_children_exit", "a child failed", bad, 0);
+	else if (after == before)
+		ok("frames_return_after_children_exit");
+	else
+		fail("frames_return_after_children_exit", "free frames (before = want)",
+		     (long)after, (long)before);
+	expect("frames_parent_data_intact", buf[0] == 'x' && buf[(n - 1) * PAGE] == 'x', 1);
+	free((void *)buf);
+}
+
+/* ---- zero pages ---- */
+
+static void test_calloc_zero(void)
+{
+	const unsigned long size = 64ul << 20;
+	unsigned long s0[VM_STAT_COUNT], s1[VM_STAT_COUNT];
+	volatile unsigned char *p;
+	unsigned long sum = 0;
+	long used, fills;
+
+	stats(s0);
+	p = calloc(1, size);
+	if (p == NULL) {
+		fail("calloc_64m_read_uses_no_data_frame", "calloc(64 MiB) failed", 0, 1);
+		return;
+	}
+	for (unsigned long off = 0; off < size; off += PAGE)
+		sum += p[off] + p[off + PAGE - 1];
+	stats(s1);
+	used = (long)s0[VM_STAT_FREE_FRAMES] - (long)s1[VM_STAT_FREE_FRAMES];
+	fills = (long)(s1[VM_STAT_ZERO_FILLS] - s0[VM_STAT_ZERO_FILLS]);
+	printf("     reading 64 MiB of calloc memory: %ld frames used (page tables), "
+	       "%lu zero maps, %ld zero fills\n", used,
+	       s1[VM_STAT_ZERO_MAPS] - s0[VM_STAT_ZERO_MAPS], fills);
+	expect("calloc_64m_reads_zero", (long)sum, 0);
+	/* 64 MiB needs 32 leaf page tables and one more level; malloc's own
+	 * header may take one data page */
+	if (fills <= 2 && used <= 40)
+		ok("calloc_64m_read_uses_no_data_frame");
+	else
+		fail("calloc_64m_read_uses_no_data_frame", "frames used", used, 40);
+	free((void *)p);
+}
+
+static void test_mmap(void)
+{
+	const unsigned long size = 1ul << 20;
+	unsigned long free0, free1, free2;
+	volatile char *p;
+	long zero = 0;
+
+	free0 = calf_stat(VM_STAT_FREE_FRAMES);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		fail("mmap_1m", "mmap failed", -1, 0);
+		return;
+	}
+	ok("mmap_1m");
+	for (unsigned long off = 0; off < size; off += PAGE)
+		zero |= p[off];
+	expect("mmap_reads_zero", zero, 0);
+	for (unsigned long off = 0; off < size; off += PAGE)
+		p[off] = 1;
+	free1 = calf_stat(VM_STAT_FREE_FRAMES);
+	if (free0 - free1 >= size / PAGE)
+		ok("mmap_writes_take_frames");
+	else
+		fail("mmap_writes_take_frames", "frames used", (long)(free0 - free1),
+		     (long)(size / PAGE));
+	expect("munmap", munmap((void *)p, size), 0);
+	free2 = calf_stat(VM_STAT_FREE_FRAMES);
+	if (free1 + size / PAGE <= free2)
+		ok("munmap_returns_frames");
+	else
+		fail("munmap_returns_frames", "frames back", (long)(free2 - free1),
+		     (long)(size / PAGE));
+	expect("munmap_not_mapped_einval", calf_munmap(0x20000000ul, PAGE), -CALF_EINVAL);
+	expect("mmap_zero_length_einval", calf_mmap(0), -CALF_EINVAL);
+}
+
+/* ---- exec ---- */
+
+#define ARGS_OK 42
+
+/* `vmtest --args-check one two three`: exit ARGS_OK if argv is exact. */
+static int args_check(int argc, char **argv)
+{
+	return argc == 5 && strcmp(argv[0], "vmtest") == 0 &&
+	       strcmp(argv[2], "one") == 0 && strcmp(argv[3], "two") == 0 &&
+	       strcmp(argv[4], "three-four") == 0 ? ARGS_OK : 1;
+}
+
+static void test_exec(void)
+{
+	static const char *const args[] = { "vmtest", "--args-check", "one", "two",
+					    "three-four", NULL };
+	static const char *const missing[] = { "no-such-program", NULL };
+	long pid;
+
+	expect("exec_missing_program_enoent", calf_exec(missing), -CALF_ENOENT);
+	ok("exec_failure_returns");
+	pid = calf_fork();
+	if (pid == 0) {
+		long r = calf_exec(args);
+
+		printf("vmtest: exec failed: %ld\n", r);
+		child_exit(2);
+	}
+	if (pid < 0) {
+		fail("exec_with_args", "fork failed", pid, 1);
+		return;
+	}
+	expect("exec_with_args", reap(pid), ARGS_OK);
+}
+
+/* ---- kill ---- */
+
+static void test_kill(void)
+{
+	long pid, gpid;
+
+	pid = calf_fork();
+	if (pid == 0)
+		for (;;)                 /* running: never blocks */
+			__asm__ volatile("" ::: "memory");
+	let_others_run(3);
+	expect("kill_running_child", calf_kill(pid), 0);
+	expect("kill_running_status", reap(pid), VM_STATUS_KILLED + 9);
+
+	pid = calf_fork();
+	if (pid == 0)
+		block_forever();
+	let_others_run(3);
+	expect("kill_blocked_child", calf_kill(pid), 0);
+	expect("kill_blocked_status", reap(pid), VM_STATUS_KILLED + 9);
+
+	/* blocked in the VM server itself: in wait() for a grandchild,
+	 * which ends by itself a little later and is reaped by init */
+	pid = calf_fork();
+	if (pid == 0) {
+		gpid = calf_fork();
+		if (gpid == 0) {
+			let_others_run(50);
+			child_exit(0);
+		}
+		calf_wait(gpid, NULL);
+		child_exit(0);
+	}
+	let_others_run(3);
+	expect("kill_child_in_wait", calf_kill(pid), 0);
+	expect("kill_child_in_wait_status", reap(pid), VM_STATUS_KILLED + 9);
+
+	expect("kill_reaped_esrch", calf_kill(pid), -CALF_ESRCH);
+	expect("kill_init_eperm", calf_kill(1), -CALF_EPERM);
+}
+
+/* ---- ps ---- */
+
+static void test_ps(void)
+{
+	struct calf_ps ps;
+	long me = calf_getpid(), i, r;
+	int found = 0;
+
+	for (i = 0; (r = calf_ps(i, &ps)) >= 0 && i < 1000; i++)
+		if (ps.pid == me && strcmp(ps.name, "vmtest") == 0 &&
+		    ps.ppid == calf_getppid() && ps.resident > 0)
+			found = 1;
+	expect("ps_ends_with_esrch", r, -CALF_ESRCH);
+	expect("ps_lists_us", found, 1);
+}
+
+/* ---- out of memory ---- */
+
+static void test_out_of_memory(void)
+{
+	unsigned long total = calf_stat(VM_STAT_TOTAL_FRAMES);
+	long pids[VM_ARGS_MAX / 8];
+	long r, n = 0;
+	int bad = 0;
+
+	expect("sbrk_too_much_enomem", calf_sbrk((long)((total + 1) * PAGE)), -CALF_ENOMEM);
+	expect("sbrk_huge_enomem", calf_sbrk(1l << 40), -CALF_ENOMEM);
+	if (malloc(1ul << 36) == NULL)
+		ok("malloc_too_much_null");
+	else
+		fail("malloc_too_much_null", "malloc(64 GiB) succeeded", 1, 0);
+
+	/* fork until the process table (or memory) runs out */
+	for (n = 0; n < (long)(sizeof(pids) / sizeof(pids[0])); n++) {
+		r = calf_fork();
+		if (r == 0)
+			block_forever();
+		if (r < 0)
+			break;
+		pids[n] = r;
+	}
+	printf("     forked %ld children before fork failed with %ld\n", n, r);
+	if (r == -CALF_ENOMEM || r == -CALF_EAGAIN)
+		ok("fork_until_it_fails");
+	else
+		fail("fork_until_it_fails", "last fork", r, -CALF_EAGAIN);
+	for (long i = 0; i < n; i++) {
+		if (calf_kill(pids[i]) != 0 || reap(pids[i]) != VM_STATUS_KILLED + 9)
+			bad = 1;
+	}
+	expect("fork_children_killed_and_reaped", bad, 0);
+	/* the system is still up: fork works again */
+	r = calf_fork();
+	if (r == 0)
+		child_exit(5);
+	expect("fork_works_after_exhaustion", r > 0 ? reap(r) : r, 5);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long free0, free1;
+
+	if (argc > 1 && strcmp(argv[1], "--args-check") == 0)
+		return args_check(argc, argv);
+	printf("vmtest: starting (pid %ld)\n", calf_getpid());
+	free0 = calf_stat(VM_STAT_FREE_FRAMES);
+	test_fork_isolation();
+	test_fork_cost();
+	test_cow_copy_and_reuse();
+	test_frames_return();
+	test_calloc_zero();
+	test_mmap();
+	test_exec();
+	test_kill();
+	test_ps();
+	test_out_of_memory();
+	free1 = calf_stat(VM_STAT_FREE_FRAMES);
+	printf("     free frames: %lu at the start, %lu at the end\n", free0, free1);
+	ok("system_still_up");
+	printf("vmtest: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
