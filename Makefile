@@ -82,6 +82,7 @@ $(B)/kernel-obj/kernel/archive_blob.S.o: KERNEL_CFLAGS += -Wa,-I$(B)
 # ---- host unit tests (host gcc, sanitizers) ----
 HOST_TESTS :=
 include test/host/host.mk
+include mk/boards.mk
 include mk/userland.mk
 
 # ---- running ----

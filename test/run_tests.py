@@ -14,11 +14,17 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import board_cases  # noqa: E402
 import qemu_cases  # noqa: E402
 import qemu_run  # noqa: E402
+import vm_cases  # noqa: E402
 
 SUMMARY = re.compile(r"^(?:\w+: )?(\d+) passed, (\d+) failed", re.MULTILINE)
 HOST_TIMEOUT = 300
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Host-side script tests, run with the host unit tests; each prints its own
+# "N passed, N failed" line.
+SCRIPT_TESTS = [os.path.join(HERE, "test_sdcard.sh"), os.path.join(HERE, "test_flash.sh")]
 
 
 def run_host(binary):
@@ -47,7 +53,7 @@ def run_host(binary):
 
 def run_qemu(kernel, only):
     passed = failed = 0
-    for case in qemu_cases.cases(kernel):
+    for case in qemu_cases.cases(kernel) + board_cases.cases(kernel) + vm_cases.cases(kernel):
         if only and not re.search(only, case.name):
             continue
         t0 = time.monotonic()
@@ -76,7 +82,7 @@ def main():
     total_p = total_f = 0
     if args.host:
         print("== host unit tests")
-        for b in args.host:
+        for b in args.host + SCRIPT_TESTS:
             p, f = run_host(b)
             total_p += p
             total_f += f

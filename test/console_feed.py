@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""console_feed.py - run a command and type into its console on cue.
+
+usage: console_feed.py [--on REGEX --type TEXT]... -- COMMAND...
+
+Layer: test/. Some boots need a word typed at a firmware prompt (U-Boot on
+QEMU's sifive_u model misses the SD card on its first scan; typing
+`mmc dev 0; boot` at its prompt boots). This runs COMMAND with its output
+copied to ours, and each time the next REGEX appears in the output, types
+its TEXT followed by a carriage return (what a serial terminal sends).
+Cues are used in order, each once. The exit status is COMMAND's.
+
+The caller's timeout covers everything: qemu_run.run() kills the whole
+process group, so QEMU goes with this script.
+"""
+import os
+import re
+import subprocess
+import sys
+
+
+def main(argv):
+    if "--" not in argv:
+        sys.exit("usage: console_feed.py [--on REGEX --type TEXT]... -- COMMAND...")
+    split = argv.index("--")
+    opts, cmd = argv[:split], argv[split + 1:]
+    cues = []
+    while opts:
+        if len(opts) < 4 or opts[0] != "--on" or opts[2] != "--type":
+            sys.exit("console_feed: options come in pairs: --on REGEX --type TEXT")
+        cues.append((re.compile(opts[1]), opts[3]))
+        opts = opts[4:]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    seen = b""      # output since the last cue matched
+    while True:
+        data = os.read(proc.stdout.fileno(), 65536)
+        if not data:
+            break
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        seen += data
+        if cues and cues[0][0].search(seen.decode("utf-8", "replace")):
+            _, text = cues.pop(0)
+            seen = b""
+            try:
+                proc.stdin.write(text.encode() + b"\r")
+                proc.stdin.flush()
+            except BrokenPipeError:
+                pass
+    return proc.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

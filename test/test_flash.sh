@@ -1,0 +1,164 @@
+#!/bin/sh
+# test_flash.sh - tools/flash.sh refuses what it must, and writes what it may.
+#
+# Layer: test/. No real disk is touched: FLASH_SYSFS and FLASH_PROC point
+# the script at fixture trees made here (a sysfs class/block with disks,
+# partitions, flags and holders; a /proc with mounts and swaps), and regular
+# files named like the fixture disks stand in for the devices. If a loop
+# device can be had (root, /dev/loop-control), one real block device is
+# written too. Prints "N passed, N failed".
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+flash="$(dirname "$here")/tools/flash.sh"
+pass=0 fail=0 skip=0
+t=$(mktemp -d)
+loopdev=
+cleanup() {
+	[ -z "$loopdev" ] || losetup -d "$loopdev" 2>/dev/null || true
+	rm -rf "$t"
+}
+trap cleanup EXIT
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; sed 's/^/  | /' "$t/out"; }
+
+# ---- fixtures ----
+sys="$t/sys"
+proc="$t/proc"
+dev="$t/dev"
+mkdir -p "$sys/class/block" "$sys/devices/pci0/usb1/1-1/block" "$proc" "$dev"
+# disk NAME REMOVABLE SECTORS [VENDOR MODEL]: a fixture disk and its device file
+disk() {
+	d="$sys/class/block/$1"
+	mkdir -p "$d/device" "$d/holders"
+	echo "$2" >"$d/removable"
+	echo "$3" >"$d/size"
+	echo "${4:-}" >"$d/device/vendor"
+	echo "${5:-}" >"$d/device/model"
+	: >"$dev/$1"
+}
+# part DISK PART: a partition, listed both under the disk and in class/block
+part() {
+	mkdir -p "$sys/class/block/$1/$2" "$sys/class/block/$2"
+	echo 1 >"$sys/class/block/$1/$2/partition"
+	echo 1 >"$sys/class/block/$2/partition"
+	echo 0 >"$sys/class/block/$2/size"
+	mkdir -p "$sys/class/block/$2/holders"
+	: >"$dev/$2"
+}
+disk sdc 1 31116288 "Generic " "SD/MMC Reader"   # a free USB card reader
+part sdc sdc1
+disk sdd 1 31116288 Generic "Mounted Card"      # its partition is mounted
+part sdd sdd1
+disk sde 1 31116288 Generic "Whole Mounted"     # mounted without partitions
+disk sdf 1 31116288 Generic "Swap Card"         # its partition is swap
+part sdf sdf2
+disk sdg 1 31116288 Generic "LVM Card"          # held by device mapper
+part sdg sdg1
+touch "$sys/class/block/sdg1/holders/dm-0"
+disk sda 0 976773168 ATA "Samsung SSD 870"      # an internal disk
+disk mmcblk0 0 62333952 "" ""                   # an SD slot: removable is 0 there
+echo SC64G >"$sys/class/block/mmcblk0/device/name"
+disk sdh 1 1024 Tiny Card                       # too small for the image
+# A USB stick whose removable flag is 0: sysfs links it under a usb bus.
+mkdir -p "$sys/devices/pci0/usb1/1-1/block/sdu/device" "$sys/devices/pci0/usb1/1-1/block/sdu/holders"
+echo 0 >"$sys/devices/pci0/usb1/1-1/block/sdu/removable"
+echo 31116288 >"$sys/devices/pci0/usb1/1-1/block/sdu/size"
+echo "USB Stick" >"$sys/devices/pci0/usb1/1-1/block/sdu/device/model"
+ln -s ../../devices/pci0/usb1/1-1/block/sdu "$sys/class/block/sdu"
+: >"$dev/sdu"
+ln -s "$dev/sdd" "$t/by-id-card"                 # /dev/disk/by-id style symlink
+
+cat >"$proc/mounts" <<EOF
+sysfs /sys sysfs rw 0 0
+$dev/sdd1 /media/card vfat rw 0 0
+$t/by-id-whole /media/whole vfat rw 0 0
+EOF
+ln -s "$dev/sde" "$t/by-id-whole"               # mounted through a symlink
+cat >"$proc/swaps" <<EOF
+Filename	Type	Size	Used	Priority
+$dev/sdf2	partition	1000	0	-2
+EOF
+
+# The image: sparse, some data at the start and near the end.
+img="$t/sdcard.img"
+truncate -s 8M "$img"
+head -c 70000 /dev/urandom | dd of="$img" conv=notrunc status=none
+head -c 5000 /dev/urandom | dd of="$img" bs=1k seek=7000 conv=notrunc status=none
+
+export FLASH_SYSFS="$sys" FLASH_PROC="$proc"
+unset FORCE YES || true
+
+# run NAME WANT(refuse|write) DEV [VAR=value...]: runs flash.sh with stdin
+# not a terminal; "refuse" wants a non-zero exit, a "flash: " message
+# matching $want_msg, and the target untouched.
+want_msg=
+run() {
+	name=$1 want=$2 target=$3; shift 3
+	before=$( { cksum <"$target"; } 2>/dev/null || echo none)
+	if env "$@" "$flash" "$target" "$img" </dev/null >"$t/out" 2>&1; then rc=0; else rc=$?; fi
+	after=$( { cksum <"$target"; } 2>/dev/null || echo none)
+	case $want in
+	refuse)
+		if [ "$rc" -eq 0 ]; then bad "$name (it wrote)"
+		elif [ "$before" != "$after" ]; then bad "$name (target changed)"
+		elif ! grep -q "^flash: .*$want_msg" "$t/out"; then bad "$name (message lacks '$want_msg')"
+		else ok "$name"; fi ;;
+	write)
+		if [ "$rc" -ne 0 ]; then bad "$name (exit $rc)"
+		elif ! cmp -s -n "$(wc -c <"$img")" "$img" "$target"; then bad "$name (target differs from image)"
+		elif [ -n "$want_msg" ] && ! grep -q "$want_msg" "$t/out"; then bad "$name (output lacks '$want_msg')"
+		else ok "$name"; fi ;;
+	esac
+	want_msg=
+}
+
+want_msg="no device given"; run "refuses without DEV" refuse "" YES=1
+want_msg="does not exist"; run "refuses a device that does not exist" refuse "$dev/sdz" YES=1
+want_msg="is a partition"; run "refuses a partition" refuse "$dev/sdc1" YES=1
+want_msg="sdd1 is mounted on /media/card"; run "refuses a disk with a mounted partition" refuse "$dev/sdd" YES=1 FORCE=1
+want_msg="is mounted on /media/whole"; run "refuses a mounted disk (mounted through a symlink)" refuse "$dev/sde" YES=1 FORCE=1
+want_msg="mounted on /media/card"; run "refuses a mounted disk named through a symlink" refuse "$t/by-id-card" YES=1
+want_msg="is swap"; run "refuses a disk with a swap partition" refuse "$dev/sdf" YES=1 FORCE=1
+want_msg="held by dm-0"; run "refuses a disk held by device mapper" refuse "$dev/sdg" YES=1 FORCE=1
+want_msg="not a removable disk.*FORCE=1"; run "refuses a non-removable disk" refuse "$dev/sda" YES=1
+want_msg="smaller than the image"; run "refuses a disk smaller than the image" refuse "$dev/sdh" YES=1
+want_msg="no terminal to ask on; add YES=1"; run "asks before writing (no terminal: refuses)" refuse "$dev/sdc"
+want_msg="Generic SD/MMC Reader, 15.9 GB"; run "writes a removable disk with YES=1, naming model and size" write "$dev/sdc" YES=1
+: >"$dev/sdc"
+want_msg="not removable; going on because FORCE=1"; run "writes a non-removable disk with FORCE=1" write "$dev/sda" YES=1 FORCE=1
+want_msg="SC64G, 31.9 GB"; run "an SD slot (mmcblk) counts as removable" write "$dev/mmcblk0" YES=1
+want_msg="USB Stick"; run "a disk on USB counts as removable" write "$dev/sdu" YES=1
+: >"$t/plain.bin"
+want_msg="a regular file"; run "writes a regular file (no disk of its name)" write "$t/plain.bin" YES=1
+
+# The question itself, on a pseudo-terminal (script(1) from bsdutils).
+if command -v script >/dev/null; then
+	: >"$dev/sdc"
+	printf 'no\n' | script -qec "FLASH_SYSFS='$sys' FLASH_PROC='$proc' '$flash' '$dev/sdc' '$img'" /dev/null >"$t/out" 2>&1 || true
+	if grep -q 'Type yes to go on' "$t/out" && grep -q 'not confirmed, nothing written' "$t/out" &&
+		[ ! -s "$dev/sdc" ]; then ok "answering no writes nothing"; else bad "answering no writes nothing"; fi
+	printf 'yes\n' | script -qec "FLASH_SYSFS='$sys' FLASH_PROC='$proc' '$flash' '$dev/sdc' '$img'" /dev/null >"$t/out" 2>&1 || true
+	if grep -q 'flash: done' "$t/out" && cmp -s -n "$(wc -c <"$img")" "$img" "$dev/sdc"; then
+		ok "answering yes writes"; else bad "answering yes writes"; fi
+else
+	skip=$((skip + 2)); echo "skip the prompt tests: script(1) missing"
+fi
+
+# A real block device: a loop device over a file. Needs root; skipped where
+# the sandbox has no loop devices. The real /sys is used: a loop device is
+# not removable, so FORCE=1.
+unset FLASH_SYSFS FLASH_PROC
+truncate -s 16M "$t/loop.bin"
+if [ "$(id -u)" = 0 ] && loopdev=$(losetup -f --show "$t/loop.bin" 2>/dev/null); then
+	want_msg="not a removable disk"; run "refuses a loop device without FORCE=1" refuse "$loopdev" YES=1
+	want_msg="bytes)"; run "writes a loop device with FORCE=1 YES=1 (bmaptool verifies)" write "$loopdev" YES=1 FORCE=1
+	losetup -d "$loopdev"; loopdev=
+else
+	loopdev=
+	skip=$((skip + 2)); echo "skip the loop device tests: no loop device here"
+fi
+
+echo "flash: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
