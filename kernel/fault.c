@@ -6,6 +6,8 @@
  */
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
+#include "kernel/ipc_fastpath.h"
+#include "kernel/sched.h"
 #include "kernel/panic.h"
 #include "kernel/printf.h"
 #include "kernel/riscv.h"
@@ -31,7 +33,7 @@ static uint64_t access_kind(uint64_t scause)
 	}
 }
 
-void fault_from_user(struct thread *t, uint64_t scause, uint64_t stval)
+struct user_context *fault_from_user(struct thread *t, uint64_t scause, uint64_t stval)
 {
 	if (t->vm_right) {
 		/* The VM server is the pager of last resort: nobody can
@@ -49,10 +51,14 @@ void fault_from_user(struct thread *t, uint64_t scause, uint64_t stval)
 		kprintf("kernel: killed thread %lu: %s at 0x%lx, pc 0x%lx\n",
 			t->tid, scause_name(scause), stval, t->ctx.sepc);
 		thread_kill(t);
-		return;
+		return NULL;
 	}
 	uint64_t msg[CALF_MSG_WORDS] = {
 		CALF_LABEL_FAULT, stval, access_kind(scause), t->ctx.sepc, scause, t->tid,
 	};
+	struct user_context *next = ipc_fastpath_fault(t, msg, sched_queued);
+	if (next)
+		return next;
 	ipc_call_kernel_msg(t, t->pager, t->pager_badge, msg, FAULT_USER);
+	return NULL;
 }

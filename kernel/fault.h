@@ -13,6 +13,9 @@
 
 #include "kernel/thread.h"
 
-void fault_from_user(struct thread *t, uint64_t scause, uint64_t stval);
+/* Forward the exception (or kill). Returns the context to run next when
+ * it could switch straight to a waiting pager, else NULL (the caller
+ * asks the scheduler). */
+struct user_context *fault_from_user(struct thread *t, uint64_t scause, uint64_t stval);
 
 #endif

@@ -49,6 +49,19 @@ static inline bool may_run_now(const struct thread *to, uint32_t queued)
 
 #define SLOW_PATH NULL
 
+/* Take r, the head of ep's receive queue, off it. */
+static inline void take_receiver(struct endpoint *ep, struct thread *r)
+{
+	ep->receivers.head = r->q_next;
+	if (r->q_next)
+		r->q_next->q_prev = NULL;
+	else
+		ep->receivers.tail = NULL;
+	r->q_next = NULL;
+	r->queue = NULL;
+	r->blocked_on = NULL;
+}
+
 static inline struct user_context *ipc_fastpath_call(struct thread *t, uint32_t queued)
 {
 	uint64_t h = t->ctx.regs[REG_A0];
@@ -62,15 +75,7 @@ static inline struct user_context *ipc_fastpath_call(struct thread *t, uint32_t 
 	if (!r || !may_run_now(r, queued))
 		return SLOW_PATH;
 
-	/* Take r off the endpoint (it is the head). */
-	ep->receivers.head = r->q_next;
-	if (r->q_next)
-		r->q_next->q_prev = NULL;
-	else
-		ep->receivers.tail = NULL;
-	r->q_next = NULL;
-	r->queue = NULL;
-	r->blocked_on = NULL;
+	take_receiver(ep, r);
 
 	r->ctx.regs[REG_A0] = hd->badge;
 	r->ctx.regs[REG_A7] = t->tid;
@@ -90,11 +95,23 @@ static inline struct user_context *ipc_fastpath_reply_recv(struct thread *t, uin
 	struct thread *caller = t->last_caller;
 	if (!ep || !caller || ep->senders.head ||
 	    caller->state != THREAD_BLOCKED_REPLY || caller->reply_partner != t ||
-	    caller->fault != FAULT_NONE || !may_run_now(caller, queued))
+	    !may_run_now(caller, queued))
 		return SLOW_PATH;
 
-	/* Reply: the caller's call returns 0 with the message. */
-	caller->ctx.regs[REG_A0] = 0;
+	bool resume_fault = false;
+	if (caller->fault != FAULT_NONE) {
+		/* A pager answering a fault: only "resume" is common enough
+		 * to be here. The faulting thread gets no message: it runs
+		 * its instruction (or system call) again, all registers as
+		 * they were. */
+		if (t->ctx.regs[REG_A1] != CALF_FAULT_RESUME)
+			return SLOW_PATH;
+		caller->fault = FAULT_NONE;
+		resume_fault = true;
+	} else {
+		/* Reply: the caller's call returns 0 with the message. */
+		caller->ctx.regs[REG_A0] = 0;
+	}
 	caller->reply_partner = NULL;
 	t->last_caller = NULL;
 
@@ -102,7 +119,37 @@ static inline struct user_context *ipc_fastpath_reply_recv(struct thread *t, uin
 	t->state = THREAD_BLOCKED_RECV;
 	t->blocked_on = ep;
 	tq_push(&ep->receivers, t);
-	return switch_fast(cpu_self(), caller, t);
+	struct user_context *next = switch_fast(cpu_self(), caller, t);
+	if (resume_fault)
+		caller->ctx.msg_from = NULL;   /* restore everything, no message */
+	return next;
+}
+
+/* A user thread faulted and its pager is waiting: deliver the fault
+ * message (composed by the kernel, so it is written into the pager's
+ * registers) and switch straight to the pager. */
+static inline struct user_context *ipc_fastpath_fault(struct thread *t,
+						      const uint64_t msg[CALF_MSG_WORDS],
+						      uint32_t queued)
+{
+	struct endpoint *ep = t->pager;
+	struct thread *r = ep ? ep->receivers.head : NULL;
+
+	if (!r || !may_run_now(r, queued))
+		return SLOW_PATH;
+	take_receiver(ep, r);
+	uint64_t *regs = r->ctx.regs;
+	regs[REG_A0] = t->pager_badge;
+	for (int i = 0; i < CALF_MSG_WORDS; i++)
+		regs[REG_A1 + i] = msg[i];
+	regs[REG_A7] = t->tid;
+	t->state = THREAD_BLOCKED_REPLY;
+	t->reply_partner = r;
+	t->fault = FAULT_USER;
+	r->last_caller = t;
+	struct user_context *next = switch_fast(cpu_self(), r, t);
+	r->ctx.msg_from = NULL;           /* the message is in r's registers */
+	return next;
 }
 
 #endif

@@ -94,7 +94,9 @@ struct user_context *exception_from_user(struct user_context *ctx, uint64_t scau
 	} else if (scause & SCAUSE_INTERRUPT) {
 		panic("unexpected %s from U-mode", scause_name(scause));
 	} else {
-		fault_from_user((struct thread *)ctx, scause, stval);
+		struct user_context *next = fault_from_user((struct thread *)ctx, scause, stval);
+		if (next)
+			return next;
 	}
 	return sched_next_context();
 }
