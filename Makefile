@@ -51,6 +51,9 @@ help:
 	@echo "make debug      boot halted, waiting for gdb-multiarch on port 1234"
 	@echo "make test       host unit tests, then QEMU integration tests"
 	@echo "make bench      instructions per operation under QEMU -icount -> build/bench.json"
+	@echo "make sdcard     build/sdcard.img: GPT + FAT with Image and extlinux.conf for U-Boot"
+	@echo "make sdcard-hifive  the same plus U-Boot SPL and ITB for HiFive Unleashed and Unmatched"
+	@echo "make flash DEV=/dev/sdX [HIFIVE=unleashed|unmatched]  write an image (asks first)"
 	@echo "make deps       install missing Debian packages (as root)"
 	@echo "make clean      remove build/"
 

@@ -84,4 +84,11 @@ def cases(kernel):
          r"^\[exit 127\]",
          r"^poweroff: switching the machine off",
          POWEROFF_OK], timeout=120))
+    # What `make run BOARD=sifive_u` shows: the same shell on the SiFive
+    # UART, input by interrupt through the FU540's PLIC.
+    out.append(Case(
+        "vm: shell on sifive_u (help, cowdemo, poweroff)",
+        typed(qemu_command("sifive_u", 1, "256M", kernel), ["help", "cowdemo", "poweroff"]),
+        [r"^calf shell: type help", r"^builtins: help exit kill", r"^cowdemo: done",
+         r"^poweroff: switching the machine off", POWEROFF_OK], timeout=120))
     return out
