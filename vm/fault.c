@@ -10,6 +10,7 @@
 #include "vm/fault_policy.h"
 #include "vm/print.h"
 #include "vm/process.h"
+#include "vm/space.h"
 #include "vm/uspace.h"
 #include "vm/vm.h"
 
@@ -17,23 +18,39 @@
  * What the page table says about the page, for the policy. The VM server
  * maps user memory only with 4 KiB leaves, so the leaf, if any, sits in
  * a level-0 table: *slot is its slot there (NULL if a table on the path
- * is missing), which apply() then writes directly instead of walking
- * again. The frame's count is looked up only where the policy needs it:
- * a store to a COW page.
+ * is missing, or a larger leaf covers the page), which apply() then
+ * writes directly instead of walking again. The walk is sv39_walk's
+ * without allocation, inlined and straight through the window: this is
+ * on every fault's path. The frame's count is looked up only where the
+ * policy needs it: a store to a COW page.
  */
-static sv39_pte_t *read_pte(struct proc *p, uint64_t page, struct fault_facts *f)
+static inline sv39_pte_t *read_pte(struct proc *p, uint64_t page, struct fault_facts *f)
 {
-	sv39_pte_t *slot = sv39_walk(&p->space, page, SV39_LEVEL_4K, false, NULL);
-	sv39_pte_t pte = slot ? *slot : 0;
+	const struct frame_table *ft = &vm_frames;
+	sv39_pte_t *t = frame_ptr(ft, p->space.root_pa), *slot, pte;
 
+	for (int l = SV39_LEVEL_1G; l > SV39_LEVEL_4K; l--) {
+		sv39_pte_t e = t[sv39_vpn(page, l)];
+
+		if ((e & (SV39_PTE_V | SV39_PTE_RWX)) != SV39_PTE_V) {
+			f->mapped = false;   /* no table, or a larger leaf */
+			return NULL;
+		}
+		t = frame_ptr(ft, sv39_pte_pa(e));
+	}
+	slot = &t[sv39_vpn(page, SV39_LEVEL_4K)];
+	pte = *slot;
 	f->mapped = sv39_pte_valid(pte);
 	f->pte = pte;
 	if (f->mapped) {
 		uint64_t pa = sv39_pte_pa(pte);
 
-		f->zero_frame = frame_is_zero(&vm_frames, pa);
-		if (f->access == CALF_FAULT_WRITE && (pte & SV39_PTE_COW) && !f->zero_frame)
-			f->refcount = frame_refcount(&vm_frames, pa);
+		f->zero_frame = frame_is_zero(ft, pa);
+		if (f->access == CALF_FAULT_WRITE && (pte & SV39_PTE_COW) && !f->zero_frame) {
+			const uint32_t *c = frame_count_fast(ft, pa);
+
+			f->refcount = c ? *c : frame_refcount(ft, pa);
+		}
 	}
 	return slot;
 }
@@ -45,7 +62,8 @@ static inline sv39_pte_t leaf(uint64_t pa, uint64_t flags)
 }
 
 /* Install a leaf where nothing was mapped: straight into the slot when
- * its table exists, else through sv39_map, which builds the tables.
+ * its table exists (marking its run, space.h), else through space_map,
+ * which builds the tables.
  * No TLB flush: the hart may hold the old "invalid" at most, and a fault
  * on that stale entry finds the page mapped and is answered FAULT_RETRY,
  * which flushes (privileged spec 4.2.1 allows either behaviour). */
@@ -53,13 +71,14 @@ static int install(struct proc *p, sv39_pte_t *slot, uint64_t page, uint64_t pa,
 {
 	if (slot) {
 		*slot = leaf(pa, flags);
+		space_mark_slot(&vm_frames, slot);
 		return 0;
 	}
-	return sv39_map(&p->space, page, pa, SV39_LEVEL_4K, flags) == SV39_OK ? 0 : -CALF_ENOMEM;
+	return space_map(&p->space, page, pa, flags) == SV39_OK ? 0 : -CALF_ENOMEM;
 }
 
 /* Apply d at page. 0, or -CALF_ENOMEM when out of frames. */
-static int apply(struct proc *p, sv39_pte_t *slot, uint64_t page, const struct fault_facts *f,
+static inline int apply(struct proc *p, sv39_pte_t *slot, uint64_t page, const struct fault_facts *f,
 		 const struct fault_decision *d)
 {
 	uint64_t old = sv39_pte_pa(f->pte), pa;
@@ -120,9 +139,13 @@ static int apply(struct proc *p, sv39_pte_t *slot, uint64_t page, const struct f
 /* The slow ends of a fault, out of line so that the common path does
  * not pay for their stack buffer and saved registers. */
 static __attribute__((noinline)) bool fault_refused(struct vm_msg *m, struct proc *p,
-						    const struct fault_facts *f,
-						    const struct fault_decision *d)
+						    struct fault_facts facts,
+						    struct fault_decision decision)
 {
+	/* By value: the fast path's facts never have their address taken,
+	 * so they can stay in registers. */
+	const struct fault_facts *f = &facts;
+	const struct fault_decision *d = &decision;
 	uint64_t addr = m->mr[1], pc = m->mr[3], scause = m->mr[4];
 	char why[160];
 
@@ -166,7 +189,7 @@ bool vm_fault(struct vm_msg *m)
 
 	vm_stats.faults++;
 	if (!p)
-		return fault_refused(m, p, &f, &d);
+		return fault_refused(m, p, f, d);
 	/* Look at the page table only inside a region: above SV39_USER_TOP
 	 * (a kernel address handed to a system call, say) the walk would
 	 * reach the kernel's shared tables, which are not in our window. */
@@ -174,10 +197,10 @@ bool vm_fault(struct vm_msg *m)
 		f.region = region_find(&p->regions, addr);
 	if (f.region)
 		slot = read_pte(p, page, &f);
-	d = fault_decide(&f);
+	d = fault_decide_inline(&f);
 	if (d.action != FAULT_DENY && apply(p, slot, page, &f, &d) == 0) {
 		m->mr[0] = CALF_FAULT_RESUME;
 		return true;
 	}
-	return fault_refused(m, p, &f, &d);
+	return fault_refused(m, p, f, d);
 }

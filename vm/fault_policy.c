@@ -11,86 +11,12 @@
 
 uint64_t fault_region_pte_flags(const struct region *r)
 {
-	uint64_t f = SV39_PTE_U;
-
-	if (r->prot & REGION_R)
-		f |= SV39_PTE_R;
-	if (r->prot & REGION_W)
-		f |= SV39_PTE_W | SV39_PTE_R;   /* W without R is reserved (4.3.1) */
-	if (r->prot & REGION_X)
-		f |= SV39_PTE_X;
-	return f;
-}
-
-static struct fault_decision deny(enum fault_reason why)
-{
-	struct fault_decision d = { FAULT_DENY, why, 0 };
-
-	return d;
-}
-
-static struct fault_decision act(enum fault_action a, uint64_t flags)
-{
-	struct fault_decision d = { a, FAULT_OK, flags };
-
-	return d;
+	return fault_region_pte_flags_inline(r);
 }
 
 struct fault_decision fault_decide(const struct fault_facts *f)
 {
-	const struct region *r = f->region;
-	uint64_t full, pte = f->pte;
-
-	/* 1. The region's rights: is this access allowed at all? */
-	if (f->access == CALF_FAULT_OTHER)
-		return deny(FAULT_NOT_MEMORY);
-	if (!r)
-		return deny(FAULT_NO_REGION);
-	if (r->kind == REGION_GUARD)
-		return deny(FAULT_GUARD);
-	if (f->access == CALF_FAULT_WRITE && !(r->prot & REGION_W))
-		return deny(FAULT_STORE_RO);
-	if (f->access == CALF_FAULT_EXEC && !(r->prot & REGION_X))
-		return deny(FAULT_EXEC_NX);
-	if (f->access == CALF_FAULT_READ && !(r->prot & (REGION_R | REGION_W)))
-		return deny(FAULT_READ_NR);
-
-	/* 2. Allowed: bring the page table up to the region's promise. */
-	full = fault_region_pte_flags(r);
-	if (!f->mapped) {
-		if (f->access == CALF_FAULT_WRITE)
-			return act(FAULT_MAP_NEW, full);
-		/* Read or exec: share the zero frame, never writable. In a
-		 * writable region mark it COW, so the first store knows to
-		 * give the page a frame of its own. */
-		return act(FAULT_MAP_ZERO,
-			   (full & ~SV39_PTE_W) | ((r->prot & REGION_W) ? SV39_PTE_COW : 0));
-	}
-
-	/* Mapped, and the PTE already grants the access: the hart used a
-	 * stale TLB entry (the spec lets it cache even invalid entries,
-	 * 4.3.2), or another thread of the process got here first. */
-	if ((f->access == CALF_FAULT_READ && (pte & SV39_PTE_R)) ||
-	    (f->access == CALF_FAULT_WRITE && (pte & SV39_PTE_W)) ||
-	    (f->access == CALF_FAULT_EXEC && (pte & SV39_PTE_X)))
-		return act(FAULT_RETRY, 0);
-
-	if (f->access == CALF_FAULT_WRITE && (pte & SV39_PTE_COW)) {
-		if (f->zero_frame)
-			return act(FAULT_COW_ZERO, full);
-		if (f->refcount == 1)
-			return act(FAULT_COW_REUSE, full);
-		return act(FAULT_COW_COPY, full);
-	}
-
-	/* The region allows it but the page does not, and it is not COW:
-	 * the VM server never builds such a PTE. Refuse rather than guess,
-	 * naming the access as the page sees it. */
-	if (f->access == CALF_FAULT_WRITE)
-		return deny(FAULT_STORE_RO);
-	if (f->access == CALF_FAULT_EXEC)
-		return deny(FAULT_EXEC_NX);
-	return deny(FAULT_READ_NR);
+	return fault_decide_inline(f);
 }
 
 unsigned long fault_deny_reply(bool by_kernel)

@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/abi.h"
+#include "sv39/sv39.h"
 #include "vm/region.h"
 
 enum fault_action {
@@ -68,6 +70,12 @@ struct fault_decision {
 
 struct fault_decision fault_decide(const struct fault_facts *f);
 
+/* The same, inline: the VM server's fault path calls this one (a call,
+ * and the facts and decision passed through memory, cost tens of
+ * instructions on a path of a few hundred). The policy itself follows
+ * at the end of this header. */
+static inline struct fault_decision fault_decide_inline(const struct fault_facts *f);
+
 /*
  * A refused access: kill the process, or, when the kernel's copy routine
  * (CALF_FAULT_KERNEL) touched the page on the process's behalf, let the
@@ -94,5 +102,91 @@ int fault_kill_signal(enum fault_reason reason, uint64_t scause);
  */
 char *fault_describe(char *buf, size_t size, const struct fault_facts *f,
 		     enum fault_reason reason, uint64_t addr, uint64_t pc, uint64_t scause);
+
+/* ---- the policy (fault_decide, fault_region_pte_flags) ---- */
+
+static inline uint64_t fault_region_pte_flags_inline(const struct region *r)
+{
+	uint64_t f = SV39_PTE_U;
+
+	if (r->prot & REGION_R)
+		f |= SV39_PTE_R;
+	if (r->prot & REGION_W)
+		f |= SV39_PTE_W | SV39_PTE_R;   /* W without R is reserved (4.3.1) */
+	if (r->prot & REGION_X)
+		f |= SV39_PTE_X;
+	return f;
+}
+
+static inline struct fault_decision fault_deny_(enum fault_reason why)
+{
+	struct fault_decision d = { FAULT_DENY, why, 0 };
+
+	return d;
+}
+
+static inline struct fault_decision fault_act_(enum fault_action a, uint64_t flags)
+{
+	struct fault_decision d = { a, FAULT_OK, flags };
+
+	return d;
+}
+
+static inline struct fault_decision fault_decide_inline(const struct fault_facts *f)
+{
+	const struct region *r = f->region;
+	uint64_t full, pte = f->pte;
+
+	/* 1. The region's rights: is this access allowed at all? */
+	if (f->access == CALF_FAULT_OTHER)
+		return fault_deny_(FAULT_NOT_MEMORY);
+	if (!r)
+		return fault_deny_(FAULT_NO_REGION);
+	if (r->kind == REGION_GUARD)
+		return fault_deny_(FAULT_GUARD);
+	if (f->access == CALF_FAULT_WRITE && !(r->prot & REGION_W))
+		return fault_deny_(FAULT_STORE_RO);
+	if (f->access == CALF_FAULT_EXEC && !(r->prot & REGION_X))
+		return fault_deny_(FAULT_EXEC_NX);
+	if (f->access == CALF_FAULT_READ && !(r->prot & (REGION_R | REGION_W)))
+		return fault_deny_(FAULT_READ_NR);
+
+	/* 2. Allowed: bring the page table up to the region's promise. */
+	full = fault_region_pte_flags_inline(r);
+	if (!f->mapped) {
+		if (f->access == CALF_FAULT_WRITE)
+			return fault_act_(FAULT_MAP_NEW, full);
+		/* Read or exec: share the zero frame, never writable. In a
+		 * writable region mark it COW, so the first store knows to
+		 * give the page a frame of its own. */
+		return fault_act_(FAULT_MAP_ZERO,
+			   (full & ~SV39_PTE_W) | ((r->prot & REGION_W) ? SV39_PTE_COW : 0));
+	}
+
+	/* Mapped, and the PTE already grants the access: the hart used a
+	 * stale TLB entry (the spec lets it cache even invalid entries,
+	 * 4.3.2), or another thread of the process got here first. */
+	if ((f->access == CALF_FAULT_READ && (pte & SV39_PTE_R)) ||
+	    (f->access == CALF_FAULT_WRITE && (pte & SV39_PTE_W)) ||
+	    (f->access == CALF_FAULT_EXEC && (pte & SV39_PTE_X)))
+		return fault_act_(FAULT_RETRY, 0);
+
+	if (f->access == CALF_FAULT_WRITE && (pte & SV39_PTE_COW)) {
+		if (f->zero_frame)
+			return fault_act_(FAULT_COW_ZERO, full);
+		if (f->refcount == 1)
+			return fault_act_(FAULT_COW_REUSE, full);
+		return fault_act_(FAULT_COW_COPY, full);
+	}
+
+	/* The region allows it but the page does not, and it is not COW:
+	 * the VM server never builds such a PTE. Refuse rather than guess,
+	 * naming the access as the page sees it. */
+	if (f->access == CALF_FAULT_WRITE)
+		return fault_deny_(FAULT_STORE_RO);
+	if (f->access == CALF_FAULT_EXEC)
+		return fault_deny_(FAULT_EXEC_NX);
+	return fault_deny_(FAULT_READ_NR);
+}
 
 #endif

@@ -68,7 +68,7 @@ static int64_t frame_index(const struct frame_table *ft, uint64_t pa)
 int frame_table_init(struct frame_table *ft, void *window, uint64_t window_pa,
 		     const struct frame_span *spans, unsigned n)
 {
-	uint64_t ref_frames;
+	uint64_t ref_frames, runs_off;
 	int carved = -1;
 
 	ft->window = window;
@@ -78,6 +78,7 @@ int frame_table_init(struct frame_table *ft, void *window, uint64_t window_pa,
 	ft->big = 0;
 	ft->nframes = 0;
 	ft->free_list = FRAME_NONE;
+	ft->clean_list = FRAME_NONE;
 	ft->zero_pa = FRAME_NONE;
 
 	for (unsigned i = 0; i < n && ft->nranges < FRAME_MAX_RANGES; i++) {
@@ -102,11 +103,14 @@ int frame_table_init(struct frame_table *ft, void *window, uint64_t window_pa,
 			ft->big = ft->nranges - 1;
 	}
 
-	/* The count array lives in the first frames of the first range big
-	 * enough to hold it (it must be contiguous in the window, and the
-	 * window is contiguous only within a range). Keep at least one
-	 * frame for the zero frame. */
-	ref_frames = (ft->nframes * sizeof(uint32_t) + FRAME_SIZE - 1) >> FRAME_SHIFT;
+	/* The count array, and after it the run masks of page tables
+	 * (8-byte aligned), live in the first frames of the first range big
+	 * enough to hold them (they must be contiguous in the window, and
+	 * the window is contiguous only within a range). Keep at least one
+	 * frame for the zero frame. The masks need no initial value: one is
+	 * written whenever a frame becomes a page table. */
+	runs_off = (ft->nframes * sizeof(uint32_t) + 7) & ~7ull;
+	ref_frames = (runs_off + ft->nframes * sizeof(uint64_t) + FRAME_SIZE - 1) >> FRAME_SHIFT;
 	for (unsigned i = 0; i < ft->nranges; i++) {
 		if (ft->range[i].nframes >= ref_frames + 1) {
 			carved = (int)i;
@@ -117,8 +121,9 @@ int frame_table_init(struct frame_table *ft, void *window, uint64_t window_pa,
 		return -1;
 
 	ft->ref = frame_ptr(ft, ft->range[carved].base);
-	for (uint64_t f = 0; f < ref_frames; f++)
-		page_zero((uint8_t *)ft->ref + f * FRAME_SIZE);   /* every count 0: free */
+	ft->runs = (uint64_t *)((uint8_t *)ft->ref + runs_off);
+	for (uint64_t i = 0; i < ft->nframes; i++)
+		ft->ref[i] = 0;   /* every count 0: free */
 	for (uint64_t f = 0; f < ref_frames; f++)
 		ft->ref[ft->range[carved].first + f] = FRAME_PINNED;
 	ft->range[carved].bump = ref_frames;
@@ -131,8 +136,8 @@ int frame_table_init(struct frame_table *ft, void *window, uint64_t window_pa,
 	return 0;
 }
 
-/* Take a frame off the free list or the bump pointers, count 1, not yet
- * zeroed. */
+/* Take a frame off the free list or the bump pointers (contents
+ * unknown), else off the clean list; count 1. */
 static uint64_t frame_take(struct frame_table *ft)
 {
 	uint64_t pa;
@@ -146,25 +151,47 @@ static uint64_t frame_take(struct frame_table *ft)
 		while (ft->cursor < ft->nranges &&
 		       ft->range[ft->cursor].bump == ft->range[ft->cursor].nframes)
 			ft->cursor++;
-		if (ft->cursor == ft->nranges)
-			return FRAME_NONE;
+		if (ft->cursor == ft->nranges) {
+			if (ft->clean_list == FRAME_NONE)
+				return FRAME_NONE;
+			pa = ft->clean_list;
+			ft->clean_list = *(uint64_t *)frame_ptr(ft, pa);
+			goto got;
+		}
 		r = &ft->range[ft->cursor];
 		pa = r->base + (r->bump++ << FRAME_SHIFT);
 	}
+got:
 	ft->ref[frame_index(ft, pa)] = 1;
 	ft->nfree--;
 	return pa;
 }
 
+/* Zeroed frames: from the clean list first, where only the link word
+ * needs clearing (zeroing costs ~580 instructions a frame, and page
+ * tables come and go with every fork and exit); else any frame, zeroed
+ * here. Either way no data passes from one process to another. */
 uint64_t frame_alloc(struct frame_table *ft)
 {
-	uint64_t pa = frame_take(ft);
+	uint64_t pa = ft->clean_list;
 
+	if (pa != FRAME_NONE) {
+		uint64_t *w = frame_ptr(ft, pa);
+
+		ft->clean_list = w[0];
+		w[0] = 0;
+		ft->ref[frame_index(ft, pa)] = 1;
+		ft->nfree--;
+		return pa;
+	}
+	pa = frame_take(ft);
 	if (pa != FRAME_NONE)
 		page_zero(frame_ptr(ft, pa));
 	return pa;
 }
 
+/* Copies take dirty frames first (every byte is overwritten), leaving
+ * the clean ones to frame_alloc. */
 uint64_t frame_alloc_copy(struct frame_table *ft, uint64_t src)
 {
 	uint64_t pa = frame_take(ft);
@@ -172,6 +199,28 @@ uint64_t frame_alloc_copy(struct frame_table *ft, uint64_t src)
 	if (pa != FRAME_NONE)
 		page_copy(frame_ptr(ft, pa), frame_ptr(ft, src));
 	return pa;
+}
+
+void frame_free_zeroed(struct frame_table *ft, uint64_t pa)
+{
+	int64_t i = frame_index(ft, pa);
+
+	if (i < 0 || ft->ref[i] != 1) {
+		frame_unref(ft, pa);   /* not what it should be: the general way */
+		return;
+	}
+	ft->ref[i] = 0;
+	*(uint64_t *)frame_ptr(ft, pa) = ft->clean_list;
+	ft->clean_list = pa;
+	ft->nfree++;
+}
+
+uint64_t *frame_runs_slow(const struct frame_table *ft, uint64_t pa)
+{
+	static uint64_t none;   /* a frame we do not manage: never a table */
+	int64_t i = frame_index(ft, pa);
+
+	return i < 0 ? &none : &ft->runs[i];
 }
 
 int frame_ref(struct frame_table *ft, uint64_t pa)

@@ -47,6 +47,12 @@ struct frame_table {
 	uint64_t nframes;        /* frames managed (pinned ones included) */
 	uint64_t nfree;          /* frames frame_alloc can still hand out */
 	uint64_t free_list;      /* pa of the first freed frame, or FRAME_NONE */
+	uint64_t clean_list;     /* freed frames known to be all zero but for
+				  * the link word (page tables, emptied as
+				  * they were torn down), or FRAME_NONE */
+	uint64_t *runs;          /* per frame, while it is a page table: bit r
+				  * set if entries 8r..8r+7 may be non-zero
+				  * (space.c); meaningless for other frames */
 	uint64_t zero_pa;        /* the shared zero frame */
 };
 
@@ -73,6 +79,11 @@ static inline void *frame_ptr(const struct frame_table *ft, uint64_t pa)
  * are zeroed here, when handed out, so no data passes from one process
  * to another whatever path a frame took back to the free list. */
 uint64_t frame_alloc(struct frame_table *ft);
+
+/* A frame that has count 1 and is all zero already (a page table
+ * emptied as it was torn down) goes back to the free pool; frame_alloc
+ * hands such frames out without zeroing them again. */
+void frame_free_zeroed(struct frame_table *ft, uint64_t pa);
 
 /* A frame with count 1 holding a copy of the frame at src (no zeroing:
  * every byte is overwritten). FRAME_NONE when none is left. */
@@ -103,6 +114,19 @@ static inline uint32_t *frame_count_fast(const struct frame_table *ft, uint64_t 
 	if (off >= (r->nframes << FRAME_SHIFT))
 		return NULL;
 	return &ft->ref[r->first + (off >> FRAME_SHIFT)];
+}
+
+/* The run mask of the page-table frame at pa (see runs above). */
+uint64_t *frame_runs_slow(const struct frame_table *ft, uint64_t pa);
+
+static inline uint64_t *frame_runs(const struct frame_table *ft, uint64_t pa)
+{
+	const struct frame_range *r = &ft->range[ft->big];
+	uint64_t off = pa - r->base;
+
+	if (off >= (r->nframes << FRAME_SHIFT))
+		return frame_runs_slow(ft, pa);
+	return &ft->runs[r->first + (off >> FRAME_SHIFT)];
 }
 
 static inline bool frame_is_zero(const struct frame_table *ft, uint64_t pa)

@@ -13,20 +13,16 @@
 static struct proc procs[VM_MAX_PROCS];
 static long next_pid = VM_INIT_PID;
 
-/* Every fault message names the faulting thread: find its process in
- * O(1), not by a scan of the table on every fault. A hash on the low
- * bits of the thread id (the kernel's tids keep a slot number there, so
- * live threads rarely collide); a miss falls back to the scan. */
-#define TID_HASH 256
-static struct proc *by_tid[TID_HASH];
+/* tid -> process (process.h: proc_by_tid). */
+struct proc *proc_tid_hash[PROC_TID_HASH];
 
 void proc_set_tid(struct proc *p, long tid)
 {
-	if (p->tid >= 0 && by_tid[p->tid % TID_HASH] == p)
-		by_tid[p->tid % TID_HASH] = NULL;
+	if (p->tid >= 0 && proc_tid_hash[(unsigned long)p->tid % PROC_TID_HASH] == p)
+		proc_tid_hash[(unsigned long)p->tid % PROC_TID_HASH] = NULL;
 	p->tid = tid;
 	if (tid >= 0)
-		by_tid[tid % TID_HASH] = p;
+		proc_tid_hash[(unsigned long)tid % PROC_TID_HASH] = p;
 }
 
 struct proc *proc_alloc(long ppid, const char *name)
@@ -76,12 +72,8 @@ struct proc *proc_live_by_pid(long pid)
 	return p && p->state == PROC_LIVE ? p : NULL;
 }
 
-struct proc *proc_by_tid(long tid)
+struct proc *proc_by_tid_slow(long tid)
 {
-	struct proc *p = tid >= 0 ? by_tid[tid % TID_HASH] : NULL;
-
-	if (p && p->state == PROC_LIVE && p->tid == tid)
-		return p;
 	for (unsigned i = 0; i < VM_MAX_PROCS; i++)
 		if (procs[i].state == PROC_LIVE && procs[i].tid == tid)
 			return &procs[i];

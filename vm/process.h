@@ -56,7 +56,23 @@ void proc_free(struct proc *p);
 
 struct proc *proc_by_pid(long pid);        /* live or zombie, or NULL */
 struct proc *proc_live_by_pid(long pid);   /* live only */
-struct proc *proc_by_tid(long tid);        /* live only */
+
+/* Every fault message names the faulting thread: find its process in
+ * O(1), not by a scan of the table on every fault. A hash on the low
+ * bits of the thread id (the kernel's tids keep a slot number there, so
+ * live threads rarely collide); a miss falls back to the scan. */
+#define PROC_TID_HASH 256
+extern struct proc *proc_tid_hash[PROC_TID_HASH];
+struct proc *proc_by_tid_slow(long tid);
+
+static inline struct proc *proc_by_tid(long tid)   /* live only */
+{
+	struct proc *p = proc_tid_hash[(unsigned long)tid % PROC_TID_HASH];
+
+	if (p && p->tid == tid && p->state == PROC_LIVE)
+		return p;
+	return proc_by_tid_slow(tid);
+}
 
 /* Set p's thread (-1: none), keeping the tid -> process lookup of the
  * fault path right. Always use this, never write p->tid directly. */

@@ -54,12 +54,9 @@ int region_add(struct region_set *rs, uint64_t start, uint64_t end, unsigned pro
 	return 0;
 }
 
-const struct region *region_find(struct region_set *rs, uint64_t va)
+/* The search, when the hint (region.h) missed. */
+const struct region *region_find_slow(struct region_set *rs, uint64_t va)
 {
-	unsigned h = rs->hint;
-
-	if (h < rs->n && va >= rs->r[h].start && va < rs->r[h].end)
-		return &rs->r[h];
 	for (unsigned i = 0; i < rs->n; i++) {
 		if (va >= rs->r[i].start && va < rs->r[i].end) {
 			rs->hint = i;

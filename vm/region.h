@@ -79,7 +79,16 @@ int region_add(struct region_set *rs, uint64_t start, uint64_t end, unsigned pro
 /* The region holding va, or NULL. An empty heap holds nothing. Tries
  * the region found last time first: faults come in runs in one region,
  * and this is on every fault's path. */
-const struct region *region_find(struct region_set *rs, uint64_t va);
+const struct region *region_find_slow(struct region_set *rs, uint64_t va);
+
+static inline const struct region *region_find(struct region_set *rs, uint64_t va)
+{
+	const struct region *r = &rs->r[rs->hint];
+
+	if (rs->hint < rs->n && va - r->start < r->end - r->start)
+		return r;
+	return region_find_slow(rs, va);
+}
 
 /*
  * mmap: place a new RW anonymous region of len bytes (rounded up to

@@ -12,11 +12,17 @@ void *space_table_ptr(void *ctx, uint64_t pa)
 
 uint64_t space_table_alloc(void *ctx)
 {
-	uint64_t pa = frame_alloc(ctx);
+	struct frame_table *ft = ctx;
+	uint64_t pa = frame_alloc(ft);
 
 	/* sv39 takes 0 as "no memory"; FRAME_NONE is ours for that (no
 	 * frame at physical address 0 is ever managed: frame_table_init). */
-	return pa == FRAME_NONE ? 0 : pa;
+	if (pa == FRAME_NONE)
+		return 0;
+	/* A table sv39/ builds: we do not see what it writes into it, so
+	 * every run may be non-zero. The first fork narrows the mask. */
+	*frame_runs(ft, pa) = ~0ull;
+	return pa;
 }
 
 void space_table_free(void *ctx, uint64_t pa)
@@ -31,33 +37,89 @@ void space_table_free(void *ctx, uint64_t pa)
  * per leaf installed, a scan to see whether a table emptied), which
  * comes to a few hundred instructions per page; fork+exit+wait of a
  * process with 16 MiB resident must stay near 150,000 in all
- * (docs/performance.md). Here a table is visited once, empty runs of 8
- * entries are skipped with one test, and the count of a frame is
- * reached without a search. The result is the same as sv39_clone_cow's
+ * (docs/performance.md). The result is the same as sv39_clone_cow's
  * (host-tested against it in test_vm_fork.c).
+ *
+ * Each page table has a run mask (frame.h, ft->runs): bit r set if its
+ * entries 8r..8r+7 may be non-zero. Scanning all 512 entries of a table
+ * costs about 1,200 instructions, and a small process has half a dozen
+ * tables nearly empty; with the mask, fork and exit visit only the runs
+ * that hold something. The rule that keeps it true: whoever makes an
+ * entry non-zero sets its bit (space_mark_slot, space_map); bits are
+ * cleared only when a walk sees the whole run zero. Tables sv39/ builds
+ * start with every bit set.
+ *
+ * Teardown zeroes every entry it visits, so a table leaves all zero and
+ * goes to the frame table's clean list: the next fork takes it without
+ * zeroing it again.
  */
 
-#define RUN 8   /* entries tested at once for "all empty" */
+#define RUN 8                                  /* entries per mask bit */
+#define USER_RUNS (SV39_ROOT_KERNEL_FIRST / RUN)   /* root runs of the user half */
+#define USER_MASK ((1ull << USER_RUNS) - 1)
+#define KERNEL_MASK (~USER_MASK)
+#define ALL_RUNS (~0ull)
 
-static bool run_empty(const sv39_pte_t *t)
+_Static_assert(SV39_PTE_COW == SV39_PTE_W << 6, "W -> COW is a shift by 6");
+
+/* The lowest set bit's number: de Bruijn multiplication (RV64IMAC has
+ * no ctz instruction, and libgcc's __ctzdi2 is a call and a loop). */
+static inline unsigned lowest_bit(uint64_t x)
 {
-	return (t[0] | t[1] | t[2] | t[3] | t[4] | t[5] | t[6] | t[7]) == 0;
+	static const uint8_t pos[64] = {
+		0, 1, 2, 53, 3, 7, 54, 27, 4, 38, 41, 8, 34, 55, 48, 28,
+		62, 5, 39, 46, 44, 42, 22, 9, 24, 35, 59, 56, 49, 18, 29, 11,
+		63, 52, 6, 26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
+		51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12,
+	};
+
+	return pos[((x & -x) * 0x022fdd63cc95386dull) >> 58];
+}
+
+void space_mark_path(struct sv39_space *s, uint64_t va)
+{
+	struct frame_table *ft = s->mem->ctx;
+	uint64_t tpa = s->root_pa;
+
+	for (int l = SV39_LEVEL_1G; l >= SV39_LEVEL_4K; l--) {
+		sv39_pte_t *t = frame_ptr(ft, tpa);
+		unsigned i = sv39_vpn(va, l);
+
+		if (!t[i])
+			return;
+		*frame_runs(ft, tpa) |= 1ull << (i / RUN);
+		if (!sv39_pte_valid(t[i]) || sv39_pte_is_leaf(t[i]))
+			return;
+		tpa = sv39_pte_pa(t[i]);
+	}
+}
+
+int space_map(struct sv39_space *s, uint64_t va, uint64_t pa, uint64_t flags)
+{
+	int err = sv39_map(s, va, pa, SV39_LEVEL_4K, flags);
+
+	/* Even on failure: sv39_map may have linked a new table. */
+	space_mark_path(s, va);
+	return err;
 }
 
 /*
  * The counts of the largest range, copied into locals once per table:
  * the compiler must assume that a store to a PTE or a count may change
  * the frame table's fields, and would load them again for every page.
+ * Indexed by PPN straight from the PTE (bits 53..10; 63..54 are 0 in
+ * every PTE we build, and a PTE with any of them set falls out of the
+ * range and takes the general path).
  */
 struct counts {
-	uint64_t base, limit;   /* the largest range: [base, base + limit) */
+	uint64_t base_ppn, n;   /* the largest range: PPNs [base_ppn, base_ppn + n) */
 	uint32_t *ref;          /* its first count */
 };
 
 static inline struct counts counts_of(const struct frame_table *ft)
 {
 	const struct frame_range *r = &ft->range[ft->big];
-	struct counts c = { r->base, r->nframes << FRAME_SHIFT, &ft->ref[r->first] };
+	struct counts c = { r->base >> FRAME_SHIFT, r->nframes, &ft->ref[r->first] };
 
 	return c;
 }
@@ -65,13 +127,13 @@ static inline struct counts counts_of(const struct frame_table *ft)
 /* One more user of the frame a leaf maps (pinned frames: none). */
 static inline void share(struct frame_table *ft, const struct counts *k, sv39_pte_t pte)
 {
-	uint64_t off = sv39_pte_pa(pte) - k->base;
+	uint64_t i = (pte >> SV39_PTE_PPN_SHIFT) - k->base_ppn;
 
-	if (off < k->limit) {
-		uint32_t *c = &k->ref[off >> FRAME_SHIFT];
+	if (i < k->n) {
+		uint32_t c = k->ref[i] + 1;
 
-		if (*c != FRAME_PINNED)
-			(*c)++;
+		if (c != 0)   /* wrapped: FRAME_PINNED, which stays */
+			k->ref[i] = c;
 	} else {
 		frame_ref(ft, sv39_pte_pa(pte));
 	}
@@ -80,122 +142,266 @@ static inline void share(struct frame_table *ft, const struct counts *k, sv39_pt
 /* One user less; at 0 the frame goes back to the free list. */
 static inline void drop(struct frame_table *ft, const struct counts *k, sv39_pte_t pte)
 {
-	uint64_t off = sv39_pte_pa(pte) - k->base;
+	uint64_t i = (pte >> SV39_PTE_PPN_SHIFT) - k->base_ppn;
 
-	if (off < k->limit) {
-		uint32_t *c = &k->ref[off >> FRAME_SHIFT];
+	if (i < k->n) {
+		uint32_t c = k->ref[i];
 
-		if (*c > 1 && *c != FRAME_PINNED) {
-			(*c)--;   /* still shared: the common case after a fork */
+		if (c - 2 < FRAME_PINNED - 2) {   /* 2 <= c < pinned: still shared */
+			k->ref[i] = c - 1;
 			return;
 		}
 	}
 	frame_unref(ft, sv39_pte_pa(pte));
 }
 
-/* Clone the n first entries of src table s (of `level`) into the empty
- * table d. Leaves: a writable one becomes read-only + COW in both;
- * non-U leaves are not the child's. */
-static int clone_table(const struct sv39_mem *mem, sv39_pte_t *s, sv39_pte_t *d, int level,
-		       unsigned n)
+/* A valid U leaf (non-U leaves are not the child's). */
+static inline bool user_leaf(sv39_pte_t pte)
 {
-	struct frame_table *ft = mem->ctx;
+	return (pte & (SV39_PTE_V | SV39_PTE_U)) == (SV39_PTE_V | SV39_PTE_U) &&
+	       (pte & SV39_PTE_RWX);
+}
+
+/* Share the leaf *s with *d: a writable one becomes read-only + COW in
+ * both (without a branch: W moves to COW's place). */
+static inline void clone_leaf(struct frame_table *ft, const struct counts *k, sv39_pte_t *s,
+			      sv39_pte_t *d, sv39_pte_t pte)
+{
+	sv39_pte_t w = pte & SV39_PTE_W;
+
+	pte = (pte ^ w) | (w << 6);
+	*s = pte;
+	*d = pte;
+	share(ft, k, pte);
+}
+
+/*
+ * The per-page loops, over the runs `todo` of a level-0 table (leaves
+ * only). Out of line and with the counts passed as scalars (a struct
+ * of three words goes by reference, and is loaded again after every
+ * store), so that everything stays in registers; inlined into the
+ * recursive walkers, gcc spills them. clone_l0 returns the runs found non-zero.
+ */
+static __attribute__((noinline)) void clone_l0(struct frame_table *ft, uint64_t base_ppn,
+					       uint64_t n, uint32_t *ref, sv39_pte_t *s,
+					       sv39_pte_t *d, uint64_t todo)
+{
+	const struct counts k = { base_ppn, n, ref };
+
+	while (todo) {
+		unsigned r = lowest_bit(todo);
+		sv39_pte_t *sr = s + r * RUN, *dr = d + r * RUN;
+
+		todo &= todo - 1;
+#pragma GCC unroll 8
+		for (unsigned j = 0; j < RUN; j++) {
+			sv39_pte_t pte = sr[j];
+
+			/* (V and U) first: that also skips the empty entries. */
+			if ((pte & (SV39_PTE_V | SV39_PTE_U)) != (SV39_PTE_V | SV39_PTE_U) ||
+			    !(pte & SV39_PTE_RWX))
+				continue;
+			if (__builtin_expect(pte & SV39_PTE_W, 0)) {
+				/* Seldom after the first fork: no store. */
+				pte = (pte & ~SV39_PTE_W) | SV39_PTE_COW;
+				sr[j] = pte;
+			}
+			dr[j] = pte;
+			share(ft, &k, pte);
+		}
+	}
+}
+
+/* The general case of a level-0 entry in teardown, out of line. */
+static __attribute__((noinline)) void drop_slow(struct frame_table *ft, sv39_pte_t pte)
+{
+	if (sv39_pte_is_leaf(pte))
+		frame_unref(ft, sv39_pte_pa(pte));
+}
+
+static __attribute__((noinline)) void destroy_l0(struct frame_table *ft, uint64_t base_ppn,
+						 uint64_t n, uint32_t *ref, sv39_pte_t *t,
+						 uint64_t todo)
+{
+	while (todo) {
+		sv39_pte_t *tr = t + lowest_bit(todo) * RUN;
+
+		todo &= todo - 1;
+#pragma GCC unroll 8
+		for (unsigned j = 0; j < RUN; j++) {
+			sv39_pte_t pte = tr[j];
+			uint64_t i = (pte >> SV39_PTE_PPN_SHIFT) - base_ppn;
+
+			if (!pte)
+				continue;
+			tr[j] = 0;
+			/* The common case: a leaf whose frame is still shared
+			 * (2 <= count < pinned) loses one user. */
+			if (__builtin_expect(i < n && (pte & SV39_PTE_V) && (pte & SV39_PTE_RWX), 1)) {
+				uint32_t c = ref[i];
+
+				if (__builtin_expect(c - 2 < FRAME_PINNED - 2, 1)) {
+					ref[i] = c - 1;
+					continue;
+				}
+			}
+			drop_slow(ft, pte);
+		}
+	}
+}
+
+/* The exact run mask of a table: which runs hold a non-zero entry. */
+static uint64_t scan_runs(const sv39_pte_t *t)
+{
+	uint64_t m = 0;
+
+	for (unsigned r = 0; r < SV39_ENTRIES / RUN; r++) {
+		const sv39_pte_t *e = t + r * RUN;
+
+		if (e[0] | e[1] | e[2] | e[3] | e[4] | e[5] | e[6] | e[7])
+			m |= 1ull << r;
+	}
+	return m;
+}
+
+/* Clone the runs `keep` of the source table at spa (of `level`) into
+ * the empty table at dpa. Both masks end up exact. */
+static int clone_table(struct frame_table *ft, uint64_t spa, uint64_t dpa, int level,
+		       uint64_t keep)
+{
+	uint64_t *sruns = frame_runs(ft, spa), *druns = frame_runs(ft, dpa);
+	uint64_t todo = *sruns & keep, found = 0;
+	sv39_pte_t *s = frame_ptr(ft, spa), *d = frame_ptr(ft, dpa);
 	const struct counts k = counts_of(ft);
 
-	for (unsigned i = 0; i < n; i += RUN) {
-		if (run_empty(&s[i]))
-			continue;
-		for (unsigned j = i; j < i + RUN; j++) {
-			sv39_pte_t pte = s[j];
+	/* A superset of what d will hold, in case we fail half way and
+	 * it is torn down. */
+	if (level == SV39_LEVEL_4K) {
+		/* A mask sv39/ left at "everything" is made exact once, by
+		 * a scan; later forks take it as it is (entries cleared
+		 * since, by munmap say, only leave it a superset). */
+		if (*sruns == ALL_RUNS)
+			*sruns = scan_runs(s);
+		*druns = *sruns;
+		clone_l0(ft, k.base_ppn, k.n, k.ref, s, d, *sruns);
+		return 0;
+	}
+	*druns = todo;
+	while (todo) {
+		unsigned r = lowest_bit(todo);
+		sv39_pte_t *sr = s + r * RUN, *dr = d + r * RUN, any = 0;
+
+		todo &= todo - 1;
+		for (unsigned j = 0; j < RUN; j++) {
+			sv39_pte_t pte = sr[j];
 			uint64_t pa;
 			int err;
 
+			any |= pte;
 			if (!sv39_pte_valid(pte))
 				continue;
 			if (sv39_pte_is_leaf(pte)) {
-				if (!(pte & SV39_PTE_U))
-					continue;
-				if (pte & SV39_PTE_W) {
-					pte = (pte & ~SV39_PTE_W) | SV39_PTE_COW;
-					s[j] = pte;
-				}
-				d[j] = pte;
-				share(ft, &k, pte);
+				if (user_leaf(pte))
+					clone_leaf(ft, &k, &sr[j], &dr[j], pte);
 				continue;
 			}
-			if (level == 0)
-				continue;   /* malformed; the hardware faults on it too */
-			pa = mem->table_alloc(ft);
-			if (!pa)
+			pa = frame_alloc(ft);
+			if (pa == FRAME_NONE)
 				return -CALF_ENOMEM;
-			d[j] = sv39_pte_make(pa, SV39_PTE_V);
-			err = clone_table(mem, mem->table_ptr(ft, sv39_pte_pa(pte)),
-					  mem->table_ptr(ft, pa), level - 1, SV39_ENTRIES);
+			dr[j] = sv39_pte_make(pa, SV39_PTE_V);
+			err = clone_table(ft, sv39_pte_pa(pte), pa, level - 1, ALL_RUNS);
 			if (err)
 				return err;
 		}
+		if (any)
+			found |= 1ull << r;
 	}
+	*sruns = found | (*sruns & ~keep);
+	*druns = found;
 	return 0;
 }
 
-/* Drop every leaf below table t (its n first entries) and free every
- * table below it. Entries are not cleared: the tables go back whole, and
- * frame_alloc zeroes a frame before it is used again. */
-static void destroy_table(const struct sv39_mem *mem, sv39_pte_t *t, int level, unsigned n)
+/* Drop every leaf in the runs `keep` of the table at pa (of `level`),
+ * free every table below it, and zero every entry visited: the table is
+ * then all zero in those runs. */
+static void destroy_table(struct frame_table *ft, uint64_t pa, int level, uint64_t keep)
 {
-	struct frame_table *ft = mem->ctx;
+	uint64_t todo = *frame_runs(ft, pa) & keep;
+	sv39_pte_t *t = frame_ptr(ft, pa);
 	const struct counts k = counts_of(ft);
 
-	for (unsigned i = 0; i < n; i += RUN) {
-		if (run_empty(&t[i]))
-			continue;
-		for (unsigned j = i; j < i + RUN; j++) {
-			sv39_pte_t pte = t[j];
+	if (level == SV39_LEVEL_4K) {
+		destroy_l0(ft, k.base_ppn, k.n, k.ref, t, todo);
+		return;
+	}
+	while (todo) {
+		sv39_pte_t *tr = t + lowest_bit(todo) * RUN;
 
+		todo &= todo - 1;
+		for (unsigned j = 0; j < RUN; j++) {
+			sv39_pte_t pte = tr[j];
+
+			if (!pte)
+				continue;
+			tr[j] = 0;
 			if (!sv39_pte_valid(pte))
 				continue;
 			if (sv39_pte_is_leaf(pte)) {
 				drop(ft, &k, pte);
 				continue;
 			}
-			if (level == 0)
-				continue;
-			destroy_table(mem, mem->table_ptr(ft, sv39_pte_pa(pte)), level - 1,
-				      SV39_ENTRIES);
-			mem->table_free(ft, sv39_pte_pa(pte));
+			destroy_table(ft, sv39_pte_pa(pte), level - 1, ALL_RUNS);
+			frame_free_zeroed(ft, sv39_pte_pa(pte));
 		}
 	}
 }
 
 int space_fork(struct sv39_space *dst, struct sv39_space *src)
 {
-	const struct sv39_mem *mem = src->mem;
+	struct frame_table *ft = src->mem->ctx;
+	uint64_t root = frame_alloc(ft);
 	int err;
 
-	if (sv39_space_init(dst, mem) != SV39_OK) {
+	dst->mem = src->mem;
+	if (root == FRAME_NONE) {
 		dst->root_pa = 0;
 		return -CALF_ENOMEM;
 	}
+	dst->root_pa = root;
 	/* Root entries 0..255 only: the upper half is the kernel's, which
 	 * SYS_ASPACE_CREATE fills in. No data page is read or copied: the
 	 * cost follows the page tables. */
-	err = clone_table(mem, sv39_table(src, src->root_pa), sv39_table(dst, dst->root_pa),
-			  SV39_LEVEL_1G, SV39_ROOT_KERNEL_FIRST);
+	err = clone_table(ft, src->root_pa, root, SV39_LEVEL_1G, USER_MASK);
 	if (err) {
 		/* Half built: what is in dst holds references, so tearing it
 		 * down the ordinary way gives everything back. */
 		space_destroy(dst);
 		return err;
 	}
+	/* The kernel will write the upper half: those runs may be non-zero
+	 * from now on. */
+	*frame_runs(ft, root) |= KERNEL_MASK;
 	return 0;
 }
 
 void space_destroy(struct sv39_space *s)
 {
+	struct frame_table *ft;
+	sv39_pte_t *root;
+
 	if (!s->root_pa)
 		return;
-	destroy_table(s->mem, sv39_table(s, s->root_pa), SV39_LEVEL_1G, SV39_ROOT_KERNEL_FIRST);
-	s->mem->table_free(s->mem->ctx, s->root_pa);
+	ft = s->mem->ctx;
+	destroy_table(ft, s->root_pa, SV39_LEVEL_1G, USER_MASK);
+	/* The kernel's half (a copy of its root entries; the aspace is
+	 * destroyed by now): zeroed too, so the root goes back clean. */
+	root = frame_ptr(ft, s->root_pa);
+	if (*frame_runs(ft, s->root_pa) & KERNEL_MASK)
+		for (unsigned i = SV39_ROOT_KERNEL_FIRST; i < SV39_ENTRIES; i += RUN) {
+			root[i] = 0; root[i + 1] = 0; root[i + 2] = 0; root[i + 3] = 0;
+			root[i + 4] = 0; root[i + 5] = 0; root[i + 6] = 0; root[i + 7] = 0;
+		}
+	frame_free_zeroed(ft, s->root_pa);
 	s->root_pa = 0;
 }
 

@@ -27,6 +27,27 @@ uint64_t space_table_alloc(void *ctx);
 void space_table_free(void *ctx, uint64_t pa);
 
 /*
+ * Run masks (space.c): a page table's entries that are not zero lie in
+ * runs whose bit is set in *frame_runs(). Whoever writes a non-zero
+ * entry into a table of a space sets the bit: space_map does it for
+ * sv39_map, space_mark_slot for a slot written directly.
+ */
+static inline void space_mark_slot(struct frame_table *ft, const sv39_pte_t *slot)
+{
+	uint64_t off = (uint64_t)((const uint8_t *)slot - ft->window);
+
+	*frame_runs(ft, ft->window_pa + (off & ~(FRAME_SIZE - 1))) |=
+		1ull << ((off & (FRAME_SIZE - 1)) / (8 * sizeof(sv39_pte_t)));
+}
+
+/* Set the bits of every entry on the walk to va (after sv39/ wrote it). */
+void space_mark_path(struct sv39_space *s, uint64_t va);
+
+/* sv39_map of a 4 KiB page, keeping the run masks true. SV39_OK or an
+ * SV39_E* code, as sv39_map. */
+int space_map(struct sv39_space *s, uint64_t va, uint64_t pa, uint64_t flags);
+
+/*
  * fork: make dst (uninitialised) a copy-on-write clone of the user half
  * of src, whose mem it shares. Every writable leaf of src becomes
  * read-only + COW in both; every shared frame gets one more reference.
@@ -36,8 +57,9 @@ void space_table_free(void *ctx, uint64_t pa);
  */
 int space_fork(struct sv39_space *dst, struct sv39_space *src);
 
-/* Free every table of s and drop the reference of every leaf. Nothing
- * if s has no root. */
+/* Free every table of s and drop the reference of every leaf; the
+ * tables go back zeroed (the clean list). Nothing if s has no root.
+ * The kernel's aspace over s must be gone already. */
 void space_destroy(struct sv39_space *s);
 
 /* Pages of s mapped to a frame (own or shared), the zero frame not

@@ -26,7 +26,7 @@ void uspace_flush(struct proc *p, uint64_t va, uint64_t len)
 
 int uspace_map(struct proc *p, uint64_t va, uint64_t pa, uint64_t flags)
 {
-	int err = sv39_map(&p->space, va, pa, SV39_LEVEL_4K, flags);
+	int err = space_map(&p->space, va, pa, flags);
 
 	if (err == SV39_OK)
 		uspace_flush(p, va, SV39_PAGE_SIZE);
@@ -40,7 +40,7 @@ int uspace_replace(struct proc *p, uint64_t va, uint64_t pa, uint64_t flags)
 	/* The level-0 table that held the old leaf stays (sv39_unmap frees
 	 * no table), so this map allocates nothing. */
 	if (err == SV39_OK)
-		err = sv39_map(&p->space, va, pa, SV39_LEVEL_4K, flags);
+		err = space_map(&p->space, va, pa, flags);
 	uspace_flush(p, va, SV39_PAGE_SIZE);
 	return err;
 }

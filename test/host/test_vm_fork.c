@@ -195,6 +195,57 @@ TEST(fork_out_of_memory_leaks_nothing)
 	}
 }
 
+/* The run masks (space.c) after a fork are exact, so a page mapped
+ * later into a table the fork built must be marked (space_map), or the
+ * next fork would miss it; torn-down tables come back all zero and
+ * frame_alloc hands them out as they are. */
+TEST(fork_sees_pages_mapped_after_a_fork)
+{
+	struct sv39_space a, b, c;
+	uint64_t base, pa;
+
+	CHECK_EQ(setup(256), 0);
+	base = ft.nfree;
+	CHECK_EQ(build_parent(&a), 0);
+	CHECK_EQ(space_fork(&b, &a), 0);
+	/* Into b's level-0 table of 0x10000, in a run that was empty, and
+	 * into a table sv39 must create. */
+	pa = frame_alloc(&ft);
+	CHECK_EQ(space_map(&b, 0x1f0000, pa, RW), SV39_OK);
+	pa = frame_alloc(&ft);
+	CHECK_EQ(space_map(&b, 0x7000000, pa, RW), SV39_OK);
+	/* And straight into a slot, as the fault path does. */
+	{
+		sv39_pte_t *slot = sv39_walk(&b, 0x1e0000, SV39_LEVEL_4K, false, NULL);
+
+		CHECK(slot != NULL);
+		pa = frame_alloc(&ft);
+		*slot = sv39_pte_make(pa, RW | SV39_PTE_V | SV39_PTE_A | SV39_PTE_D);
+		space_mark_slot(&ft, slot);
+	}
+	CHECK_EQ(space_fork(&c, &b), 0);
+	CHECK_EQ(space_resident(&c), space_resident(&b));
+	CHECK(pte_at(&c, 0x1f0000) & SV39_PTE_COW);
+	CHECK(pte_at(&c, 0x7000000) & SV39_PTE_COW);
+	CHECK(pte_at(&c, 0x1e0000) & SV39_PTE_COW);
+	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&c, 0x1e0000))), 2);
+	space_destroy(&b);
+	space_destroy(&c);
+	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&a, 0x11000))), 1);
+	space_destroy(&a);
+	CHECK_EQ(ft.nfree, base);
+	/* Every frame handed out now is zero: the clean ones (the
+	 * torn-down tables) and the rest alike. */
+	for (uint64_t p; (p = frame_alloc(&ft)) != FRAME_NONE;) {
+		const uint64_t *w = frame_ptr(&ft, p);
+		uint64_t or = 0;
+
+		for (unsigned i = 0; i < FRAME_SIZE / 8; i++)
+			or |= w[i];
+		CHECK_EQ(or, 0);
+	}
+}
+
 TEST(child_regs_look_like_a_returned_call)
 {
 	struct calf_regs r;
@@ -229,6 +280,7 @@ int main(void)
 	RUN(fork_then_policy_copy_then_reuse);
 	RUN(fork_chain_counts);
 	RUN(fork_out_of_memory_leaks_nothing);
+	RUN(fork_sees_pages_mapped_after_a_fork);
 	RUN(child_regs_look_like_a_returned_call);
 	RUN(ps_name_packing);
 	free(window);
