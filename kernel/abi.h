@@ -56,7 +56,7 @@
 #define SYS_THREAD_GET_REGS 36   /* (tid, struct calf_regs *) -> 0 */
 #define SYS_THREAD_SET_REGS 37   /* (tid, const struct calf_regs *) -> 0 */
 #define SYS_TLB_INVALIDATE  38   /* (aspace, va, len) -> 0; len 0 = whole aspace */
-#define SYS_HANDLE_GRANT    39   /* (aspace, ep handle, badge) -> handle in that aspace */
+#define SYS_HANDLE_GRANT    39   /* (aspace, ep handle, badge, rights) -> handle in that aspace */
 #define SYS_POWEROFF        40   /* (failure) -> does not return */
 #define SYS_FENCE_I         41   /* () -> 0; instruction caches coherent on every hart */
 #define SYS_THREAD_START    42   /* (tid) -> 0: run a thread created suspended */
@@ -91,6 +91,11 @@
  * below CALF_LABEL_KERNEL_BASE. */
 #define CALF_LABEL_KERNEL_BASE 0xca1f000000000000ull
 #define CALF_LABEL_FAULT       (CALF_LABEL_KERNEL_BASE + 1)
+/* A thread with a pager called SYS_THREAD_EXIT: the kernel makes it call
+ * its pager with MR0 = this label, MR1 = the status, MR5 = its thread id,
+ * so the pager learns of it (a process whose last thread ends has
+ * exited). Whatever the pager answers, the thread then ends. */
+#define CALF_LABEL_THREAD_EXIT (CALF_LABEL_KERNEL_BASE + 2)
 
 /*
  * A fault message: a thread took an exception in U-mode (or the kernel
@@ -119,6 +124,12 @@
 
 /* ---- handles ---- */
 #define CALF_MAX_HANDLES 32       /* per address space */
+
+/* Rights of a handle. Any handle may send (and call) to its endpoint;
+ * receiving needs CALF_RIGHT_RECV, which the creator of an endpoint has
+ * and may pass on with SYS_HANDLE_GRANT. So no program can receive the
+ * requests meant for a server it only talks to. */
+#define CALF_RIGHT_RECV  1
 
 /* Handles every thread started by the kernel at boot finds ready:
  * the VM server gets its own endpoint, the first user program a handle

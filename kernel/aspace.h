@@ -22,6 +22,7 @@ struct endpoint;
 struct handle {
 	struct endpoint *ep;            /* NULL = free slot */
 	uint64_t badge;                 /* what receivers see as the sender */
+	bool can_recv;                  /* CALF_RIGHT_RECV */
 };
 
 struct aspace {

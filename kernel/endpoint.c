@@ -64,12 +64,13 @@ void endpoint_unref(struct endpoint *ep)
 	ep->used = false;
 }
 
-long handle_install(struct aspace *as, struct endpoint *ep, uint64_t badge)
+long handle_install(struct aspace *as, struct endpoint *ep, uint64_t badge, bool can_recv)
 {
 	for (int h = 0; h < CALF_MAX_HANDLES; h++) {
 		if (!as->handles[h].ep) {
 			as->handles[h].ep = ep;
 			as->handles[h].badge = badge;
+			as->handles[h].can_recv = can_recv;
 			endpoint_ref(ep);
 			return h;
 		}

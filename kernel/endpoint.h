@@ -49,7 +49,7 @@ void endpoint_ref(struct endpoint *ep);
 void endpoint_unref(struct endpoint *ep);   /* frees at 0; waiters get -EINTR */
 
 /* Put ep into the lowest free handle slot of as; the slot or -CALF_ENOMEM. */
-long handle_install(struct aspace *as, struct endpoint *ep, uint64_t badge);
+long handle_install(struct aspace *as, struct endpoint *ep, uint64_t badge, bool can_recv);
 /* The handle in slot h, or NULL if h is not a live handle. */
 struct handle *handle_lookup(struct aspace *as, uint64_t h);
 void handle_close(struct aspace *as, uint64_t h);

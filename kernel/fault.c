@@ -13,20 +13,18 @@
 #include "kernel/riscv.h"
 #include "kernel/trap.h"
 
+/* Only page faults are about a mapping the pager can change. A
+ * misaligned access or an access fault (PMP, no memory there) would fault
+ * again whatever the page table says, so they are reported as "other":
+ * the pager kills, it does not retry. (scause tells which it was.) */
 static uint64_t access_kind(uint64_t scause)
 {
 	switch (scause) {
 	case EXC_LOAD_PAGE_FAULT:
-	case EXC_LOAD_ACCESS:
-	case EXC_LOAD_MISALIGNED:
 		return CALF_FAULT_READ;
 	case EXC_STORE_PAGE_FAULT:
-	case EXC_STORE_ACCESS:
-	case EXC_STORE_MISALIGNED:
 		return CALF_FAULT_WRITE;
 	case EXC_INST_PAGE_FAULT:
-	case EXC_INST_ACCESS:
-	case EXC_INST_MISALIGNED:
 		return CALF_FAULT_EXEC;
 	default:
 		return CALF_FAULT_OTHER;

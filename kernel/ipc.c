@@ -56,6 +56,9 @@ static bool do_send(struct thread *t, struct endpoint *ep, uint64_t badge,
 			block_current(t);
 			sched_switch_to(r);          /* fast path */
 		} else {
+			/* A send wants no answer: SYS_REPLY now answers nobody
+			 * (not an older caller the receiver put off). */
+			r->last_caller = NULL;
 			sched_make_runnable(r);
 		}
 		return true;
@@ -86,6 +89,7 @@ static void do_recv(struct thread *t, struct endpoint *ep)
 			t->last_caller = s;
 		} else {
 			s->ctx.regs[REG_A0] = 0;
+			t->last_caller = NULL;       /* a send wants no answer */
 			sched_make_runnable(s);
 		}
 		return;
@@ -102,10 +106,12 @@ static void apply_fault_reply(struct thread *target, uint64_t action)
 	enum fault_kind why = target->fault;
 
 	target->fault = FAULT_NONE;
-	if (action == CALF_FAULT_RESUME) {
+	if (action == CALF_FAULT_RESUME && why != FAULT_EXIT) {
 		/* Retry: sepc still points at the faulting instruction, or at
 		 * the ecall whose copy routine needed the page. */
 		sched_make_runnable(target);
+	} else if (why == FAULT_EXIT) {
+		thread_kill(target);        /* it asked to end: any answer ends it */
 	} else if (action == CALF_FAULT_EFAULT && why == FAULT_KERNEL_COPY) {
 		target->ctx.regs[REG_A0] = (uint64_t)-CALF_EFAULT;
 		target->ctx.sepc += 4;       /* past the ecall */
@@ -149,10 +155,20 @@ static long do_reply(struct thread *t, struct thread *target, const uint64_t *ms
 	return 0;
 }
 
-static struct endpoint *endpoint_arg(struct thread *t)
+/* The endpoint t may receive on through its handle in a0: NULL and
+ * *err = -CALF_EBADF (no such handle) or -CALF_EPERM (no receive right). */
+static struct endpoint *recv_endpoint_arg(struct thread *t, long *err)
 {
 	struct handle *h = handle_lookup(t->as, t->ctx.regs[REG_A0]);
-	return h ? h->ep : NULL;
+	if (!h) {
+		*err = -CALF_EBADF;
+		return NULL;
+	}
+	if (!h->can_recv) {
+		*err = -CALF_EPERM;
+		return NULL;
+	}
+	return h->ep;
 }
 
 long sys_send(struct thread *t)
@@ -176,9 +192,10 @@ long sys_call(struct thread *t)
 
 long sys_recv(struct thread *t)
 {
-	struct endpoint *ep = endpoint_arg(t);
+	long err = -CALF_EBADF;
+	struct endpoint *ep = recv_endpoint_arg(t, &err);
 	if (!ep)
-		return -CALF_EBADF;
+		return err;
 	do_recv(t, ep);
 	return SYSCALL_DONE;
 }
@@ -195,9 +212,10 @@ long sys_reply_to(struct thread *t)
 
 long sys_reply_recv(struct thread *t)
 {
-	struct endpoint *ep = endpoint_arg(t);
+	long err = -CALF_EBADF;
+	struct endpoint *ep = recv_endpoint_arg(t, &err);
 	if (!ep)
-		return -CALF_EBADF;        /* checked before anything happens */
+		return err;                /* checked before anything happens */
 
 	struct thread *caller = t->last_caller;
 	bool ready = caller && do_reply(t, caller, &t->ctx.regs[REG_A1], false) == 1;

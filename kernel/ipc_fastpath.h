@@ -93,7 +93,7 @@ static inline struct user_context *ipc_fastpath_reply_recv(struct thread *t, uin
 		return SLOW_PATH;
 	struct endpoint *ep = t->as->handles[h].ep;
 	struct thread *caller = t->last_caller;
-	if (!ep || !caller || ep->senders.head ||
+	if (!ep || !t->as->handles[h].can_recv || !caller || ep->senders.head ||
 	    caller->state != THREAD_BLOCKED_REPLY || caller->reply_partner != t ||
 	    !may_run_now(caller, queued))
 		return SLOW_PATH;
@@ -104,7 +104,7 @@ static inline struct user_context *ipc_fastpath_reply_recv(struct thread *t, uin
 		 * to be here. The faulting thread gets no message: it runs
 		 * its instruction (or system call) again, all registers as
 		 * they were. */
-		if (t->ctx.regs[REG_A1] != CALF_FAULT_RESUME)
+		if (t->ctx.regs[REG_A1] != CALF_FAULT_RESUME || caller->fault == FAULT_EXIT)
 			return SLOW_PATH;
 		caller->fault = FAULT_NONE;
 		resume_fault = true;

@@ -164,7 +164,9 @@ long sys_handle_grant(struct thread *t)
 		return -CALF_ENOENT;
 	if (!h)
 		return -CALF_EBADF;
-	return handle_install(as, h->ep, ARG(t, 2));
+	/* Never more rights than the granter's own handle has. */
+	bool can_recv = (ARG(t, 3) & CALF_RIGHT_RECV) && h->can_recv;
+	return handle_install(as, h->ep, ARG(t, 2), can_recv);
 }
 
 long sys_poweroff(struct thread *t)

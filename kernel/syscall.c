@@ -57,6 +57,15 @@ static long sys_yield(struct thread *t)
 
 static long sys_thread_exit(struct thread *t)
 {
+	if (t->pager) {
+		/* Tell the pager (for a process, the VM server): it has to
+		 * know when a process's last thread is gone. */
+		uint64_t msg[CALF_MSG_WORDS] = {
+			CALF_LABEL_THREAD_EXIT, t->ctx.regs[REG_A0], 0, t->ctx.sepc, 0, t->tid,
+		};
+		ipc_call_kernel_msg(t, t->pager, t->pager_badge, msg, FAULT_EXIT);
+		return SYSCALL_DONE;
+	}
 	thread_kill(t);
 	return SYSCALL_DONE;
 }
@@ -71,7 +80,7 @@ static long sys_endpoint_create(struct thread *t)
 	struct endpoint *ep = endpoint_create();
 	if (!ep)
 		return -CALF_ENOMEM;
-	long h = handle_install(t->as, ep, 0);
+	long h = handle_install(t->as, ep, 0, true);   /* the creator receives */
 	if (h < 0)
 		ep->used = false;           /* no handle, no endpoint */
 	return h;

@@ -54,7 +54,7 @@ enum thread_state {
 
 /* Why a thread is waiting for a reply: a plain call, or a fault the
  * kernel turned into a call to the pager. */
-enum fault_kind { FAULT_NONE = 0, FAULT_USER, FAULT_KERNEL_COPY };
+enum fault_kind { FAULT_NONE = 0, FAULT_USER, FAULT_KERNEL_COPY, FAULT_EXIT };
 
 struct aspace;
 struct endpoint;

@@ -116,7 +116,7 @@ void vm_boot(const struct board *b, uint64_t kernel_pa)
 
 	struct endpoint *ep = endpoint_create();
 	struct thread *t = thread_alloc();
-	if (!ep || !t || handle_install(as, ep, 0) != CALF_HANDLE_VM)
+	if (!ep || !t || handle_install(as, ep, 0, true) != CALF_HANDLE_VM)
 		panic("vm_boot: no kernel objects left");
 	t->as = as;
 	as->nthreads++;

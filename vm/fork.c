@@ -52,7 +52,7 @@ long vm_fork(struct proc *parent)
 	c->aspace = r;
 	/* Handle 0 = the VM endpoint, badged with the child's pid. Other
 	 * handles of the parent (rendezvous endpoints) are not inherited. */
-	r = sys_handle_grant((unsigned long)c->aspace, VM_EP, (unsigned long)c->pid);
+	r = sys_handle_grant((unsigned long)c->aspace, VM_EP, (unsigned long)c->pid, 0);
 	if (r != CALF_HANDLE_VM) {
 		err = -CALF_ENOMEM;
 		goto fail;

@@ -11,6 +11,7 @@
 #include "vm/cmdline.h"
 #include "vm/fault.h"
 #include "vm/print.h"
+#include "vm/process.h"
 #include "vm/protocol.h"
 #include "vm/request.h"
 #include "vm/spawn.h"
@@ -62,6 +63,16 @@ static void __attribute__((noreturn)) serve(void)
 			/* Only the kernel sends on a badge-0 handle: every
 			 * process's handle carries its pid. */
 			reply = vm_fault(&m);
+		} else if (badge == 0 && m.mr[0] == CALF_LABEL_THREAD_EXIT) {
+			/* The process's one thread ended itself with
+			 * SYS_THREAD_EXIT instead of VM_EXIT: the process has
+			 * exited with that status. */
+			struct proc *p = proc_by_tid((long)m.mr[5]);
+			if (p)
+				proc_exit(p, (int)(m.mr[1] & 0xff));
+			else
+				m.mr[0] = CALF_FAULT_KILL;
+			reply = !p;
 		} else if (badge == 0) {
 			m.mr[0] = (unsigned long)-CALF_EINVAL;
 			reply = true;

@@ -34,5 +34,7 @@ long vm_rendezvous(struct proc *p, unsigned long key)
 	}
 	if (!ep)
 		return -CALF_ENOMEM;   /* every slot taken */
-	return sys_handle_grant((unsigned long)p->aspace, (unsigned long)ep, (unsigned long)p->pid);
+	/* Both sides of a rendezvous may receive: either may be the server. */
+	return sys_handle_grant((unsigned long)p->aspace, (unsigned long)ep, (unsigned long)p->pid,
+				CALF_RIGHT_RECV);
 }

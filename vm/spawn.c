@@ -191,7 +191,7 @@ static int build_program(struct proc *p, const struct vm_image *img, const char 
 	sys_fence_i();
 	/* Handle 0 of the child: the VM endpoint, badged with its pid, so
 	 * every request says who sent it and cannot lie about it. */
-	r = sys_handle_grant((unsigned long)p->aspace, VM_EP, (unsigned long)p->pid);
+	r = sys_handle_grant((unsigned long)p->aspace, VM_EP, (unsigned long)p->pid, 0);
 	if (r != CALF_HANDLE_VM) {
 		err = r == -CALF_ENOMEM ? -CALF_ENOMEM : -CALF_EINVAL;
 		goto fail;

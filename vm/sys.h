@@ -142,9 +142,11 @@ static inline long sys_tlb_invalidate(unsigned long aspace, unsigned long va, un
 	return sys6(SYS_TLB_INVALIDATE, aspace, va, len, 0, 0, 0);
 }
 
-static inline long sys_handle_grant(unsigned long aspace, unsigned long ep, unsigned long badge)
+/* rights: CALF_RIGHT_RECV or 0 (send and call only). */
+static inline long sys_handle_grant(unsigned long aspace, unsigned long ep, unsigned long badge,
+				    unsigned long rights)
 {
-	return sys6(SYS_HANDLE_GRANT, aspace, ep, badge, 0, 0, 0);
+	return sys6(SYS_HANDLE_GRANT, aspace, ep, badge, rights, 0, 0);
 }
 
 static inline long sys_fence_i(void)
