@@ -1,0 +1,1016 @@
+/*
+ * badcalls - bad system calls and bad programs (issue 5).
+ *
+ * Layer: userland/. May call: libcalf (calf.h), picolibc, utest.h,
+ * userland/proctests/child.h. Starts `faulter` from the boot archive.
+ *
+ *   badcalls [SEED [CALLS [FIRST]]]
+ *
+ * (1) The fuzzer. CALLS (default 4000) random system calls, call number
+ *     FIRST (default 0) onwards, of the random sequence SEED (default 1):
+ *     known and unknown numbers, privileged ones, arguments drawn from
+ *     pools of bad values (pointers into the kernel half, unmapped, not
+ *     canonical, misaligned, read-only; huge and wrapping lengths; dead
+ *     handles and thread ids), and requests to the VM server with junk
+ *     arguments (calls on handle CALF_HANDLE_VM). Every call must fail
+ *     with an error, or succeed where success is harmless, and nothing
+ *     may panic. Call i depends on SEED and i only, so a failure is
+ *     replayed alone with `badcalls SEED 1 i`.
+ *
+ *     The fuzzer runs in children: some calls rightly end the caller
+ *     (SYS_THREAD_EXIT, VM_EXIT, VM_KILL of itself). The parent works
+ *     out in advance where those "fatal" calls fall in the sequence and
+ *     runs each stretch of calls up to one in a child of its own, then
+ *     checks that child's status: the one the fatal call must give, or 0
+ *     at the end of the sequence. A child that saw a wrong result prints
+ *     it and exits with 1 instead of making its fatal call.
+ *
+ * (2) Programs that do illegal things (wild store, store to text,
+ *     execute data, jump to a kernel address, illegal instruction, ...)
+ *     are killed with a message from the VM server, each one's status
+ *     is VM_STATUS_KILLED + the signal, and we go on. Some run as
+ *     `faulter MODE`, spawned; the others are forked and do it inline.
+ *
+ * (3) Two IPC abuses of the VM server's endpoint that the fuzzer must
+ *     leave out because they disturb other processes when they are not
+ *     refused (see the comments there), each in a contained scenario.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calf.h"
+#include "utest.h"
+#include "userland/proctests/child.h"
+
+#define PAGE 4096ul
+
+/* The one rendezvous key the fuzzer may use: the VM server keeps at
+ * most 8 keys for the life of the system (vm/rendezvous.c), so random
+ * keys would use them up for every later program. */
+#define BADCALLS_KEY 0xbadca11ul
+
+/* ---- random numbers: splitmix64, seeded per call ---- */
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t rnd_state;
+
+static uint64_t rnd(void)
+{
+	return splitmix(&rnd_state);
+}
+
+static unsigned long pick_n(unsigned long n)
+{
+	return (unsigned long)(rnd() % n);
+}
+
+#define PICK(pool) ((pool)[pick_n(sizeof(pool) / sizeof((pool)[0]))])
+
+/* ---- what the calls point at ---- */
+
+/* Writable and mapped: the only memory the kernel may write for us
+ * here. Three pages, so scratch + any offset below 2 pages has room
+ * for a struct calf_bootinfo. */
+static unsigned long scratch[3 * PAGE / sizeof(unsigned long)] __attribute__((aligned(4096)));
+
+/* An argument block for VM_SPAWN and VM_EXEC that names no program:
+ * bytes 0xff, no NUL at all. */
+static unsigned char junk_block[VM_ARGS_MAX + 64];
+
+/* Read-only memory: text and rodata. The kernel must not write them. */
+static const unsigned long rodata_words[4] = { 1, 2, 3, 4 };
+
+/* Set in each fuzzer child before it starts; the values the calls may
+ * return or name (0 in the parent, which only looks at call kinds). */
+static long self_tid, self_pid, parent_pid;
+static unsigned long timebase, stack_deep;
+
+/* Addresses nothing is mapped at, and that no system call or request
+ * may read or write. 8-byte aligned (misalignment is added apart). */
+static const unsigned long bad_ptrs[] = {
+	0, 8, 0x1000, 0xff8,                       /* page 0, page 1 (below text) */
+	0x3000000000ul,                            /* user space, no region */
+	0x1000000000ul,                            /* the mmap area, nothing mapped */
+	0x3ffffffff8ul,                            /* the last user word, unmapped */
+	VM_USER_STACK_TOP - VM_USER_STACK_MAX - PAGE, /* the stack guard page */
+	0x4000000000ul, 0x4000000008ul,            /* just past user space */
+	0x7ffffffff8ul, 0x8000000000ul,            /* not canonical in Sv39 */
+	0x0000800000000000ul, 0x8000000000000000ul,
+	0xffffffc000000000ul,                      /* the kernel's direct map */
+	0xffffffff80200000ul,                      /* the kernel image */
+	0xfffffffffffff000ul, 0xfffffffffffffff8ul,
+};
+
+/* Lengths, from harmless to absurd. */
+static const unsigned long lengths[] = {
+	0, 1, 7, 8, 64, 1023, 1024, 1025, 4096, 1ul << 20, 1ul << 32, 1ul << 39,
+	1ul << 40, 1ul << 62, ~0ul, ~0ul - 7, 0x4000000000ul, 0x8000000000000000ul,
+};
+
+/* Handles that name nothing in a fuzzer child: it holds only handle 0
+ * (the VM server, left out here) and closes each one it makes at once.
+ * 1ul << 32 would be handle 0 to a kernel that cut handles to 32 bits. */
+static const long bad_handles[] = {
+	-1, -2, 1, 2, 5, 16, 31, 32, 33, 255, 1000, 1l << 32, (1l << 32) + 1,
+	0x7fffffffffffffffl, (long)0x8000000000000000ul,
+};
+
+/* Any number at all, for arguments that are not pointers. */
+static long junk_number(void)
+{
+	static const long fixed[] = {
+		0, 1, 2, 3, 31, 32, 255, 256, 257, 0x1ff, 0x7fffffff, 0x80000000l,
+		-1, -2, 1l << 32, 0x7fffffffffffffffl, (long)0x8000000000000000ul,
+	};
+
+	switch (pick_n(4)) {
+	case 0:
+		return (long)rnd();
+	case 1:
+		return (long)PICK(bad_ptrs);
+	default:
+		return PICK(fixed);
+	}
+}
+
+/* ---- one call: what it is, and what it may return ---- */
+
+enum op {
+	OP_SYSCALL,      /* a system call: nr, a[0..5] */
+	OP_ENDPOINT,     /* SYS_ENDPOINT_CREATE, then close what it gave */
+	OP_VM,           /* a VM-server request: m.w[] = a[0..5] */
+	OP_VM_RENDEZVOUS,/* ... VM_RENDEZVOUS: close the handle it gave */
+	OP_VM_SBRK,      /* ... VM_SBRK: move the break back after */
+	OP_VM_MMAP,      /* ... VM_MMAP: unmap what it gave */
+	OP_VM_FORK,      /* ... VM_FORK with junk arguments: the child exits 0 */
+	/* fatal: the caller ends */
+	OP_THREAD_EXIT,  /* SYS_THREAD_EXIT(a[0]) */
+	OP_VM_EXIT,      /* VM_EXIT(a[1]): the status must reach wait */
+	OP_KILL_SELF,    /* VM_KILL(own pid): killed, VM_STATUS_KILLED + 9 */
+};
+
+#define ERR(e) (1ull << (e))   /* a set of allowed CALF_E* codes */
+
+struct call {
+	enum op op;
+	long nr;          /* system call number (OP_SYSCALL) */
+	long a[6];        /* a0..a5, or MR0..MR5 of a VM request */
+	int exact;        /* the result must be `want` */
+	long want;
+	int nonneg_ok;    /* any result >= 0 is fine */
+	uint64_t errs;    /* these -errors are fine */
+};
+
+static int is_fatal(enum op op)
+{
+	return op >= OP_THREAD_EXIT;
+}
+
+static void want_exact(struct call *c, long v)
+{
+	c->exact = 1;
+	c->want = v;
+}
+
+/* A pointer the kernel may write a struct calf_bootinfo to. */
+static unsigned long good_out_ptr(void)
+{
+	if (pick_n(4) == 0 && stack_deep)
+		return stack_deep - 8 * pick_n(512);   /* untouched stack: mapped on demand */
+	return (unsigned long)scratch + 8 * pick_n(PAGE / 8 * 2 - 128);
+}
+
+static unsigned long read_only_ptr(void)
+{
+	return pick_n(2) ? (unsigned long)(uintptr_t)&splitmix & ~7ul
+			 : (unsigned long)(uintptr_t)rodata_words;
+}
+
+/* An unknown system call number. Only numbers the ABI leaves unused:
+ * the gap 17..31 and everything from SYS_COUNT up, negative ones, and
+ * numbers that become a real call if the kernel cut them to 32 bits. */
+static long unknown_nr(void)
+{
+	static const long fixed[] = {
+		17, 31, SYS_COUNT, SYS_COUNT + 1, 64, 1000, 0x10000, -1,
+		(long)0x8000000000000000ul, 1l << 32, (1l << 32) + SYS_THREAD_EXIT,
+		(1l << 32) + SYS_RECV, (long)0xffffffff00000000ul + SYS_NULL,
+	};
+	long n;
+
+	switch (pick_n(3)) {
+	case 0:
+		return 17 + (long)pick_n(15);
+	case 1:
+		do
+			n = (long)rnd();
+		while (n >= 0 && n < SYS_COUNT);
+		return n;
+	default:
+		return PICK(fixed);
+	}
+}
+
+/* VM-server requests. */
+static void gen_vm(struct call *c)
+{
+	static const unsigned long unknown_labels[] = {
+		0, 1, VM_LABEL_BASE, VM_LABEL_BASE + 0xfff, VM_LABEL_BASE + 0x10000,
+		CALF_LABEL_FAULT, CALF_LABEL_KERNEL_BASE, ~0ul,
+		VM_POWEROFF + (1ul << 32),   /* a real label to a server that cut it to 32 bits */
+	};
+	/* pids that name no process (or init, which may not be killed) */
+	static const long no_pids[] = { 0, -1, -2, 1l << 40, 0x7fffffff, 0x7fffffffffffffffl,
+					(long)0x8000000000000000ul };
+	static const long increments[] = {
+		0, 1, 4096, 1l << 20, 1l << 30, 1l << 40, 0x7fffffffffffffffl,
+		(long)0x8000000000000000ul, -(1l << 40), -0x7fffffffffffffffl,
+	};
+
+	c->op = OP_VM;
+	for (int i = 1; i < 6; i++)
+		c->a[i] = junk_number();
+	switch (pick_n(14)) {
+	case 0:   /* spawn: the block names nothing, or is nowhere */
+	case 1:   /* exec: same; a failed exec leaves us running */
+		c->a[0] = pick_n(2) ? VM_SPAWN : VM_EXEC;
+		c->a[1] = pick_n(2) ? (long)(uintptr_t)(junk_block + pick_n(64))
+				    : (long)(PICK(bad_ptrs) + pick_n(8));
+		c->a[2] = (long)PICK(lengths);
+		c->errs = ERR(CALF_EINVAL) | ERR(CALF_EFAULT) | ERR(CALF_ENOENT) | ERR(CALF_ENOMEM);
+		break;
+	case 2:   /* wait: a fuzzer child has no children */
+		c->a[0] = VM_WAIT;
+		want_exact(c, -CALF_ESRCH);
+		break;
+	case 3:
+		c->a[0] = pick_n(2) ? VM_GETPID : VM_GETPPID;
+		want_exact(c, c->a[0] == VM_GETPID ? self_pid : parent_pid);
+		break;
+	case 4:
+		c->op = OP_VM_RENDEZVOUS;
+		c->a[0] = VM_RENDEZVOUS;
+		c->a[1] = BADCALLS_KEY;
+		c->nonneg_ok = 1;
+		c->errs = ERR(CALF_ENOMEM);   /* our handle table, or the keys, full */
+		break;
+	case 5:
+		c->op = OP_VM_SBRK;
+		c->a[0] = VM_SBRK;
+		c->a[1] = pick_n(4) ? PICK(increments) : (long)rnd();
+		c->nonneg_ok = 1;
+		c->errs = ERR(CALF_ENOMEM) | ERR(CALF_EINVAL);
+		break;
+	case 6:
+		c->a[0] = VM_STATS;
+		want_exact(c, VM_STAT_COUNT);
+		break;
+	case 7:
+		c->op = OP_VM_MMAP;
+		c->a[0] = VM_MMAP;
+		c->a[1] = (long)PICK(lengths);
+		c->nonneg_ok = 1;
+		c->errs = ERR(CALF_ENOMEM) | ERR(CALF_EINVAL);
+		break;
+	case 8:   /* nothing we point at is an mmap region: none is mapped */
+		c->a[0] = VM_MUNMAP;
+		c->a[1] = pick_n(2) ? (long)PICK(bad_ptrs) : (long)(uintptr_t)scratch;
+		c->a[2] = (long)PICK(lengths);
+		want_exact(c, -CALF_EINVAL);
+		break;
+	case 9:
+		c->a[0] = VM_PS;
+		c->nonneg_ok = 1;
+		c->errs = ERR(CALF_ESRCH);
+		break;
+	case 10:  /* kill: only pids that name nobody, or init (refused) */
+		c->a[0] = VM_KILL;
+		c->a[1] = pick_n(8) ? PICK(no_pids) : 1;
+		want_exact(c, c->a[1] == 1 ? -CALF_EPERM : -CALF_ESRCH);
+		break;
+	case 11:
+		c->op = OP_VM_FORK;
+		c->a[0] = VM_FORK;
+		c->nonneg_ok = 1;
+		c->errs = ERR(CALF_ENOMEM) | ERR(CALF_EAGAIN);
+		break;
+	default:
+		c->a[0] = (long)(pick_n(2) ? PICK(unknown_labels) : rnd());
+		/* never a real label by chance, nor one the protocol may add */
+		if (c->a[0] > (long)VM_LABEL_BASE && c->a[0] < (long)VM_LABEL_BASE + 0x1000)
+			c->a[0] = (long)VM_LABEL_BASE;
+		want_exact(c, -CALF_ENOSYS);
+		break;
+	}
+}
+
+/*
+ * Call number i of sequence `seed`. Every system call number is used,
+ * SYS_THREAD_EXIT included (it ends a fuzzer child, which is what the
+ * children are for), and SYS_POWEROFF (refused: we lack the VM right;
+ * its argument says "failure", so a kernel that obeyed it would at
+ * least fail the run). Left out, because they are destructive to the
+ * run when they work as they should:
+ *   VM_POWEROFF       ends the machine;
+ *   SYS_CONSOLE_READ  into good memory, with len > 0: waits for a key;
+ *   SYS_SEND, SYS_RECV, SYS_CALL, SYS_REPLY_RECV on a live endpoint
+ *                     other than the VM server's: waits for ever;
+ *   SYS_RECV, SYS_REPLY_RECV on handle 0 and SYS_SEND on handle 0:
+ *                     take or answer other processes' requests (part 3);
+ *   SYS_HANDLE_CLOSE of handle 0: we could not even exit;
+ *   VM_KILL of another process, VM_RENDEZVOUS with other keys,
+ *   SYS_CONSOLE_WRITE of good memory (noise on the console).
+ * Fatal calls come rarely (1 in 256), so a child makes many calls.
+ */
+static void gen_call(uint64_t seed, unsigned long i, struct call *c)
+{
+	static const long privileged[] = {
+		SYS_ASPACE_CREATE, SYS_ASPACE_DESTROY, SYS_THREAD_CREATE, SYS_THREAD_KILL,
+		SYS_THREAD_GET_REGS, SYS_THREAD_SET_REGS, SYS_TLB_INVALIDATE, SYS_HANDLE_GRANT,
+		SYS_POWEROFF, SYS_FENCE_I, SYS_THREAD_START,
+	};
+	static const long exit_statuses[] = { 2, 7, 127, 255, 256, 0x10000, -1, -255,
+					      0x7fffffffffffffffl, (long)0x8000000000000000ul };
+	unsigned long p;
+
+	memset(c, 0, sizeof(*c));
+	rnd_state = seed * 0x100000001b3ull ^ (i * 0x9e3779b97f4a7c15ull);
+	splitmix(&rnd_state);
+	for (int k = 0; k < 6; k++)
+		c->a[k] = junk_number();
+	c->op = OP_SYSCALL;
+
+	if (pick_n(256) == 0) {
+		switch (pick_n(4)) {
+		case 0:
+			c->op = OP_THREAD_EXIT;
+			break;
+		case 1:
+		case 2:
+			c->op = OP_VM_EXIT;
+			c->a[0] = VM_EXIT;
+			c->a[1] = PICK(exit_statuses);
+			break;
+		default:
+			c->op = OP_KILL_SELF;
+			c->a[0] = VM_KILL;
+			break;
+		}
+		return;
+	}
+
+	switch (pick_n(16)) {
+	case 0:
+	case 1:
+		c->nr = unknown_nr();
+		want_exact(c, -CALF_ENOSYS);
+		break;
+	case 2:
+	case 3:
+		c->nr = PICK(privileged);
+		if (c->nr == SYS_POWEROFF)
+			c->a[0] = 1;   /* failure: see above */
+		want_exact(c, -CALF_EPERM);
+		break;
+	case 4:   /* the harmless ones, with junk arguments they ignore */
+		switch (pick_n(5)) {
+		case 0:
+			c->nr = SYS_NULL;
+			want_exact(c, 0);
+			break;
+		case 1:
+			c->nr = SYS_YIELD;
+			want_exact(c, 0);
+			break;
+		case 2:
+			c->nr = SYS_THREAD_SELF;
+			want_exact(c, self_tid);
+			break;
+		case 3:
+			c->nr = SYS_TIME;
+			c->nonneg_ok = 1;
+			break;
+		default:
+			c->nr = SYS_TIMEBASE;
+			want_exact(c, (long)timebase);
+			break;
+		}
+		break;
+	case 5:   /* console write: bad memory, or good memory with no bytes */
+		c->nr = SYS_CONSOLE_WRITE;
+		p = pick_n(4);
+		if (p == 0) {
+			c->a[0] = (long)good_out_ptr();
+			c->a[1] = 0;
+			want_exact(c, 0);
+		} else if (p == 1) {
+			/* good start, but the length runs past user space */
+			c->a[0] = (long)(pick_n(2) ? VM_USER_ARGS : (unsigned long)(uintptr_t)scratch);
+			c->a[1] = (long)(0x4000000000ul - (unsigned long)c->a[0] + 8 * pick_n(1000));
+			want_exact(c, -CALF_EFAULT);
+		} else {
+			c->a[0] = (long)(PICK(bad_ptrs) + pick_n(8));
+			c->a[1] = (long)PICK(lengths);
+			if (c->a[1] != 0)
+				want_exact(c, -CALF_EFAULT);
+			else
+				c->errs = ERR(CALF_EFAULT), c->nonneg_ok = 1;   /* nothing to copy */
+		}
+		break;
+	case 6:   /* console read: never into good memory (it would wait) */
+		c->nr = SYS_CONSOLE_READ;
+		if (pick_n(4) == 0) {
+			c->a[0] = (long)good_out_ptr();
+			c->a[1] = 0;
+			want_exact(c, 0);
+		} else {
+			c->a[0] = (long)(pick_n(3) ? PICK(bad_ptrs) + pick_n(8) : read_only_ptr());
+			c->a[1] = (long)PICK(lengths);
+			if (c->a[1] != 0)
+				want_exact(c, -CALF_EFAULT);
+			else
+				c->errs = ERR(CALF_EFAULT), c->nonneg_ok = 1;
+		}
+		break;
+	case 7:   /* IPC on dead handles */
+	case 8: {
+		static const long ipc[] = { SYS_SEND, SYS_RECV, SYS_CALL, SYS_REPLY_RECV,
+					    SYS_HANDLE_CLOSE };
+
+		c->nr = PICK(ipc);
+		c->a[0] = PICK(bad_handles);
+		want_exact(c, -CALF_EBADF);
+		break;
+	}
+	case 9:   /* replies: nobody calls a fuzzer, so there is nobody to answer */
+		c->nr = pick_n(2) ? SYS_REPLY : SYS_REPLY_TO;
+		if (c->nr == SYS_REPLY_TO && pick_n(2))
+			c->a[0] = self_tid + 256 * (long)pick_n(3) - 256 + (long)pick_n(3) - 1;
+		want_exact(c, -CALF_ENOREPLY);
+		break;
+	case 10:
+		c->op = OP_ENDPOINT;
+		c->nr = SYS_ENDPOINT_CREATE;
+		c->nonneg_ok = 1;
+		c->errs = ERR(CALF_ENOMEM);
+		break;
+	case 11:  /* bootinfo: misaligned, bad, read-only, or good memory */
+		c->nr = SYS_BOOTINFO;
+		switch (pick_n(4)) {
+		case 0:
+			c->a[0] = (long)(good_out_ptr() + 1 + pick_n(7));
+			want_exact(c, -CALF_EINVAL);
+			break;
+		case 1:
+			c->a[0] = (long)PICK(bad_ptrs);
+			want_exact(c, -CALF_EFAULT);
+			break;
+		case 2:
+			c->a[0] = (long)read_only_ptr();
+			want_exact(c, -CALF_EFAULT);
+			break;
+		default:
+			c->a[0] = (long)good_out_ptr();
+			want_exact(c, 0);
+			break;
+		}
+		break;
+	default:
+		gen_vm(c);
+		break;
+	}
+}
+
+/* ---- running a call ---- */
+
+/* One ecall with a0..a7 all in and out: whatever the kernel does to the
+ * registers, the compiler assumes nothing about them afterwards. */
+static long raw_ecall(long nr, const long a[6])
+{
+	register long a0 __asm__("a0") = a[0];
+	register long a1 __asm__("a1") = a[1];
+	register long a2 __asm__("a2") = a[2];
+	register long a3 __asm__("a3") = a[3];
+	register long a4 __asm__("a4") = a[4];
+	register long a5 __asm__("a5") = a[5];
+	register long a6 __asm__("a6") = 0x6a6a6a6a;
+	register long a7 __asm__("a7") = nr;
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5),
+			   "+r"(a6), "+r"(a7)
+			 :
+			 : "memory");
+	return a0;
+}
+
+static long vm_call(const long a[6], struct calf_msg *m)
+{
+	for (int k = 0; k < CALF_MSG_WORDS; k++)
+		m->w[k] = (unsigned long)a[k];
+	return calf_vm_request(m);
+}
+
+static int result_ok(const struct call *c, long r)
+{
+	if (c->exact)
+		return r == c->want;
+	if (r >= 0)
+		return c->nonneg_ok;
+	return -r < 64 && (c->errs & ERR(-r));
+}
+
+static int bad_results;
+
+/* Print a wrong result (the first ten of a child), as a line that
+ * names the call: `badcalls SEED 1 I` makes call I alone again. */
+static void report(unsigned long i, const struct call *c, long r)
+{
+	int is_vm = !(c->op == OP_SYSCALL || c->op == OP_ENDPOINT);
+
+	if (++bad_results > 10)
+		return;
+	printf("badcalls: call #%lu: %s %lx (%lx %lx %lx %lx %lx %lx) returned %ld", i,
+	       is_vm ? "request" : "nr", is_vm ? (unsigned long)c->a[0] : (unsigned long)c->nr,
+	       (unsigned long)c->a[0], (unsigned long)c->a[1], (unsigned long)c->a[2],
+	       (unsigned long)c->a[3], (unsigned long)c->a[4], (unsigned long)c->a[5], r);
+	if (c->exact)
+		printf(", want %ld\n", c->want);
+	else
+		printf(", want %san allowed error\n", c->nonneg_ok ? ">= 0 or " : "");
+}
+
+/* The call itself was fine, but undoing its effect was not. */
+static void report_undo(unsigned long i, const struct call *c, const char *what, long got)
+{
+	if (++bad_results > 10)
+		return;
+	printf("badcalls: call #%lu (%s %lx): %s gave %ld\n", i,
+	       c->op == OP_ENDPOINT ? "nr" : "request",
+	       c->op == OP_ENDPOINT ? (unsigned long)c->nr : (unsigned long)c->a[0], what, got);
+}
+
+/* Make call i, check its result and undo what it did. Returns only if
+ * the call is not fatal. */
+static void run_call(unsigned long i, const struct call *c)
+{
+	struct calf_msg m;
+	long r, u, status;
+
+	switch (c->op) {
+	case OP_SYSCALL:
+		r = raw_ecall(c->nr, c->a);
+		break;
+	case OP_ENDPOINT:
+		r = raw_ecall(c->nr, c->a);
+		if (r >= 0 && (u = calf_handle_close(r)) != 0)
+			report_undo(i, c, "closing the new handle", u);
+		break;
+	case OP_THREAD_EXIT:
+		raw_ecall(SYS_THREAD_EXIT, c->a);
+		printf("badcalls: call #%lu: SYS_THREAD_EXIT returned\n", i);
+		calf_exit(3);
+	case OP_VM_EXIT:
+	case OP_KILL_SELF: {
+		long a[6];
+
+		memcpy(a, c->a, sizeof(a));
+		if (c->op == OP_KILL_SELF)
+			a[1] = self_pid;
+		r = vm_call(a, &m);
+		printf("badcalls: call #%lu: %s returned %ld\n", i,
+		       c->op == OP_VM_EXIT ? "VM_EXIT" : "VM_KILL of myself", r);
+		calf_exit(3);
+	}
+	default:
+		r = vm_call(c->a, &m);
+		break;
+	}
+	if (!result_ok(c, r))
+		report(i, c, r);
+
+	/* undo what a successful call changed */
+	if (r < 0)
+		return;
+	switch (c->op) {
+	case OP_VM_RENDEZVOUS:
+		if ((u = calf_handle_close(r)) != 0)
+			report_undo(i, c, "closing the new handle", u);
+		break;
+	case OP_VM_SBRK:
+		/* back to where the break was (r): -increment */
+		if ((u = calf_sbrk(-c->a[1])) != r + c->a[1] || calf_sbrk(0) != r)
+			report_undo(i, c, "moving the break back", u);
+		break;
+	case OP_VM_MMAP:
+		if ((r & (long)(PAGE - 1)) || (u = calf_munmap((unsigned long)r,
+							       (unsigned long)c->a[1])) != 0)
+			report_undo(i, c, "unmapping what it gave", r);
+		break;
+	case OP_VM_FORK:
+		if (r == 0)
+			calf_exit(0);   /* the new copy of the fuzzer: nothing to do */
+		if (calf_wait(r, &status) != r || status != 0)
+			report_undo(i, c, "the copy's exit status", status);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Nothing the kernel or the VM server was asked to do may have changed
+ * us: not the break (every successful sbrk was undone), not our text or
+ * read-only data. Counts what is wrong as bad results. */
+static long brk_at_start;
+static unsigned long text_at_start;
+
+static void check_self(void)
+{
+	if (calf_sbrk(0) != brk_at_start) {
+		printf("badcalls: the break moved from %lx to %lx\n", brk_at_start, calf_sbrk(0));
+		bad_results++;
+	}
+	if (*(volatile unsigned long *)(uintptr_t)&splitmix != text_at_start ||
+	    ((volatile const unsigned long *)rodata_words)[0] != 1) {
+		printf("badcalls: our text or rodata changed\n");
+		bad_results++;
+	}
+}
+
+/* The fuzzer child: calls first..last, the last possibly fatal. Exits
+ * 1 if any result was wrong (before its fatal call, if it has one). */
+static int fuzz_child(uint64_t seed, unsigned long first, unsigned long last)
+{
+	struct call c;
+	volatile char here;
+
+	brk_at_start = calf_sbrk(0);
+	text_at_start = *(volatile unsigned long *)(uintptr_t)&splitmix;
+	self_tid = calf_thread_self();
+	self_pid = calf_getpid();
+	parent_pid = calf_getppid();
+	timebase = calf_timebase();
+	/* 64 KiB below here: stack that exists but has not been touched */
+	stack_deep = ((unsigned long)(uintptr_t)&here - 65536) & ~7ul;
+	for (unsigned long i = first; i <= last; i++) {
+		gen_call(seed, i, &c);
+		if (is_fatal(c.op)) {
+			check_self();
+			if (bad_results)
+				return 1;   /* report the bad results, not the fatal call */
+		}
+		run_call(i, &c);
+	}
+	check_self();
+	return bad_results ? 1 : 0;
+}
+
+/* What status a child whose last call is c must end with: -1 for
+ * SYS_THREAD_EXIT, where the ABI does not say (it must just end). */
+static long status_after(const struct call *c)
+{
+	switch (c->op) {
+	case OP_VM_EXIT:
+		return c->a[1];
+	case OP_KILL_SELF:
+		return KILLED_BY(CHILD_SIGKILL);
+	case OP_THREAD_EXIT:
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+static void test_fuzz(uint64_t seed, unsigned long first, unsigned long n)
+{
+	/* per fatal kind (op - OP_THREAD_EXIT): how many, how many wrong */
+	enum { THREAD_EXIT, VM_EXIT_CALL, KILL_SELF, KINDS };
+	unsigned long fatal[KINDS] = { 0 }, fatal_bad[KINDS] = { 0 };
+	unsigned long end = first + n, i = first, children = 0;
+	int calls_bad = 0, fork_bad = 0, hung = 0;
+	struct call c;
+
+	printf("badcalls: fuzzing calls %lu..%lu of seed %lu\n", first, end - 1,
+	       (unsigned long)seed);
+	while (i < end) {
+		unsigned long last = i;
+		long pid, status, want;
+		int r, kind;
+
+		/* the stretch up to the next fatal call, or to the end */
+		for (gen_call(seed, last, &c); last + 1 < end && !is_fatal(c.op);)
+			gen_call(seed, ++last, &c);
+		want = status_after(&c);
+		kind = is_fatal(c.op) ? (int)(c.op - OP_THREAD_EXIT) : -1;
+		if (kind >= 0)
+			fatal[kind]++;
+		pid = calf_fork();
+		if (pid == 0)
+			calf_exit(fuzz_child(seed, i, last));
+		if (pid < 0) {
+			printf("badcalls: fork failed: %ld\n", pid);
+			fork_bad++;
+			break;
+		}
+		children++;
+		/* a fuzzer child makes a few hundred calls, in milliseconds:
+		 * a second means it is stuck (or, after SYS_THREAD_EXIT, that
+		 * nobody noticed its only thread is gone) */
+		r = child_wait_timeout(pid, kind == THREAD_EXIT ? 500 : 2000, &status);
+		if (r != 0) {
+			printf("badcalls: calls %lu..%lu%s: still there after %s: killed\n", i,
+			       last, kind == THREAD_EXIT ? " (the last SYS_THREAD_EXIT)" : "",
+			       kind == THREAD_EXIT ? "0.5 s" : "2 s");
+			if (kind == THREAD_EXIT)
+				fatal_bad[kind]++;
+			else
+				hung++;
+		} else if (kind == THREAD_EXIT) {
+			/* ended by itself: its status is whatever a0 held at
+			 * SYS_THREAD_EXIT (the VM server reports it), so any
+			 * value, 1 included, is right */
+		} else if (status == 1) {
+			calls_bad++;   /* the child printed which */
+		} else if (status != want) {
+			printf("badcalls: calls %lu..%lu: exit status %ld, want %ld\n", i, last,
+			       status, want);
+			if (kind >= 0)
+				fatal_bad[kind]++;
+			else
+				calls_bad++;
+		}
+		i = last + 1;
+	}
+	printf("badcalls: %lu calls in %lu children; fatal: %lu thread exits, %lu exits, "
+	       "%lu kills of itself\n", end - first, children, fatal[THREAD_EXIT],
+	       fatal[VM_EXIT_CALL], fatal[KILL_SELF]);
+	UCHECK_EQ("fuzz_children_forked", fork_bad, 0);
+	UCHECK_EQ("fuzz_only_allowed_results", calls_bad, 0);
+	UCHECK_EQ("fuzz_no_child_hung", hung, 0);
+	if (fatal[THREAD_EXIT])
+		UCHECK_EQ("fuzz_thread_exit_ends_the_process", fatal_bad[THREAD_EXIT], 0);
+	if (fatal[VM_EXIT_CALL])
+		UCHECK_EQ("fuzz_vm_exit_status_reaches_wait", fatal_bad[VM_EXIT_CALL], 0);
+	if (fatal[KILL_SELF])
+		UCHECK_EQ("fuzz_kill_self_status", fatal_bad[KILL_SELF], 0);
+}
+
+/* ---- (2) illegal programs ---- */
+
+static void expect_faulter(const char *mode, long want)
+{
+	const char *argv[] = { "faulter", mode, NULL };
+	char name[48];
+	long pid = calf_spawn(argv), status;
+
+	snprintf(name, sizeof(name), "faulter_%s", mode);
+	if (pid < 0) {
+		UCHECK_EQ(name, pid, 0);
+		return;
+	}
+	if (child_wait_timeout(pid, 5000, &status) != 0)
+		utest_fail(name, "did not end by itself");
+	else
+		UCHECK_EQ(name, status, want);
+}
+
+static int store_at(long addr)
+{
+	*(volatile unsigned long *)addr = 1;
+	return CHILD_SURVIVED;
+}
+
+static int jump_to(long addr)
+{
+	((void (*)(void))addr)();
+	return CHILD_SURVIVED;
+}
+
+/* Code on the stack: `ret` (c.jr ra) twice. The stack is never
+ * executable, so the jump must kill. */
+static int exec_stack(long unused)
+{
+	volatile uint16_t code[4] = { 0x8082, 0x8082, 0x8082, 0x8082 };
+
+	(void)unused;
+	((void (*)(void))(uintptr_t)code)();
+	return CHILD_SURVIVED;
+}
+
+/* Code on the heap (mmap): read-write, never executable. */
+static int exec_mmap(long unused)
+{
+	long p = calf_mmap(PAGE);
+
+	(void)unused;
+	if (p < 0)
+		return CHILD_SURVIVED + 1;
+	*(volatile uint32_t *)p = 0x80828082u;
+	((void (*)(void))p)();
+	return CHILD_SURVIVED;
+}
+
+static int ebreak(long unused)
+{
+	(void)unused;
+	__asm__ volatile("ebreak");
+	return CHILD_SURVIVED;
+}
+
+/* A privileged instruction from U-mode: illegal (privileged spec 2.1). */
+static int csr_sstatus(long unused)
+{
+	unsigned long v;
+
+	(void)unused;
+	__asm__ volatile("csrr %0, sstatus" : "=r"(v));
+	return CHILD_SURVIVED;
+}
+
+/* An atomic on a misaligned address: address-misaligned, which neither
+ * the hart nor the firmware resolves for AMOs. */
+static int misaligned_amo(long unused)
+{
+	long addr = (long)(uintptr_t)scratch + 4 + 1, old;
+
+	(void)unused;
+	__asm__ volatile("amoadd.w %0, %1, (%2)" : "=r"(old) : "r"(1l), "r"(addr) : "memory");
+	return CHILD_SURVIVED;
+}
+
+static void expect_killed(const char *name, int (*fn)(long), long arg, int sig)
+{
+	child_expect(name, fn, arg, KILLED_BY(sig), 2000);
+}
+
+static void test_illegal_programs(void)
+{
+	expect_faulter("none", 0);
+	expect_faulter("load0", KILLED_BY(CHILD_SIGSEGV));
+	expect_faulter("store-text", KILLED_BY(CHILD_SIGSEGV));
+	expect_faulter("store-rodata", KILLED_BY(CHILD_SIGSEGV));
+	expect_faulter("exec-data", KILLED_BY(CHILD_SIGSEGV));
+	expect_faulter("kernel", KILLED_BY(CHILD_SIGSEGV));
+	expect_faulter("illegal", KILLED_BY(CHILD_SIGILL));
+	expect_faulter("stack-overflow", KILLED_BY(CHILD_SIGSEGV));
+
+	expect_killed("wild_store_unmapped", store_at, 0x3000000000l, CHILD_SIGSEGV);
+	expect_killed("wild_store_null", store_at, 0, CHILD_SIGSEGV);
+	expect_killed("store_to_text", store_at, (long)(uintptr_t)&store_at, CHILD_SIGSEGV);
+	expect_killed("store_to_rodata", store_at, (long)(uintptr_t)rodata_words,
+		      CHILD_SIGSEGV);
+	expect_killed("jump_to_kernel_image", jump_to, (long)0xffffffff80200000ul, CHILD_SIGSEGV);
+	expect_killed("jump_to_kernel_direct_map", jump_to, (long)0xffffffc000000000ul,
+		      CHILD_SIGSEGV);
+	expect_killed("jump_to_null", jump_to, 0, CHILD_SIGSEGV);
+	expect_killed("jump_to_data", jump_to, (long)(uintptr_t)scratch, CHILD_SIGSEGV);
+	expect_killed("jump_to_user_top", jump_to, 0x4000000000l, CHILD_SIGSEGV);
+	expect_killed("exec_stack", exec_stack, 0, CHILD_SIGSEGV);
+	expect_killed("exec_mmap", exec_mmap, 0, CHILD_SIGSEGV);
+	expect_killed("illegal_privileged_csr", csr_sstatus, 0, CHILD_SIGILL);
+	expect_killed("ebreak", ebreak, 0, CHILD_SIGTRAP);
+	expect_killed("misaligned_amo", misaligned_amo, 0, CHILD_SIGBUS);
+	UCHECK("illegal_programs_did_not_hurt_us", calf_null() == 0 && rodata_words[3] == 4);
+}
+
+/* ---- (3) abuses of the VM server's endpoint ---- */
+
+static int block_forever(long unused)
+{
+	struct calf_msg m;
+	long ep = calf_endpoint_create();
+
+	(void)unused;
+	if (ep >= 0)
+		calf_recv(ep, &m);
+	return CHILD_SURVIVED;
+}
+
+/*
+ * SYS_SEND (not a call) of a request to the VM server while the VM
+ * server holds another process's wait() unanswered. The send expects
+ * no answer; no answer may reach anyone else either. The scenario, in a
+ * child S of its own so that any damage stays inside it:
+ *   S forks X, which blocks for ever, and Y; S waits for X (the VM
+ *   server holds that call). Y sends VM_GETPID on handle 0, then kills
+ *   X. S's wait must end with X's pid and VM_STATUS_KILLED + 9.
+ * Y's send must be the first message the VM server receives after S's
+ * wait: in between, nobody may call it, not even by a page fault (a
+ * call replaces the VM server's "most recent caller"). So S yields
+ * before its wait until X has blocked and Y runs its loop of yields,
+ * all on pages it has touched already.
+ * S exits 0 if its wait ended right, 1 if it came back with something
+ * else.
+ */
+static int send_while_wait_held(long unused)
+{
+	static const long send[6] = { CALF_HANDLE_VM, VM_GETPID, 0, 0, 0, 0 };
+	long x = child_run(block_forever, 0), y, r, status = -1;
+
+	(void)unused;
+	if (x < 0)
+		return 2;
+	y = calf_fork();
+	if (y == 0) {
+		for (volatile int i = 0; i < 20; i++)
+			calf_yield();
+		raw_ecall(SYS_SEND, send);
+		calf_kill(x);
+		calf_exit(0);
+	}
+	for (int i = 0; i < 3; i++)
+		calf_yield();
+	r = calf_wait(x, &status);
+	if (r != x || status != KILLED_BY(CHILD_SIGKILL)) {
+		printf("badcalls: wait(%ld) returned %ld, status %ld: the answer to Y's "
+		       "send (Y is %ld)\n", x, r, status, y);
+		calf_kill(x);
+		return 1;
+	}
+	calf_wait(y, &status);
+	return 0;
+}
+
+/*
+ * SYS_RECV on handle 0: a program's handle to the VM server's own
+ * endpoint. If the kernel lets it wait there, it sits in the queue of
+ * receivers beside the VM server and is handed requests and page faults
+ * of other processes. The child R tries; if its receive is refused it
+ * exits 0. If it gets a message, it answers it harmlessly (a fault:
+ * "resume", so the faulting thread retries and reaches the VM server;
+ * a request: -CALF_EINTR), says whose it was, and exits 1.
+ */
+static int recv_on_vm_handle(long unused)
+{
+	struct calf_msg m;
+	long badge, sender = 0;
+
+	(void)unused;
+	badge = calf_recv_from(CALF_HANDLE_VM, &m, &sender);
+	if (badge < 0)
+		return 0;
+	printf("badcalls: receive on handle 0 took a message meant for the VM server: "
+	       "badge %ld, label %lx, from thread %ld\n", badge, m.w[0], sender);
+	if (m.w[0] == CALF_LABEL_FAULT) {
+		memset(&m, 0, sizeof(m));
+		m.w[0] = CALF_FAULT_RESUME;
+	} else {
+		memset(&m, 0, sizeof(m));
+		m.w[0] = (unsigned long)-CALF_EINTR;
+	}
+	calf_reply(&m);
+	return 1;
+}
+
+static void test_vm_endpoint_abuse(void)
+{
+	long pid, status = -1;
+
+	/* A plain, blocking wait here, not child_wait_timeout: its VM_PS
+	 * calls would reach the VM server between S's wait and Y's send,
+	 * and hide what the scenario looks for. S cannot hang: every call
+	 * it makes is answered, rightly or not. */
+	pid = child_run(send_while_wait_held, 0);
+	if (pid < 0 || calf_wait(pid, &status) != pid)
+		utest_fail("send_to_vm_answers_nobody_else", "fork or wait failed");
+	else
+		UCHECK_EQ("send_to_vm_answers_nobody_else", status, 0);
+	child_expect("recv_on_vm_handle_refused", recv_on_vm_handle, 0, 0, 2000);
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t seed = argc > 1 ? strtoul(argv[1], NULL, 0) : 1;
+	unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 0) : 4000;
+	unsigned long first = argc > 3 ? strtoul(argv[3], NULL, 0) : 0;
+	unsigned long procs0;
+
+	memset(junk_block, 0xff, sizeof(junk_block));
+	/* Printed before utest_begin counts the free frames: the first line
+	 * printed gives the console buffer (bss) its frame, which would
+	 * otherwise look like a leak. */
+	printf("badcalls: seed %lu, %lu calls from %lu\n", (unsigned long)seed, n, first);
+	utest_begin("badcalls");
+	procs0 = calf_stat(VM_STAT_PROCS);
+	if (n > 0)
+		test_fuzz(seed, first, n);
+	printf("badcalls: %lu frames free\n", utest_free_frames());
+	test_illegal_programs();
+	printf("badcalls: %lu frames free\n", utest_free_frames());
+	test_vm_endpoint_abuse();
+	printf("badcalls: %lu frames free\n", utest_free_frames());
+	/* orphans of part 3 are init's to reap */
+	for (int i = 0; i < 1000 && calf_stat(VM_STAT_PROCS) != procs0; i++)
+		calf_yield();
+	UCHECK_EQ("processes_back_to_start", calf_stat(VM_STAT_PROCS), procs0);
+	return utest_end();
+}
