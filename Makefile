@@ -54,6 +54,8 @@ help:
 	@echo "make sdcard     build/sdcard.img: GPT + FAT with Image and extlinux.conf for U-Boot"
 	@echo "make sdcard-hifive  the same plus U-Boot SPL and ITB for HiFive Unleashed and Unmatched"
 	@echo "make flash DEV=/dev/sdX [HIFIVE=unleashed|unmatched]  write an image (asks first)"
+	@echo "make fuzz       libFuzzer on the FDT parser and sv39 (FUZZ_SECONDS=60 each; needs clang)"
+	@echo "make stress     long runs: 100,000 forks, big process trees, the syscall fuzzer"
 	@echo "make deps       install missing Debian packages (as root)"
 	@echo "make clean      remove build/"
 
@@ -87,6 +89,8 @@ HOST_TESTS :=
 include test/host/host.mk
 include mk/boards.mk
 include mk/userland.mk
+include mk/fuzz.mk
+include mk/stress.mk
 
 # ---- running ----
 QEMU_RUN := $(PYTHON) test/qemu_run.py --board $(BOARD) --smp $(SMP) --mem $(MEM)

@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import board_cases  # noqa: E402
 import qemu_cases  # noqa: E402
 import qemu_run  # noqa: E402
+import suite_cases  # noqa: E402
 import vm_cases  # noqa: E402
 
 SUMMARY = re.compile(r"^(?:\w+: )?(\d+) passed, (\d+) failed", re.MULTILINE)
@@ -53,7 +54,8 @@ def run_host(binary):
 
 def run_qemu(kernel, only):
     passed = failed = 0
-    for case in qemu_cases.cases(kernel) + board_cases.cases(kernel) + vm_cases.cases(kernel):
+    for case in (qemu_cases.cases(kernel) + board_cases.cases(kernel) + vm_cases.cases(kernel)
+                 + suite_cases.cases(kernel)):
         if only and not re.search(only, case.name):
             continue
         t0 = time.monotonic()

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""stress.py - the long runs: each stress program booted once in QEMU.
+
+Layer: test/. Not part of `make test`: these take minutes each. Every run
+is one boot of `init=init -- PROG,ARGS --poweroff` (init runs the program,
+prints "init: PROG exited with status N" and powers off; see
+userland/init/init.c), judged by test/qemu_run.py: no panic, no
+"FAIL " line, init's exit line with status 0, a successful power-off,
+all within the timeout. The console of each run is kept in
+build/stress/<name>.log. The summary has one line per run:
+
+    ok      forkstress --forks 100000      412.3 s
+    FAIL    badcalls 1234 100000            88.0 s  missing expected line: ...
+    MISSING forkbomb                                  no userland/forkbomb yet
+
+and the exit status is 0 only if every run was ok.
+
+    python3 test/stress.py --kernel build/kernel.elf [--only REGEX] [--seed N]
+                           [--timeout-scale X] [--jobs N] [--list]
+"""
+import argparse
+import os
+import random
+import re
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import qemu_run  # noqa: E402
+from qemu_run import qemu_command  # noqa: E402
+
+POWEROFF_OK = r"^poweroff: requested by the VM server \(success\)"
+
+
+class Run:
+    def __init__(self, prog, args=(), board="virt", smp=1, mem="512M", timeout=1800):
+        self.prog = prog
+        self.args = [str(a) for a in args]
+        self.board = board
+        self.smp = smp
+        self.mem = mem
+        self.timeout = timeout
+
+    @property
+    def name(self):
+        extra = "" if (self.board, self.mem) == ("virt", "512M") else \
+            f" [{self.board} MEM={self.mem}]"
+        return " ".join([self.prog, *self.args]) + extra
+
+    @property
+    def slug(self):
+        return re.sub(r"[^A-Za-z0-9_.-]+", "_", self.name).strip("_")
+
+
+def runs(seed):
+    """The stress runs. Timeouts are generous: QEMU's TCG is slow, and
+    the point is that these finish, not how fast."""
+    return [
+        Run("forkstress", ["--forks", 100000], timeout=3600),
+        Run("forkstress", [4, 5], timeout=1800),
+        Run("badcalls", [seed, 100000], timeout=3600),
+        Run("cowtest", timeout=900),
+        Run("cowtest", mem="2G", timeout=900),
+        Run("forkbomb", timeout=1800),
+        Run("forkbomb", mem="128M", timeout=900),
+        Run("usertests", mem="2G", timeout=1800),
+        Run("usertests", board="sifive_u", mem="1G", timeout=1800),
+    ]
+
+
+def exists(prog):
+    """A program is built from userland/<prog>/ (mk/userland.mk)."""
+    return os.path.isdir(os.path.join(ROOT, "userland", prog))
+
+
+def one(run, kernel, scale, logdir):
+    """Boot once; returns (verdict, seconds, reason)."""
+    if not exists(run.prog):
+        return "MISSING", 0.0, f"no userland/{run.prog} yet"
+    spec = ",".join([run.prog, *run.args])
+    cmd = qemu_command(run.board, run.smp, run.mem, kernel,
+                       append=f"init=init -- {spec} --poweroff")
+    expect = [rf"^init: {re.escape(run.prog)} exited with status 0", POWEROFF_OK]
+    t0 = time.monotonic()
+    res = qemu_run.run(cmd, run.timeout * scale, expect, 0)
+    secs = time.monotonic() - t0
+    with open(os.path.join(logdir, run.slug + ".log"), "w") as f:
+        f.write(" ".join(cmd) + "\n\n" + res.output)
+    if re.search(rf"^init: cannot start {re.escape(run.prog)}", res.output, re.MULTILINE):
+        return "MISSING", secs, "not in the boot archive (rebuild: make)"
+    fails = re.findall(r"^FAIL .*", res.output, re.MULTILINE)
+    if fails:   # the suite's own first complaint says more than a missing line
+        more = f" (+{len(fails) - 1} more)" if len(fails) > 1 else ""
+        return "FAIL", secs, fails[0] + more
+    if not res.ok:
+        return "FAIL", secs, res.reason
+    summary = re.findall(r"^\w+: (\d+ passed, \d+ failed)", res.output, re.MULTILINE)
+    return "ok", secs, summary[-1] if summary else ""
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kernel", default=os.path.join(ROOT, "build", "kernel.elf"))
+    ap.add_argument("--only", help="regex: run only the runs whose name matches")
+    ap.add_argument("--seed", type=int, help="badcalls seed (default: random, printed)")
+    ap.add_argument("--timeout-scale", type=float, default=1.0,
+                    help="multiply every timeout (a slow host: 2)")
+    ap.add_argument("--jobs", type=int, default=1, help="QEMUs at once")
+    ap.add_argument("--list", action="store_true", help="print the runs and stop")
+    args = ap.parse_args()
+
+    seed = args.seed if args.seed is not None else random.randrange(1, 1 << 31)
+    todo = [r for r in runs(seed) if not args.only or re.search(args.only, r.name)]
+    if args.list:
+        for r in todo:
+            print(f"{r.name:44s} timeout {r.timeout * args.timeout_scale:.0f} s")
+        return
+    if not todo:
+        sys.exit("stress: no run matches --only")
+    logdir = os.path.join(ROOT, "build", "stress")
+    os.makedirs(logdir, exist_ok=True)
+    print(f"stress: {len(todo)} runs, badcalls seed {seed}, logs in {logdir}", flush=True)
+
+    def go(r):
+        verdict, secs, why = one(r, args.kernel, args.timeout_scale, logdir)
+        line = f"{verdict:7s} {r.name:44s} {secs:7.1f} s  {why}".rstrip()
+        print(line, flush=True)
+        return verdict, line
+
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        results = list(pool.map(go, todo))
+    print(f"== stress summary ({time.monotonic() - t0:.0f} s, badcalls seed {seed})")
+    for _, line in results:
+        print(line)
+    count = {v: sum(1 for r, _ in results if r == v) for v in ("ok", "FAIL", "MISSING")}
+    print(f"stress: {count['ok']} ok, {count['FAIL']} failed, {count['MISSING']} missing")
+    sys.exit(0 if count["ok"] == len(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
