@@ -130,17 +130,6 @@ static int bench_ipc(void)
 #define FORK_LOOPS 16
 #define FAULT_PAGES 256
 
-/* Block for ever: receive on an endpoint nobody else holds. */
-static __attribute__((noreturn)) void block_forever(void)
-{
-	struct calf_msg m;
-	long ep = calf_endpoint_create();
-
-	for (;;)
-		if (ep < 0 || calf_recv(ep, &m) < 0)
-			calf_yield();
-}
-
 static __attribute__((noinline)) unsigned long fork_loop(int n)
 {
 	unsigned long t0 = calf_rdinstret();
@@ -227,7 +216,7 @@ static int bench_faults(void)
 	calf_console_flush();
 	pid = calf_fork();
 	if (pid == 0)
-		block_forever();
+		calf_block_forever();
 	if (pid < 0) {
 		printf("bench: fork failed: %ld\n", pid);
 		return 1;

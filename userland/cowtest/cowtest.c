@@ -38,22 +38,6 @@
 
 /* ---- helpers ---- */
 
-/* Wait for child pid; its exit status, or -1000 + error (never a valid
- * status, so a failed wait cannot pass for a child's success). */
-static long reap(long pid)
-{
-	long status = -1, r = calf_wait(pid, &status);
-
-	return r == pid ? status : -1000 + r;
-}
-
-/* End a child at once, with its printed lines flushed (no atexit). */
-static __attribute__((noreturn)) void child_exit(long status)
-{
-	calf_console_flush();
-	calf_exit(status);
-}
-
 /* The word a page holds at index w in round/owner `tag`: different for
  * every page, word and tag, so a page mapped at the wrong place, a
  * stale copy, or another process's data all show up as a mismatch. */
@@ -148,12 +132,12 @@ static void test_fork_more_than_half(void)
 		calf_console_flush();
 		pid = calf_fork();
 		if (pid == 0)
-			child_exit(big_pages_ok(buf, n) ? 0 : 1);
+			calf_child_exit(big_pages_ok(buf, n) ? 0 : 1);
 		snprintf(name, sizeof(name), "big%d_fork_succeeds", round);
 		UCHECK(name, pid > 0);
 		if (pid > 0) {
 			snprintf(name, sizeof(name), "big%d_child_sees_all_pages", round);
-			UCHECK_EQ(name, reap(pid), 0);
+			UCHECK_EQ(name, calf_reap(pid), 0);
 		}
 		snprintf(name, sizeof(name), "big%d_parent_data_intact", round);
 		UCHECK(name, big_pages_ok(buf, n));
@@ -221,13 +205,13 @@ static void test_three_writers(void)
 		for (int c = 0; c < 2; c++) {
 			pids[c] = calf_fork();
 			if (pids[c] == 0)
-				child_exit(trio_write_and_check(buf, (uint64_t)c + 1));
+				calf_child_exit(trio_write_and_check(buf, (uint64_t)c + 1));
 		}
 		/* The parent writes at the same time as its children (its
 		 * yields let them run between its pages). */
 		bad = trio_write_and_check(buf, 0);
 		for (int c = 0; c < 2; c++)
-			if (pids[c] < 0 || reap(pids[c]) != 0)
+			if (pids[c] < 0 || calf_reap(pids[c]) != 0)
 				bad_children++;
 		if (bad != 0)
 			bad_rounds++;
@@ -289,10 +273,10 @@ static void test_kernel_writes_cow_in_parent(void)
 		/* Blocked here while the parent's kernel call runs, so the
 		 * page is shared (count 2) for the whole of it. */
 		if (cep < 0 || calf_recv(cep, &m) < 0)
-			child_exit(2);
+			calf_child_exit(2);
 		/* Our copy: the kernel's write went to the parent's new
 		 * frame, never to the frame we still hold. */
-		child_exit(page_has_pattern_from(page, 0, 7) ? 0 : 1);
+		calf_child_exit(page_has_pattern_from(page, 0, 7) ? 0 : 1);
 	}
 	if (pid < 0 || ep < 0) {
 		UCHECK("kwrite_parent_fork", 0);
@@ -313,7 +297,7 @@ static void test_kernel_writes_cow_in_parent(void)
 	/* The copy carried the rest of the page over. */
 	UCHECK("kwrite_parent_rest_of_page_kept", page_has_pattern_from(page, BI_END_WORD, 7));
 	calf_send(ep, &go);
-	UCHECK_EQ("kwrite_parent_child_copy_intact", reap(pid), 0);
+	UCHECK_EQ("kwrite_parent_child_copy_intact", calf_reap(pid), 0);
 	calf_munmap((unsigned long)page, PAGE);
 }
 
@@ -340,13 +324,13 @@ static void test_kernel_writes_cow_in_child(void)
 			bad |= 2;
 		if (!page_has_pattern_from(page, BI_END_WORD, 8))
 			bad |= 4;
-		child_exit(bad);
+		calf_child_exit(bad);
 	}
 	UCHECK("kwrite_child_fork", pid > 0);
 	if (pid > 0)
 		/* status bits: 1 call failed, 2 bad data, 4 rest of page changed */
 		UCHECK_EQ("kwrite_child_bootinfo_ok",
-			  reap(pid), 0);
+			  calf_reap(pid), 0);
 	UCHECK("kwrite_child_parent_copy_intact", page_has_pattern_from(page, 0, 8));
 	calf_munmap((unsigned long)page, PAGE);
 }

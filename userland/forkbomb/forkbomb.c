@@ -25,32 +25,6 @@
 
 static long pids[MAX_CHILDREN];
 
-static long reap(long pid)
-{
-	long status = -1, r = calf_wait(pid, &status);
-
-	return r == pid ? status : -1000 + r;
-}
-
-static __attribute__((noreturn)) void child_exit(long status)
-{
-	calf_console_flush();
-	calf_exit(status);
-}
-
-/* Block until killed: receive on an endpoint nobody else has a handle
- * to. If even the endpoint cannot be made, yield in a loop (still
- * correct, only slower). */
-static __attribute__((noreturn)) void block_forever(void)
-{
-	struct calf_msg m;
-	long ep = calf_endpoint_create();
-
-	for (;;)
-		if (ep < 0 || calf_recv(ep, &m) < 0)
-			calf_yield();
-}
-
 static void __attribute__((noinline)) warm_up(void)
 {
 	volatile char pad[16 * 1024];
@@ -85,7 +59,7 @@ static long bomb(int round)
 	for (n = 0; n < MAX_CHILDREN; n++) {
 		r = calf_fork();
 		if (r == 0)
-			block_forever();
+			calf_block_forever();
 		if (r < 0)
 			break;
 		pids[n] = r;
@@ -103,7 +77,7 @@ static long bomb(int round)
 
 	for (long i = 0; i < n; i++) {
 		long k = calf_kill(pids[i]);
-		long st = reap(pids[i]);
+		long st = calf_reap(pids[i]);
 
 		if (k != 0 || st != VM_STATUS_KILLED + 9)
 			bad_status++;
@@ -141,7 +115,7 @@ int main(int argc, char **argv)
 	calf_console_flush();
 	pid = calf_fork();
 	if (pid == 0)
-		child_exit(7);
-	UCHECK_EQ("fork_works_after_bombs", pid > 0 ? reap(pid) : pid, 7);
+		calf_child_exit(7);
+	UCHECK_EQ("fork_works_after_bombs", pid > 0 ? calf_reap(pid) : pid, 7);
 	return utest_end();
 }

@@ -71,12 +71,6 @@ static int width = 3, depth = 3;
 
 /* ---- helpers ---- */
 
-static __attribute__((noreturn)) void child_exit(long status)
-{
-	calf_console_flush();
-	calf_exit(status);
-}
-
 static uint64_t mix(uint64_t x)
 {
 	x ^= x >> 31;
@@ -221,7 +215,7 @@ static struct node_result run_node(uint64_t id, int r, long budget)
 			uint64_t cid = mix(id * 31 + (uint64_t)i + 1);
 			struct node_result cr = run_node(cid, r - 1, child_budget);
 
-			child_exit(cr.bits ? cr.bits : STATUS_OK + cr.nodes);
+			calf_child_exit(cr.bits ? cr.bits : STATUS_OK + cr.nodes);
 		}
 		if (pid < 0) {
 			printf("forkstress: node %lx: fork failed: %ld\n", (unsigned long)id, pid);
@@ -286,7 +280,7 @@ static void test_sequential_forks(long n)
 		calf_console_flush();
 		pid = calf_fork();
 		if (pid == 0)
-			child_exit(i % 100 + 1);   /* never 0: a real value to check */
+			calf_child_exit(i % 100 + 1);   /* never 0: a real value to check */
 		r = pid > 0 ? calf_wait(pid, &status) : pid;
 		if (r != pid || status != i % 100 + 1) {
 			if (bad++ == 0)

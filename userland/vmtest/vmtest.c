@@ -50,32 +50,6 @@ static void stats(unsigned long s[VM_STAT_COUNT])
 	calf_stats(s, VM_STAT_COUNT);
 }
 
-/* Wait for child pid; its status, or -1000 - error. */
-static long reap(long pid)
-{
-	long status = -1, r = calf_wait(pid, &status);
-
-	return r == pid ? status : -1000 + r;
-}
-
-/* End the child at once: no atexit handlers, no stdio flush. */
-static __attribute__((noreturn)) void child_exit(long status)
-{
-	calf_console_flush();
-	calf_exit(status);
-}
-
-/* Block for ever (until killed): receive on an endpoint nobody else has. */
-static __attribute__((noreturn)) void block_forever(void)
-{
-	struct calf_msg m;
-	long ep = calf_endpoint_create();
-
-	for (;;)
-		if (ep < 0 || calf_recv(ep, &m) < 0)
-			calf_yield();
-}
-
 /* Let the other processes run until they block or use their turn. */
 static void let_others_run(int times)
 {
@@ -117,7 +91,7 @@ static void test_fork_isolation(void)
 			bad |= 2;
 		if (shared_before_fork != 2)
 			bad |= 4;
-		child_exit(bad);
+		calf_child_exit(bad);
 	}
 	if (pid < 0) {
 		fail("fork", "fork failed", pid, 1);
@@ -125,7 +99,7 @@ static void test_fork_isolation(void)
 	}
 	ok("fork");
 	written_by_parent = 7;                   /* the child must not see this */
-	status = reap(pid);
+	status = calf_reap(pid);
 	if (status == 0)
 		ok("fork_child_sees_its_own_writes_only");
 	else if (status > 0 && status < 8)
@@ -159,14 +133,14 @@ static void test_fork_cost(void)
 		long used = (long)before[VM_STAT_FREE_FRAMES] -
 			    (long)calf_stat(VM_STAT_FREE_FRAMES);
 
-		child_exit(used < 0 ? 0 : used > 255 ? 255 : used);
+		calf_child_exit(used < 0 ? 0 : used > 255 ? 255 : used);
 	}
 	if (pid < 0) {
 		fail("fork_costs_page_tables_only", "fork failed", pid, 1);
 		free((void *)buf);
 		return;
 	}
-	cost = reap(pid);
+	cost = calf_reap(pid);
 	/* page tables for 4 MiB of heap, text, data and stack: about a
 	 * dozen; a copying fork would need over 1024 */
 	printf("     fork with %lu pages resident used %ld frames\n", n, cost);
@@ -193,7 +167,7 @@ static void test_cow_copy_and_reuse(void)
 	/* child 1 blocks: while it lives, every page has count 2 */
 	pid = calf_fork();
 	if (pid == 0)
-		block_forever();
+		calf_block_forever();
 	let_others_run(3);
 	stats(s0);
 	for (unsigned long i = 0; i < n / 2; i++)
@@ -205,7 +179,7 @@ static void test_cow_copy_and_reuse(void)
 	else
 		fail("cow_copy_when_shared", "cow_copies moved by", copies, (long)n / 2);
 	expect("cow_kill_blocked_child", calf_kill(pid), 0);
-	expect("cow_killed_status", reap(pid), VM_STATUS_KILLED + 9);
+	expect("cow_killed_status", calf_reap(pid), VM_STATUS_KILLED + 9);
 
 	/* the child is gone: the other half of the pages have count 1 */
 	stats(s0);
@@ -249,7 +223,7 @@ static void test_frames_return(void)
 			/* and some fresh memory of its own */
 			volatile char *more = written_pages(32, 'm');
 
-			child_exit(more == NULL);
+			calf_child_exit(more == NULL);
 		}
 	}
 	for (int i = 0; i < 4; i++) {
@@ -257,7 +231,7 @@ static void test_frames_return(void)
 			bad = 1;
 			continue;
 		}
-		st = reap(pids[i]);
+		st = calf_reap(pids[i]);
 		if (st != 0)
 			bad = 1;
 	}
@@ -369,13 +343,13 @@ static void test_exec(void)
 		long r = calf_exec(args);
 
 		printf("vmtest: exec failed: %ld\n", r);
-		child_exit(2);
+		calf_child_exit(2);
 	}
 	if (pid < 0) {
 		fail("exec_with_args", "fork failed", pid, 1);
 		return;
 	}
-	expect("exec_with_args", reap(pid), ARGS_OK);
+	expect("exec_with_args", calf_reap(pid), ARGS_OK);
 }
 
 /* ---- kill ---- */
@@ -390,14 +364,14 @@ static void test_kill(void)
 			__asm__ volatile("" ::: "memory");
 	let_others_run(3);
 	expect("kill_running_child", calf_kill(pid), 0);
-	expect("kill_running_status", reap(pid), VM_STATUS_KILLED + 9);
+	expect("kill_running_status", calf_reap(pid), VM_STATUS_KILLED + 9);
 
 	pid = calf_fork();
 	if (pid == 0)
-		block_forever();
+		calf_block_forever();
 	let_others_run(3);
 	expect("kill_blocked_child", calf_kill(pid), 0);
-	expect("kill_blocked_status", reap(pid), VM_STATUS_KILLED + 9);
+	expect("kill_blocked_status", calf_reap(pid), VM_STATUS_KILLED + 9);
 
 	/* blocked in the VM server itself: in wait() for a grandchild,
 	 * which ends by itself a little later and is reaped by init */
@@ -406,14 +380,14 @@ static void test_kill(void)
 		gpid = calf_fork();
 		if (gpid == 0) {
 			let_others_run(50);
-			child_exit(0);
+			calf_child_exit(0);
 		}
 		calf_wait(gpid, NULL);
-		child_exit(0);
+		calf_child_exit(0);
 	}
 	let_others_run(3);
 	expect("kill_child_in_wait", calf_kill(pid), 0);
-	expect("kill_child_in_wait_status", reap(pid), VM_STATUS_KILLED + 9);
+	expect("kill_child_in_wait_status", calf_reap(pid), VM_STATUS_KILLED + 9);
 
 	expect("kill_reaped_esrch", calf_kill(pid), -CALF_ESRCH);
 	expect("kill_init_eperm", calf_kill(1), -CALF_EPERM);
@@ -455,7 +429,7 @@ static void test_out_of_memory(void)
 	for (n = 0; n < (long)(sizeof(pids) / sizeof(pids[0])); n++) {
 		r = calf_fork();
 		if (r == 0)
-			block_forever();
+			calf_block_forever();
 		if (r < 0)
 			break;
 		pids[n] = r;
@@ -466,15 +440,15 @@ static void test_out_of_memory(void)
 	else
 		fail("fork_until_it_fails", "last fork", r, -CALF_EAGAIN);
 	for (long i = 0; i < n; i++) {
-		if (calf_kill(pids[i]) != 0 || reap(pids[i]) != VM_STATUS_KILLED + 9)
+		if (calf_kill(pids[i]) != 0 || calf_reap(pids[i]) != VM_STATUS_KILLED + 9)
 			bad = 1;
 	}
 	expect("fork_children_killed_and_reaped", bad, 0);
 	/* the system is still up: fork works again */
 	r = calf_fork();
 	if (r == 0)
-		child_exit(5);
-	expect("fork_works_after_exhaustion", r > 0 ? reap(r) : r, 5);
+		calf_child_exit(5);
+	expect("fork_works_after_exhaustion", r > 0 ? calf_reap(r) : r, 5);
 }
 
 int main(int argc, char **argv)

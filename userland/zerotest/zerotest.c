@@ -35,19 +35,6 @@
 #define WORDS (PAGE / sizeof(uint64_t))
 #define PT_SPAN (512ul * PAGE)   /* what one leaf page table maps: 2 MiB */
 
-static long reap(long pid)
-{
-	long status = -1, r = calf_wait(pid, &status);
-
-	return r == pid ? status : -1000 + r;
-}
-
-static __attribute__((noreturn)) void child_exit(long status)
-{
-	calf_console_flush();
-	calf_exit(status);
-}
-
 static void stats(unsigned long s[VM_STAT_COUNT])
 {
 	calf_stats(s, VM_STAT_COUNT);
@@ -200,11 +187,11 @@ static void test_zero_frame_read_only(void)
 		p[3 * WORDS] = 0x5678;
 		bad |= (p[3 * WORDS] != 0x5678) << 1;
 		bad |= (or_all(p + 3 * WORDS + 1, PAGE - 8) != 0) << 2;
-		child_exit(bad);
+		calf_child_exit(bad);
 	}
 	UCHECK("zro_fork", pid > 0);
 	if (pid > 0)
-		UCHECK_EQ("zro_child_zero_then_private_write", reap(pid), 0);
+		UCHECK_EQ("zro_child_zero_then_private_write", calf_reap(pid), 0);
 	UCHECK_EQ("zro_parent_page_still_zero_after_child_write", or_all(p + 3 * WORDS, PAGE), 0);
 	calf_munmap((unsigned long)a, 4 * PAGE);
 }
@@ -226,15 +213,15 @@ static void test_no_data_from_freed_frames(void)
 		long c = calf_mmap(REUSE_PAGES * PAGE);
 
 		if (c <= 0)
-			child_exit(1);
+			calf_child_exit(1);
 		for (unsigned long w = 0; w < REUSE_PAGES * WORDS; w++)
 			((volatile uint64_t *)c)[w] = 0xa5a5a5a5a5a5a5a5ull ^ w;
-		child_exit(0);
+		calf_child_exit(0);
 	}
 	UCHECK("reuse_fork", pid > 0);
 	if (pid <= 0)
 		return;
-	UCHECK_EQ("reuse_child_filled_pages", reap(pid), 0);
+	UCHECK_EQ("reuse_child_filled_pages", calf_reap(pid), 0);
 
 	a = calf_mmap(REUSE_PAGES * PAGE);
 	UCHECK("reuse_mmap", a > 0);

@@ -406,4 +406,13 @@ void calf_console_flush(void);
  */
 long calf_read_line(char *buf, unsigned long size);
 
+/* ---- children (child.c) ---- */
+
+/* Wait for child pid; its exit status, or -1000 + a negative error. */
+long calf_reap(long pid);
+/* End this (child) process now with status: console flushed, no atexit. */
+void calf_child_exit(long status) __attribute__((noreturn));
+/* Block until killed. */
+void calf_block_forever(void) __attribute__((noreturn));
+
 #endif

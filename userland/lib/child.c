@@ -1,0 +1,37 @@
+/*
+ * child.c - small helpers for programs that fork children: reap one,
+ * end one at once, park one until it is killed.
+ *
+ * Layer: userland/ (libcalf). May call: calf.h.
+ */
+#include "calf.h"
+
+long calf_reap(long pid)
+{
+	long status = -1, r = calf_wait(pid, &status);
+
+	/* -1000 + error is never a valid exit status, so a failed wait can
+	 * not pass for a child's success. */
+	return r == pid ? status : -1000 + r;
+}
+
+void calf_child_exit(long status)
+{
+	/* No atexit handlers, no stdio teardown: just the child's printed
+	 * lines, then the VM server's exit. */
+	calf_console_flush();
+	calf_exit(status);
+}
+
+void calf_block_forever(void)
+{
+	struct calf_msg m;
+	long ep = calf_endpoint_create();
+
+	/* Receive on an endpoint nobody else has a handle to: blocked until
+	 * killed. If even the endpoint cannot be made, yield in a loop
+	 * (still correct, only slower). */
+	for (;;)
+		if (ep < 0 || calf_recv(ep, &m) < 0)
+			calf_yield();
+}
