@@ -11,6 +11,17 @@
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+
+	/* Whole 8-byte words where alignment allows: thread slots and
+	 * register sets are cleared on every fork. */
+	if (((uintptr_t)d & 7) == 0) {
+		uint64_t w = (unsigned char)c;
+		w |= w << 8;
+		w |= w << 16;
+		w |= w << 32;
+		for (; n >= 8; n -= 8, d += 8)
+			*(uint64_t *)d = w;
+	}
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;
@@ -20,6 +31,12 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
+
+	/* Words when both sides are 8-byte aligned (register sets, page
+	 * contents, messages); bytes for the rest. */
+	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0)
+		for (; n >= 8; n -= 8, d += 8, s += 8)
+			*(uint64_t *)d = *(const uint64_t *)s;
 	while (n--)
 		*d++ = *s++;
 	return dst;
