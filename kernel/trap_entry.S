@@ -181,12 +181,21 @@ trap_user:
 	SAVE_CALLEE_SAVED a0
 	csrr	a2, stval
 	call	exception_from_user     /* a0 = context to resume */
+	/* Every register of the entering thread is saved already: on a
+	 * switch there is nothing more to store. */
+	ld	t1, 0(sp)
+	addi	sp, sp, 16
+	beq	a0, t1, trap_exit_same
+	ld	a1, CTX_MSGFROM(a0)
+	bnez	a1, user_return_message
+	j	user_return_ready
 
 trap_exit:
 	ld	t1, 0(sp)               /* the thread that entered */
 	addi	sp, sp, 16
 	bne	a0, t1, 2f
 	/* Same thread: gp and s0-s11 are live; restore the rest. */
+trap_exit_same:
 	csrw	sscratch, a0
 	ld	t0, CTX_SEPC(a0)
 	csrw	sepc, t0
@@ -213,7 +222,7 @@ trap_exit:
 	SAVE_CALLEE_SAVED t1
 	ld	a1, CTX_MSGFROM(a0)     /* set by an IPC fast path */
 	bnez	a1, user_return_message
-	/* fall through */
+	j	user_return_ready
 
 /*
  * user_return(ctx): enter U-mode in the thread whose context this is,
@@ -223,13 +232,16 @@ trap_exit:
  */
 	.globl user_return
 user_return:
-	csrw	sscratch, a0
-	ld	t0, CTX_SEPC(a0)
-	csrw	sepc, t0
 	li	t0, 0x100               /* SSTATUS_SPP: return to U-mode */
 	csrc	sstatus, t0
 	li	t0, 0x20                /* SSTATUS_SPIE: interrupts on after sret */
 	csrs	sstatus, t0
+	/* After a trap from U-mode, SPP and SPIE are already right (an idle
+	 * hart fixes them in sched.c): the exits from traps join here. */
+user_return_ready:
+	csrw	sscratch, a0
+	ld	t0, CTX_SEPC(a0)
+	csrw	sepc, t0
 	ld	x1, 1*8(a0)
 	ld	x2, 2*8(a0)
 	ld	x3, 3*8(a0)
