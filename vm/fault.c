@@ -15,30 +15,38 @@
 #include "vm/vm.h"
 
 /*
- * What the page table says about the page, for the policy. The VM server
- * maps user memory only with 4 KiB leaves, so the leaf, if any, sits in
- * a level-0 table: *slot is its slot there (NULL if a table on the path
- * is missing, or a larger leaf covers the page), which apply() then
- * writes directly instead of walking again. The walk is sv39_walk's
- * without allocation, inlined and straight through the window: this is
- * on every fault's path. The frame's count is looked up only where the
- * policy needs it: a store to a COW page.
+ * The slot of the page's leaf. The VM server maps user memory only with
+ * 4 KiB leaves, so the leaf, if any, sits in a level-0 table: its slot
+ * there, or NULL if a table on the path is missing (or a larger leaf
+ * covers the page). apply() then writes the slot directly instead of
+ * walking again. The walk is sv39_walk's without allocation, inlined
+ * and straight through the window: this is on every fault's path.
  */
-static inline sv39_pte_t *read_pte(struct proc *p, uint64_t page, struct fault_facts *f)
+static inline sv39_pte_t *leaf_slot(const struct proc *p, uint64_t page)
 {
 	const struct frame_table *ft = &vm_frames;
-	sv39_pte_t *t = frame_ptr(ft, p->space.root_pa), *slot, pte;
+	sv39_pte_t *t = frame_ptr(ft, p->space.root_pa);
 
 	for (int l = SV39_LEVEL_1G; l > SV39_LEVEL_4K; l--) {
 		sv39_pte_t e = t[sv39_vpn(page, l)];
 
-		if ((e & (SV39_PTE_V | SV39_PTE_RWX)) != SV39_PTE_V) {
-			f->mapped = false;   /* no table, or a larger leaf */
-			return NULL;
-		}
+		if ((e & (SV39_PTE_V | SV39_PTE_RWX)) != SV39_PTE_V)
+			return NULL;   /* no table, or a larger leaf */
 		t = frame_ptr(ft, sv39_pte_pa(e));
 	}
-	slot = &t[sv39_vpn(page, SV39_LEVEL_4K)];
+	return &t[sv39_vpn(page, SV39_LEVEL_4K)];
+}
+
+/* What the leaf at slot (NULL: none) says about the page, for the
+ * policy. The frame's count is looked up only where the policy needs
+ * it: a store to a COW page. */
+static inline void slot_facts(const sv39_pte_t *slot, struct fault_facts *f)
+{
+	const struct frame_table *ft = &vm_frames;
+	sv39_pte_t pte;
+
+	if (!slot)
+		return;   /* f->mapped stays false */
 	pte = *slot;
 	f->mapped = sv39_pte_valid(pte);
 	f->pte = pte;
@@ -52,7 +60,6 @@ static inline sv39_pte_t *read_pte(struct proc *p, uint64_t page, struct fault_f
 			f->refcount = c ? *c : frame_refcount(ft, pa);
 		}
 	}
-	return slot;
 }
 
 /* A 4 KiB leaf as sv39_map builds it (A and D preset: sv39.h). */
@@ -177,30 +184,132 @@ static __attribute__((noinline)) bool fault_refused(struct vm_msg *m, struct pro
 	return false;
 }
 
-bool vm_fault(struct vm_msg *m)
+/* The general path, once the process p, the region r holding the
+ * address (NULL: none, or not looked for) and the leaf's slot (NULL:
+ * none) are known: the facts, the policy, apply, or refuse. Out of line,
+ * so that its saved registers and the facts in memory are not paid by
+ * the fast path (vm_fault). */
+static __attribute__((noinline)) bool fault_resolve(struct vm_msg *m, struct proc *p,
+						    const struct region *r, sv39_pte_t *slot,
+						    uint64_t page)
 {
-	uint64_t addr = m->mr[1];
-	unsigned access = (unsigned)m->mr[2] & ~CALF_FAULT_KERNEL;
-	struct proc *p = proc_by_tid((long)m->mr[5]);
-	uint64_t page = addr & ~(SV39_PAGE_SIZE - 1);
-	struct fault_facts f = { .access = access };
-	struct fault_decision d = { FAULT_DENY, FAULT_OK, 0 };
-	sv39_pte_t *slot = NULL;
+	struct fault_facts f = { .access = (unsigned)m->mr[2] & ~CALF_FAULT_KERNEL, .region = r };
+	struct fault_decision d;
 
 	vm_stats.faults++;
-	if (!p)
-		return fault_refused(m, p, f, d);
-	/* Look at the page table only inside a region: above SV39_USER_TOP
-	 * (a kernel address handed to a system call, say) the walk would
-	 * reach the kernel's shared tables, which are not in our window. */
-	if (access != CALF_FAULT_OTHER && addr < SV39_USER_TOP)
-		f.region = region_find(&p->regions, addr);
-	if (f.region)
-		slot = read_pte(p, page, &f);
+	slot_facts(slot, &f);
 	d = fault_decide_inline(&f);
 	if (d.action != FAULT_DENY && apply(p, slot, page, &f, &d) == 0) {
 		m->mr[0] = CALF_FAULT_RESUME;
 		return true;
 	}
 	return fault_refused(m, p, f, d);
+}
+
+/* Every fault the fast path does not take from the start: find the
+ * process, the region and the slot the general way. */
+static __attribute__((noinline)) bool vm_fault_general(struct vm_msg *m)
+{
+	uint64_t addr = m->mr[1];
+	unsigned access = (unsigned)m->mr[2] & ~CALF_FAULT_KERNEL;
+	struct proc *p = proc_by_tid((long)m->mr[5]);
+	uint64_t page = addr & ~(SV39_PAGE_SIZE - 1);
+	const struct region *r = NULL;
+
+	if (!p) {
+		struct fault_facts f = { .access = access };
+		struct fault_decision d = { FAULT_DENY, FAULT_OK, 0 };
+
+		vm_stats.faults++;
+		return fault_refused(m, p, f, d);
+	}
+	/* Look at the page table only inside a region: above SV39_USER_TOP
+	 * (a kernel address handed to a system call, say) the walk would
+	 * reach the kernel's shared tables, which are not in our window. */
+	if (access != CALF_FAULT_OTHER && addr < SV39_USER_TOP)
+		r = region_find(&p->regions, addr);
+	return fault_resolve(m, p, r, r ? leaf_slot(p, page) : NULL, page);
+}
+
+/*
+ * The copy half of the fast path (count > 1): a new frame with a copy of
+ * the page, mapped with the region's rights; one TLB invalidation (the
+ * leaf changes frame); one reference less on the old frame. Out of line:
+ * its calls need saved registers, the reuse case does not. Out of frames,
+ * nothing has changed yet: the general path decides again and kills.
+ */
+static __attribute__((noinline)) bool fault_fast_copy(struct vm_msg *m, struct proc *p,
+						      sv39_pte_t *slot, uint64_t page,
+						      uint64_t old, uint32_t *count, uint64_t flags)
+{
+	uint64_t pa = frame_alloc_copy(&vm_frames, old);
+	uint32_t n;
+
+	if (pa == FRAME_NONE)
+		return vm_fault_general(m);
+	*slot = leaf(pa, flags);
+	uspace_flush(p, page, SV39_PAGE_SIZE);
+	/* frame_unref, without its search: the count is > 1 here but for
+	 * a frame in a state the VM server never builds (free, pinned),
+	 * which frame_unref handles. */
+	n = *count;
+	if (n >= 2 && n != FRAME_PINNED)
+		*count = n - 1;
+	else
+		frame_unref(&vm_frames, old);
+	vm_stats.faults++;
+	vm_stats.cow_faults++;
+	vm_stats.cow_copies++;
+	m->mr[0] = CALF_FAULT_RESUME;
+	return true;
+}
+
+/*
+ * A fault message. First the fast path for the two common cases, a store
+ * to a COW page over a frame other than the zero frame (count 1: set W,
+ * clear COW; else copy), decided from the PTE directly and in registers
+ * (fault_fast_cow_store, checked against fault_decide on the host). It
+ * looks only where the lookups are O(1) (the tid hash, the region hint,
+ * a level-0 leaf, a frame of the largest range); anything else, or any
+ * doubt, goes to vm_fault_general, which decides everything.
+ */
+bool vm_fault(struct vm_msg *m)
+{
+	const struct frame_table *ft = &vm_frames;
+	uint64_t addr = m->mr[1], page, pa;
+	unsigned access = (unsigned)m->mr[2] & ~CALF_FAULT_KERNEL;
+	long tid = (long)m->mr[5];
+	struct proc *p = proc_tid_hash[(unsigned long)tid % PROC_TID_HASH];
+	const struct region *r;
+	sv39_pte_t *slot, pte;
+	uint32_t *count;
+
+	if (!p || p->tid != tid || p->state != PROC_LIVE || addr >= SV39_USER_TOP ||
+	    access == CALF_FAULT_OTHER)
+		return vm_fault_general(m);
+	r = &p->regions.r[p->regions.hint];
+	if (p->regions.hint >= p->regions.n || addr - r->start >= r->end - r->start)
+		return vm_fault_general(m);
+	page = addr & ~(SV39_PAGE_SIZE - 1);
+	slot = leaf_slot(p, page);
+	if (!slot)
+		return fault_resolve(m, p, r, slot, page);
+	pte = *slot;
+	if (!fault_fast_cow_store(access, r, pte))
+		return fault_resolve(m, p, r, slot, page);
+	pa = sv39_pte_pa(pte);
+	count = frame_count_fast(ft, pa);
+	if (frame_is_zero(ft, pa) || !count)
+		return fault_resolve(m, p, r, slot, page);
+	if (*count != 1)
+		return fault_fast_copy(m, p, slot, page, pa, count,
+				       fault_region_pte_flags_inline(r));
+	/* Count 1: nobody else maps the frame, it is ours. Only rights
+	 * are added, so no flush (as in install()). */
+	*slot = (pte | SV39_PTE_W) & ~SV39_PTE_COW;
+	vm_stats.faults++;
+	vm_stats.cow_faults++;
+	vm_stats.cow_reuses++;
+	m->mr[0] = CALF_FAULT_RESUME;
+	return true;
 }

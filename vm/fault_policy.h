@@ -189,4 +189,20 @@ static inline struct fault_decision fault_decide_inline(const struct fault_facts
 	return fault_deny_(FAULT_READ_NR);
 }
 
+/*
+ * The fault path's shortcut for the two common COW stores, deciding from
+ * the PTE alone (fault.c, vm_fault): a store (access without the KERNEL
+ * bit) in region r, not the guard page and writable, to a page whose
+ * leaf pte is valid, COW and not writable. For such a fault over a frame
+ * other than the zero frame, fault_decide answers FAULT_COW_REUSE (count
+ * 1) or FAULT_COW_COPY (any other count), with the region's full rights
+ * (fault_region_pte_flags); test_vm_fault.c checks that it does. false:
+ * ask fault_decide.
+ */
+static inline bool fault_fast_cow_store(unsigned access, const struct region *r, uint64_t pte)
+{
+	return access == CALF_FAULT_WRITE && r->kind != REGION_GUARD && (r->prot & REGION_W) &&
+	       (pte & (SV39_PTE_V | SV39_PTE_W | SV39_PTE_COW)) == (SV39_PTE_V | SV39_PTE_COW);
+}
+
 #endif

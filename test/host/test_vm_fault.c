@@ -224,6 +224,63 @@ TEST(kill_messages)
 	CHECK(!strcmp(buf, "illegal i"));   /* truncated, still terminated */
 }
 
+/*
+ * The fault path's shortcut (fault_fast_cow_store, used by vm_fault)
+ * agrees with fault_decide wherever it answers: over every access, region
+ * kind and rights, PTE flag combination, zero frame or not, and count,
+ * what vm_fault does when the shortcut says yes (count 1: reuse, else a
+ * copy with the region's full rights) is what the policy decides.
+ */
+TEST(fast_cow_store_agrees_with_policy)
+{
+	static const unsigned accesses[] = { CALF_FAULT_READ, CALF_FAULT_WRITE, CALF_FAULT_EXEC,
+					     CALF_FAULT_OTHER };
+	static const uint64_t bits[] = { SV39_PTE_V, SV39_PTE_R, SV39_PTE_W, SV39_PTE_X,
+					 SV39_PTE_U, SV39_PTE_COW };
+	static const uint32_t counts[] = { 0, 1, 2, 3, 0xfffffffeu, 0xffffffffu };
+	unsigned taken = 0, reuses = 0, copies = 0;
+
+	for (unsigned a = 0; a < sizeof(accesses) / sizeof(accesses[0]); a++)
+	for (int kind = REGION_ELF; kind <= REGION_MMAP; kind++)
+	for (unsigned prot = 0; prot < 8; prot++)
+	for (unsigned m = 0; m < 64; m++)
+	for (int zero = 0; zero < 2; zero++)
+	for (unsigned c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		struct region r = { 0x20000, 0x28000, prot, (enum region_kind)kind };
+		uint64_t pte = (0x80400ull << 10) | SV39_PTE_A | SV39_PTE_D;
+		struct fault_facts f;
+		struct fault_decision d;
+
+		for (unsigned b = 0; b < 6; b++)
+			if (m & (1u << b))
+				pte |= bits[b];
+		if (!fault_fast_cow_store(accesses[a], &r, pte) || zero)
+			continue;   /* vm_fault asks fault_decide */
+		f = (struct fault_facts){ accesses[a], &r, (pte & SV39_PTE_V) != 0, pte,
+					  zero != 0, counts[c] };
+		d = fault_decide(&f);
+		taken++;
+		if (counts[c] == 1) {
+			CHECK_EQ(d.action, FAULT_COW_REUSE);
+			reuses++;
+		} else {
+			CHECK_EQ(d.action, FAULT_COW_COPY);
+			CHECK_EQ(d.pte_flags, fault_region_pte_flags(&r));
+			copies++;
+		}
+		CHECK_EQ(d.reason, FAULT_OK);
+	}
+	CHECK(taken > 0 && reuses > 0 && copies > 0);
+	/* and the common cases it must take */
+	CHECK(fault_fast_cow_store(CALF_FAULT_WRITE, &heap, UCOW));
+	CHECK(fault_fast_cow_store(CALF_FAULT_WRITE, &data, UCOW));
+	CHECK(!fault_fast_cow_store(CALF_FAULT_WRITE, &heap, URW | SV39_PTE_COW));
+	CHECK(!fault_fast_cow_store(CALF_FAULT_WRITE, &text, UCOW));
+	CHECK(!fault_fast_cow_store(CALF_FAULT_WRITE, &guard, UCOW));
+	CHECK(!fault_fast_cow_store(CALF_FAULT_READ, &heap, UCOW));
+	CHECK(!fault_fast_cow_store(CALF_FAULT_WRITE, &heap, UCOW & ~SV39_PTE_V));
+}
+
 int main(void)
 {
 	RUN(read_unmapped_anonymous_maps_zero_frame_cow);
@@ -243,5 +300,6 @@ int main(void)
 	RUN(kernel_copy_gets_efault_not_kill);
 	RUN(scause_names_and_signals);
 	RUN(kill_messages);
+	RUN(fast_cow_store_agrees_with_policy);
 	return check_summary();
 }
