@@ -19,6 +19,7 @@
 # Options: FUZZ_SECONDS=60 (per target), FUZZ_TARGETS="fdt sv39",
 # FUZZ_CC=clang. `make fuzz-sv39` fuzzes one target.
 
+B ?= build
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= fdt sv39
@@ -48,21 +49,21 @@ $(FUZZ_B)/fuzz_$(1): $(FUZZ_SRCS_$(1)) $(FUZZ_DEPS_$(1)) | fuzz-check-clang
 	$$(say) "  CLANG   $$@"
 	$$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SRCS_$(1)) -o $$@
 
-build/host/fuzz_replay_$(1): test/fuzz/replay.c $(FUZZ_SRCS_$(1)) $(FUZZ_DEPS_$(1))
+$(B)/host/fuzz_replay_$(1): test/fuzz/replay.c $(FUZZ_SRCS_$(1)) $(FUZZ_DEPS_$(1))
 	@mkdir -p $$(dir $$@)
 	$$(HOSTCC) $$(HOST_CFLAGS) -DFUZZ_CORPUS='"$(CURDIR)/test/fuzz/corpus/$(1)"' \
 		test/fuzz/replay.c $(FUZZ_SRCS_$(1)) -o $$@
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_TARGET_RULES,$(t))))
 
-HOST_TESTS += $(FUZZ_TARGETS:%=build/host/fuzz_replay_%)
+HOST_TESTS += $(FUZZ_TARGETS:%=$(B)/host/fuzz_replay_%)
 
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 
 # A crash stops the run with the input in build/fuzz/artifacts/<t>/;
 # reproduce it with
 #     build/fuzz/fuzz_<t> build/fuzz/artifacts/<t>/crash-...
-# or, without clang, build/host/fuzz_replay_<t> build/fuzz/artifacts/<t>/crash-...
+# or, without clang, $(B)/host/fuzz_replay_<t> build/fuzz/artifacts/<t>/crash-...
 define FUZZ_RUN_RULE
 .PHONY: fuzz-$(1)
 fuzz-$(1): $(FUZZ_B)/fuzz_$(1)
@@ -91,5 +92,5 @@ fuzz-merge: fuzz-build
 		echo "fuzz-merge $$t: $$before -> $$(ls test/fuzz/corpus/$$t | wc -l) files in test/fuzz/corpus/$$t"; \
 	done
 
-fuzz-replay: $(FUZZ_TARGETS:%=build/host/fuzz_replay_%)
-	@for t in $(FUZZ_TARGETS); do build/host/fuzz_replay_$$t | tail -1; done
+fuzz-replay: $(FUZZ_TARGETS:%=$(B)/host/fuzz_replay_%)
+	@for t in $(FUZZ_TARGETS); do $(B)/host/fuzz_replay_$$t | tail -1; done

@@ -4,6 +4,7 @@
 # compiled again for the host: sv39/, the FDT parser and the pure parts of
 # kernel/ are written so that this works (no CSRs, no libc).
 
+B ?= build
 HOSTCC ?= gcc
 HOST_CFLAGS ?= -std=gnu11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -14,8 +15,8 @@ HOST_CFLAGS ?= -std=gnu11 -Wall -Wextra -Werror -g -O1 \
 -include test/host/vm_tests.mk
 -include test/host/userland_tests.mk
 
-build/host/test_phys_ranges: test/host/test_phys_ranges.c kernel/phys_ranges.c \
+$(B)/host/test_phys_ranges: test/host/test_phys_ranges.c kernel/phys_ranges.c \
 		kernel/phys_ranges.h platform/board.h test/host/check.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) test/host/test_phys_ranges.c kernel/phys_ranges.c -o $@
-HOST_TESTS += build/host/test_phys_ranges
+HOST_TESTS += $(B)/host/test_phys_ranges

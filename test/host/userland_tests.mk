@@ -2,11 +2,12 @@
 # the boot-archive reader (kernel/archive.c) and tools/mkarchive.py.
 #
 # Included by test/host/host.mk; also works alone, from the repo root:
-#     make -f test/host/userland_tests.mk build/host/test_elf && build/host/test_elf
+#     make -f test/host/userland_tests.mk $(B)/host/test_elf && $(B)/host/test_elf
 # The archive test reads an archive mkarchive.py made from the ELF
 # fixtures, so the packer and the reader are checked against each other.
 
 # Included from another makefile? Then leave its default goal alone.
+B ?= build
 USERLAND_TESTS_MK_PARENTS := $(filter-out $(lastword $(MAKEFILE_LIST)),$(MAKEFILE_LIST))
 USERLAND_TESTS_MK_SAVED_GOAL := $(.DEFAULT_GOAL)
 
@@ -20,25 +21,25 @@ USERLAND_TEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 \
 ELF_FIXTURES := test/fixtures/elf/default-ld.elf test/fixtures/elf/faulter.elf \
 	test/fixtures/elf/ipcpeer.elf
 
-build/host/test_elf: test/host/test_elf.c kernel/elf.c kernel/elf.h kernel/abi.h \
+$(B)/host/test_elf: test/host/test_elf.c kernel/elf.c kernel/elf.h kernel/abi.h \
 		test/host/check.h $(ELF_FIXTURES)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(USERLAND_TEST_CFLAGS) test/host/test_elf.c kernel/elf.c -o $@
 
-build/host/test-archive.bin: tools/mkarchive.py $(ELF_FIXTURES)
+$(B)/host/test-archive.bin: tools/mkarchive.py $(ELF_FIXTURES)
 	@mkdir -p $(dir $@)
 	$(PYTHON) tools/mkarchive.py -o $@ $(ELF_FIXTURES)
 
 # The binary depends on the archive it reads, so building the test
 # (what `make test-host` does) makes the archive too.
-build/host/test_archive: test/host/test_archive.c kernel/archive.c kernel/archive.h \
+$(B)/host/test_archive: test/host/test_archive.c kernel/archive.c kernel/archive.h \
 		kernel/elf.c kernel/elf.h kernel/abi.h test/host/check.h \
-		build/host/test-archive.bin
+		$(B)/host/test-archive.bin
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(USERLAND_TEST_CFLAGS) test/host/test_archive.c kernel/archive.c \
 		kernel/elf.c -o $@
 
-HOST_TESTS += build/host/test_elf build/host/test_archive
+HOST_TESTS += $(B)/host/test_elf $(B)/host/test_archive
 
 ifneq ($(USERLAND_TESTS_MK_PARENTS),)
 .DEFAULT_GOAL := $(USERLAND_TESTS_MK_SAVED_GOAL)
