@@ -14,7 +14,7 @@ FDT_HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 \
 
 FDT_TEST_SRCS := test/host/test_fdt.c platform/fdt.c platform/board_dt.c
 FDT_TEST_OBJS := $(patsubst %.c,$(B)/host/fdt/%.o,$(FDT_TEST_SRCS))
-FDT_TEST_DEPS := test/host/check.h platform/fdt.h platform/board.h
+FDT_TEST_DEPS := test/host/check.h test/host/fixture.h platform/fdt.h platform/board.h
 
 $(B)/host/fdt/%.o: %.c $(FDT_TEST_DEPS)
 	@mkdir -p $(dir $@)

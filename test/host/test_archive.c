@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "test/host/check.h"
+#include "test/host/fixture.h"
 #include "kernel/archive.h"
 #include "kernel/elf.h"
 
@@ -27,51 +28,12 @@ static const char *fixture_dir = "test/fixtures/elf";
 static const char *const fixture_names[] = { "default-ld", "faulter", "ipcpeer" };
 #define NFIXTURES 3
 
-struct blob {
-	uint8_t *data;
-	uint64_t size;
-};
-
-static struct blob load_path(const char *path)
-{
-	struct blob b = { NULL, 0 };
-	FILE *fp = fopen(path, "rb");
-	long n;
-
-	if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) <= 0 ||
-	    fseek(fp, 0, SEEK_SET) != 0) {
-		fprintf(stderr, "test_archive: cannot read %s\n", path);
-		exit(2);
-	}
-	b.size = (uint64_t)n;
-	b.data = malloc(b.size);
-	if (b.data == NULL || fread(b.data, 1, b.size, fp) != b.size) {
-		fprintf(stderr, "test_archive: cannot read %s\n", path);
-		exit(2);
-	}
-	fclose(fp);
-	return b;
-}
-
 static struct blob load_fixture(const char *name)
 {
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s.elf", fixture_dir, name);
-	return load_path(path);
-}
-
-static struct blob copy(struct blob b, uint64_t size)
-{
-	struct blob c;
-
-	c.size = size;
-	c.data = malloc(size ? size : 1);
-	if (c.data == NULL)
-		exit(2);
-	memset(c.data, 0, size ? size : 1);
-	memcpy(c.data, b.data, size < b.size ? size : b.size);
-	return c;
+	return blob_load(path);
 }
 
 static void wr32(uint8_t *p, uint64_t v)
@@ -145,7 +107,7 @@ static uint8_t *entry_slot(struct blob b, int i)
 
 TEST(mkarchive_output)
 {
-	struct blob a = load_path(archive_path);
+	struct blob a = blob_load(archive_path);
 	struct archive_entry e;
 
 	CHECK_EQ(archive_check(a.data, a.size), 0);
@@ -212,7 +174,7 @@ TEST(empty_archive)
 	CHECK_EQ(archive_count(b.data, b.size), 0);
 	CHECK_EQ(archive_find(b.data, b.size, "init", &e), -CALF_ENOENT);
 	CHECK_EQ(archive_get(b.data, b.size, 0, &e), -CALF_ENOENT);
-	c = copy(b, ARCHIVE_HEADER);          /* just the header */
+	c = blob_copy(b, ARCHIVE_HEADER);          /* just the header */
 	CHECK_EQ(archive_count(c.data, c.size), 0);
 	free(c.data);
 	free(b.data);
@@ -260,7 +222,7 @@ TEST(corrupt_fields)
 
 #define CORRUPT(stmt)                                 \
 	do {                                          \
-		c = copy(good, good.size);            \
+		c = blob_copy(good, good.size);            \
 		stmt;                                 \
 		bool r_ = refused(c);                 \
 		free(c.data);                         \
@@ -288,7 +250,7 @@ TEST(corrupt_fields)
 	CORRUPT(wr64(entry_slot(c, 2) + 48, 1ull << 63));
 
 	/* a file may end exactly at the end of the archive */
-	c = copy(good, good.size);
+	c = blob_copy(good, good.size);
 	wr64(entry_slot(c, 1) + 56, good.size - vm_off);
 	CHECK(!refused(c));
 	free(c.data);
@@ -306,7 +268,7 @@ TEST(corrupt_fields)
  * at sampled lengths after: refused exactly while something is missing. */
 TEST(truncated_everywhere)
 {
-	struct blob a = load_path(archive_path);
+	struct blob a = blob_load(archive_path);
 	uint64_t need = 0;
 	int n = archive_count(a.data, a.size);
 
@@ -319,7 +281,7 @@ TEST(truncated_everywhere)
 			need = end;
 	}
 	for (uint64_t len = 0; len < a.size; len += (len < 8192 ? 1 : 97)) {
-		struct blob c = copy(a, len);
+		struct blob c = blob_copy(a, len);
 		int r = archive_check(c.data, c.size);
 
 		free(c.data);
@@ -334,11 +296,7 @@ static uint64_t rng_state = 0xa5c1f00d12345677ull;
 
 static uint32_t rng(void)
 {
-	/* xorshift64* */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32);
+	return xorshift_next(&rng_state);
 }
 
 static int fuzz_ok, fuzz_err;
@@ -373,7 +331,7 @@ static void fuzz(struct blob bl, int rounds)
 	uint64_t span = ARCHIVE_HEADER + ARCHIVE_ENTRY * (uint64_t)archive_count(bl.data, bl.size);
 
 	for (int i = 0; i < rounds; i++) {
-		struct blob c = copy(bl, bl.size);
+		struct blob c = blob_copy(bl, bl.size);
 		int nflips = 1 + (int)(rng() % 4);
 		int r;
 
@@ -400,7 +358,7 @@ static void fuzz(struct blob bl, int rounds)
 
 TEST(random_mutations)
 {
-	struct blob a = load_path(archive_path);
+	struct blob a = blob_load(archive_path);
 	struct blob b = build(three, 3);
 
 	fuzz(a, 3000);

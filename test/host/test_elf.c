@@ -14,52 +14,19 @@
 #include <string.h>
 
 #include "test/host/check.h"
+#include "test/host/fixture.h"
 #include "kernel/elf.h"
 
 static const char *fixture_dir = "test/fixtures/elf";
 
-struct blob {
-	uint8_t *data;
-	uint64_t size;
-};
-
 static struct blob load(const char *name)
 {
 	char path[512];
-	struct blob b = { NULL, 0 };
-	FILE *fp;
-	long n;
 
 	snprintf(path, sizeof(path), "%s/%s", fixture_dir, name);
-	fp = fopen(path, "rb");
-	if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) <= 0 ||
-	    fseek(fp, 0, SEEK_SET) != 0) {
-		fprintf(stderr, "test_elf: cannot read fixture %s\n", path);
-		exit(2);
-	}
-	b.size = (uint64_t)n;
-	b.data = malloc(b.size);
-	if (b.data == NULL || fread(b.data, 1, b.size, fp) != b.size) {
-		fprintf(stderr, "test_elf: cannot read fixture %s\n", path);
-		exit(2);
-	}
-	fclose(fp);
-	return b;
+	return blob_load(path);
 }
 
-/* A copy in a buffer of exactly `size` bytes (size may be < b.size). */
-static struct blob copy(struct blob b, uint64_t size)
-{
-	struct blob c;
-
-	c.size = size;
-	c.data = malloc(size ? size : 1);
-	if (c.data == NULL)
-		exit(2);
-	memset(c.data, 0, size ? size : 1);
-	memcpy(c.data, b.data, size < b.size ? size : b.size);
-	return c;
-}
 
 static void wr16(uint8_t *p, uint64_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static void wr32(uint8_t *p, uint64_t v) { wr16(p, v); wr16(p + 2, v >> 16); }
@@ -257,7 +224,7 @@ static void truncations(const char *name)
 	}
 	CHECK(need <= b.size);
 	for (uint64_t len = 0; len < b.size; len++) {
-		struct blob c = copy(b, len);
+		struct blob c = blob_copy(b, len);
 		int r = elf_parse(c.data, c.size, &info);
 
 		free(c.data);
@@ -315,7 +282,7 @@ TEST(header_fields)
 	CHECK_EQ(info.seg[1].flags, RW);
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct blob c = copy(good, good.size);
+		struct blob c = blob_copy(good, good.size);
 
 		if (bad[i].width == 1)
 			c.data[bad[i].off] = (uint8_t)bad[i].value;
@@ -346,7 +313,7 @@ TEST(larger_phentsize)
 	struct elf_info info;
 
 	/* re-lay the two headers 64 bytes apart */
-	c = copy(b, b.size);
+	c = blob_copy(b, b.size);
 	memset(c.data + 64, 0, 2 * 64);
 	memcpy(c.data + 64, b.data + 64, 56);
 	memcpy(c.data + 128, b.data + 120, 56);
@@ -523,11 +490,7 @@ static uint64_t rng_state = 0x5eed0e1f5eed0e1full;
 
 static uint32_t rng(void)
 {
-	/* xorshift64* */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32);
+	return xorshift_next(&rng_state);
 }
 
 static int fuzz_ok, fuzz_err;
@@ -546,7 +509,7 @@ static void fuzz(struct blob bl, int rounds, bool headers_only)
 	for (i = 0; i < rounds; i++) {
 		uint64_t span = headers_only ? hdr_end : bl.size;
 
-		c = copy(bl, bl.size);
+		c = blob_copy(bl, bl.size);
 		nflips = 1 + (int)(rng() % 6);
 		for (k = 0; k < nflips; k++) {
 			uint64_t pos = rng() % span;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "test/host/check.h"
+#include "test/host/fixture.h"
 #include "platform/fdt.h"
 #include "platform/board.h"
 
@@ -20,47 +21,14 @@ static const char *fixture_dir = "test/fixtures";
 
 /* ---- fixtures ---- */
 
-struct blob {
-	uint8_t *data;
-	uint64_t size;
-};
-
 static struct blob load(const char *name)
 {
 	char path[512];
-	struct blob b = { NULL, 0 };
-	FILE *fp;
-	long n;
 
 	snprintf(path, sizeof(path), "%s/%s", fixture_dir, name);
-	fp = fopen(path, "rb");
-	if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) <= 0 ||
-	    fseek(fp, 0, SEEK_SET) != 0) {
-		fprintf(stderr, "test_fdt: cannot read fixture %s\n", path);
-		exit(2);
-	}
-	b.size = (uint64_t)n;
-	b.data = malloc(b.size);
-	if (b.data == NULL || fread(b.data, 1, b.size, fp) != b.size) {
-		fprintf(stderr, "test_fdt: cannot read fixture %s\n", path);
-		exit(2);
-	}
-	fclose(fp);
-	return b;
+	return blob_load(path);
 }
 
-/* A copy in a buffer of exactly `size` bytes (size may be < b.size). */
-static struct blob copy(struct blob b, uint64_t size)
-{
-	struct blob c;
-
-	c.size = size;
-	c.data = malloc(size ? size : 1);
-	if (c.data == NULL)
-		exit(2);
-	memcpy(c.data, b.data, size < b.size ? size : b.size);
-	return c;
-}
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -729,13 +697,13 @@ TEST(truncated_everywhere)
 	int r;
 
 	/* header only, half the struct block, one byte short */
-	c = copy(bl, 40);
+	c = blob_copy(bl, 40);
 	CHECK_EQ(parse(c, &b), FDT_ETRUNCATED);
 	free(c.data);
-	c = copy(bl, off_struct + size_struct / 2);
+	c = blob_copy(bl, off_struct + size_struct / 2);
 	CHECK_EQ(parse(c, &b), FDT_ETRUNCATED);
 	free(c.data);
-	c = copy(bl, bl.size - 1);
+	c = blob_copy(bl, bl.size - 1);
 	CHECK_EQ(parse(c, &b), FDT_ETRUNCATED);
 	free(c.data);
 	CHECK_EQ(board_from_fdt(bl.data, 0, &b), FDT_ETRUNCATED);
@@ -743,13 +711,13 @@ TEST(truncated_everywhere)
 
 	/* every shorter length is refused, and nothing is read past it */
 	for (n = 0; n < bl.size; n++) {
-		c = copy(bl, n);
+		c = blob_copy(bl, n);
 		r = parse(c, &b);
 		free(c.data);
 		CHECK_EQ(r, FDT_ETRUNCATED);
 	}
 	/* the exact size and more are fine */
-	c = copy(bl, bl.size);
+	c = blob_copy(bl, bl.size);
 	CHECK_EQ(parse(c, &b), 0);
 	free(c.data);
 	CHECK_EQ(board_from_fdt(bl.data, bl.size, &b), 0);
@@ -759,7 +727,7 @@ TEST(truncated_everywhere)
 /* Apply one 32-bit header edit to a copy of the fixture; expect err. */
 static int header_edit(struct blob bl, uint32_t field, uint32_t value)
 {
-	struct blob c = copy(bl, bl.size);
+	struct blob c = blob_copy(bl, bl.size);
 	struct board b;
 	int r;
 
@@ -805,7 +773,7 @@ TEST(corrupt_struct_block)
 
 	CHECK(p != 0);
 	/* string offset outside the strings block */
-	c = copy(bl, bl.size);
+	c = blob_copy(bl, bl.size);
 	put32(c.data + p + 8, size_strings);
 	CHECK_EQ(parse(c, &b), FDT_EBADSTRUCTURE);
 	put32(c.data + p + 8, 0xffffffff);
@@ -817,7 +785,7 @@ TEST(corrupt_struct_block)
 	free(c.data);
 
 	/* property length past the end of the struct block */
-	c = copy(bl, bl.size);
+	c = blob_copy(bl, bl.size);
 	put32(c.data + p + 4, size_struct);
 	CHECK_EQ(parse(c, &b), FDT_ETRUNCATED);
 	put32(c.data + p + 4, 0xfffffffd);
@@ -825,13 +793,13 @@ TEST(corrupt_struct_block)
 	free(c.data);
 
 	/* unknown token */
-	c = copy(bl, bl.size);
+	c = blob_copy(bl, bl.size);
 	put32(c.data + p, 7);
 	CHECK_EQ(parse(c, &b), FDT_EBADSTRUCTURE);
 	free(c.data);
 
 	/* FDT_END replaced by NOP: the walk runs off the end, cleanly */
-	c = copy(bl, bl.size);
+	c = blob_copy(bl, bl.size);
 	CHECK_EQ(fdt_be32(c.data + off_struct + size_struct - 4), FDT_END);
 	put32(c.data + off_struct + size_struct - 4, FDT_NOP);
 	CHECK_EQ(parse(c, &b), FDT_ETRUNCATED);
@@ -845,7 +813,7 @@ TEST(corrupt_struct_block)
 	free(c.data);
 
 	/* a property before the root node */
-	c = copy(bl, bl.size);
+	c = blob_copy(bl, bl.size);
 	put32(c.data + off_struct, FDT_PROP);
 	CHECK(parse(c, &b) < 0);
 	free(c.data);
@@ -1069,11 +1037,7 @@ static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
 static uint32_t rng(void)
 {
-	/* xorshift64* */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32);
+	return xorshift_next(&rng_state);
 }
 
 static int fuzz_ok, fuzz_err;
@@ -1088,7 +1052,7 @@ static void fuzz(struct blob bl, int rounds, bool structured)
 	uint32_t pos;
 
 	for (i = 0; i < rounds; i++) {
-		c = copy(bl, bl.size);
+		c = blob_copy(bl, bl.size);
 		nflips = 1 + (int)(rng() % 8);
 		for (k = 0; k < nflips; k++) {
 			if (structured) {
