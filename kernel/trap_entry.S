@@ -14,23 +14,26 @@
  */
 #include "kernel/trap.h"
 
+/* Store (SAVE_REGS) or load (LOAD_REGS) registers x<n>, for each n listed,
+ * at offset n*8 from \base: the layout of struct trap_frame and of
+ * struct user_context alike (regs[n] holds xn). */
+.macro SAVE_REGS base, regs:vararg
+	.irp r, \regs
+	sd	x\r, \r*8(\base)
+	.endr
+.endm
+
+.macro LOAD_REGS base, regs:vararg
+	.irp r, \regs
+	ld	x\r, \r*8(\base)
+	.endr
+.endm
+
 /* Store gp and s0-s11 (x3, x8, x9, x18-x27) into the user context at
  * \ctx: the registers kernel C code never changes (gp is fixed by the
  * ABI; the kernel does not use it). */
 .macro SAVE_CALLEE_SAVED ctx
-	sd	x3, 3*8(\ctx)
-	sd	x8, 8*8(\ctx)
-	sd	x9, 9*8(\ctx)
-	sd	x18, 18*8(\ctx)
-	sd	x19, 19*8(\ctx)
-	sd	x20, 20*8(\ctx)
-	sd	x21, 21*8(\ctx)
-	sd	x22, 22*8(\ctx)
-	sd	x23, 23*8(\ctx)
-	sd	x24, 24*8(\ctx)
-	sd	x25, 25*8(\ctx)
-	sd	x26, 26*8(\ctx)
-	sd	x27, 27*8(\ctx)
+	SAVE_REGS \ctx, 3, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
 .endm
 
 	.section .text
@@ -42,36 +45,7 @@ trap_vector:
 	csrrw	sp, sscratch, sp        /* from S-mode: restore sp, sscratch = 0 */
 
 	addi	sp, sp, -TF_SIZE
-	sd	x1, 1*8(sp)
-	sd	x3, 3*8(sp)
-	sd	x4, 4*8(sp)
-	sd	x5, 5*8(sp)
-	sd	x6, 6*8(sp)
-	sd	x7, 7*8(sp)
-	sd	x8, 8*8(sp)
-	sd	x9, 9*8(sp)
-	sd	x10, 10*8(sp)
-	sd	x11, 11*8(sp)
-	sd	x12, 12*8(sp)
-	sd	x13, 13*8(sp)
-	sd	x14, 14*8(sp)
-	sd	x15, 15*8(sp)
-	sd	x16, 16*8(sp)
-	sd	x17, 17*8(sp)
-	sd	x18, 18*8(sp)
-	sd	x19, 19*8(sp)
-	sd	x20, 20*8(sp)
-	sd	x21, 21*8(sp)
-	sd	x22, 22*8(sp)
-	sd	x23, 23*8(sp)
-	sd	x24, 24*8(sp)
-	sd	x25, 25*8(sp)
-	sd	x26, 26*8(sp)
-	sd	x27, 27*8(sp)
-	sd	x28, 28*8(sp)
-	sd	x29, 29*8(sp)
-	sd	x30, 30*8(sp)
-	sd	x31, 31*8(sp)
+	SAVE_REGS sp, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	addi	t0, sp, TF_SIZE         /* sp before the trap */
 	sd	t0, 2*8(sp)
 	csrr	t0, sepc
@@ -91,36 +65,7 @@ trap_vector:
 	csrw	sepc, t0
 	ld	t0, TF_SSTATUS(sp)
 	csrw	sstatus, t0
-	ld	x1, 1*8(sp)
-	ld	x3, 3*8(sp)
-	ld	x4, 4*8(sp)
-	ld	x5, 5*8(sp)
-	ld	x6, 6*8(sp)
-	ld	x7, 7*8(sp)
-	ld	x8, 8*8(sp)
-	ld	x9, 9*8(sp)
-	ld	x10, 10*8(sp)
-	ld	x11, 11*8(sp)
-	ld	x12, 12*8(sp)
-	ld	x13, 13*8(sp)
-	ld	x14, 14*8(sp)
-	ld	x15, 15*8(sp)
-	ld	x16, 16*8(sp)
-	ld	x17, 17*8(sp)
-	ld	x18, 18*8(sp)
-	ld	x19, 19*8(sp)
-	ld	x20, 20*8(sp)
-	ld	x21, 21*8(sp)
-	ld	x22, 22*8(sp)
-	ld	x23, 23*8(sp)
-	ld	x24, 24*8(sp)
-	ld	x25, 25*8(sp)
-	ld	x26, 26*8(sp)
-	ld	x27, 27*8(sp)
-	ld	x28, 28*8(sp)
-	ld	x29, 29*8(sp)
-	ld	x30, 30*8(sp)
-	ld	x31, 31*8(sp)
+	LOAD_REGS sp, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	addi	sp, sp, TF_SIZE
 	sret
 
@@ -139,23 +84,7 @@ trap_vector:
  * thread that entered is kept on the kernel stack.
  */
 trap_user:
-	sd	x1, 1*8(sp)
-	sd	x4, 4*8(sp)
-	sd	x5, 5*8(sp)
-	sd	x6, 6*8(sp)
-	sd	x7, 7*8(sp)
-	sd	x10, 10*8(sp)
-	sd	x11, 11*8(sp)
-	sd	x12, 12*8(sp)
-	sd	x13, 13*8(sp)
-	sd	x14, 14*8(sp)
-	sd	x15, 15*8(sp)
-	sd	x16, 16*8(sp)
-	sd	x17, 17*8(sp)
-	sd	x28, 28*8(sp)
-	sd	x29, 29*8(sp)
-	sd	x30, 30*8(sp)
-	sd	x31, 31*8(sp)
+	SAVE_REGS sp, 1, 4, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
 	csrr	t0, sscratch            /* the user sp */
 	sd	t0, 2*8(sp)
 	csrw	sscratch, zero          /* now in the kernel */
@@ -199,24 +128,8 @@ trap_exit_same:
 	csrw	sscratch, a0
 	ld	t0, CTX_SEPC(a0)
 	csrw	sepc, t0
-	ld	x1, 1*8(a0)
-	ld	x2, 2*8(a0)
-	ld	x4, 4*8(a0)
-	ld	x5, 5*8(a0)
-	ld	x6, 6*8(a0)
-	ld	x7, 7*8(a0)
-	ld	x11, 11*8(a0)
-	ld	x12, 12*8(a0)
-	ld	x13, 13*8(a0)
-	ld	x14, 14*8(a0)
-	ld	x15, 15*8(a0)
-	ld	x16, 16*8(a0)
-	ld	x17, 17*8(a0)
-	ld	x28, 28*8(a0)
-	ld	x29, 29*8(a0)
-	ld	x30, 30*8(a0)
-	ld	x31, 31*8(a0)
-	ld	x10, 10*8(a0)
+	/* x10 (a0) last: it holds the pointer until then */
+	LOAD_REGS a0, 1, 2, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31, 10
 	sret
 2:	/* Another thread runs: the one that entered keeps gp, s0-s11. */
 	SAVE_CALLEE_SAVED t1
@@ -242,36 +155,7 @@ user_return_ready:
 	csrw	sscratch, a0
 	ld	t0, CTX_SEPC(a0)
 	csrw	sepc, t0
-	ld	x1, 1*8(a0)
-	ld	x2, 2*8(a0)
-	ld	x3, 3*8(a0)
-	ld	x4, 4*8(a0)
-	ld	x5, 5*8(a0)
-	ld	x6, 6*8(a0)
-	ld	x7, 7*8(a0)
-	ld	x8, 8*8(a0)
-	ld	x9, 9*8(a0)
-	ld	x11, 11*8(a0)
-	ld	x12, 12*8(a0)
-	ld	x13, 13*8(a0)
-	ld	x14, 14*8(a0)
-	ld	x15, 15*8(a0)
-	ld	x16, 16*8(a0)
-	ld	x17, 17*8(a0)
-	ld	x18, 18*8(a0)
-	ld	x19, 19*8(a0)
-	ld	x20, 20*8(a0)
-	ld	x21, 21*8(a0)
-	ld	x22, 22*8(a0)
-	ld	x23, 23*8(a0)
-	ld	x24, 24*8(a0)
-	ld	x25, 25*8(a0)
-	ld	x26, 26*8(a0)
-	ld	x27, 27*8(a0)
-	ld	x28, 28*8(a0)
-	ld	x29, 29*8(a0)
-	ld	x30, 30*8(a0)
-	ld	x31, 31*8(a0)
+	LOAD_REGS a0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	ld	x10, 10*8(a0)           /* a0 last: it held the pointer */
 	sret
 
@@ -288,35 +172,8 @@ user_return_message:
 	csrw	sscratch, a0
 	ld	t0, CTX_SEPC(a0)
 	csrw	sepc, t0
-	ld	x12, 12*8(a1)
-	ld	x13, 13*8(a1)
-	ld	x14, 14*8(a1)
-	ld	x15, 15*8(a1)
-	ld	x16, 16*8(a1)
-	ld	x11, 11*8(a1)
-	ld	x1, 1*8(a0)
-	ld	x2, 2*8(a0)
-	ld	x3, 3*8(a0)
-	ld	x4, 4*8(a0)
-	ld	x5, 5*8(a0)
-	ld	x6, 6*8(a0)
-	ld	x7, 7*8(a0)
-	ld	x8, 8*8(a0)
-	ld	x9, 9*8(a0)
-	ld	x17, 17*8(a0)
-	ld	x18, 18*8(a0)
-	ld	x19, 19*8(a0)
-	ld	x20, 20*8(a0)
-	ld	x21, 21*8(a0)
-	ld	x22, 22*8(a0)
-	ld	x23, 23*8(a0)
-	ld	x24, 24*8(a0)
-	ld	x25, 25*8(a0)
-	ld	x26, 26*8(a0)
-	ld	x27, 27*8(a0)
-	ld	x28, 28*8(a0)
-	ld	x29, 29*8(a0)
-	ld	x30, 30*8(a0)
-	ld	x31, 31*8(a0)
-	ld	x10, 10*8(a0)
+	/* a1-a6 from the sender, x11 (a1) last: it holds the pointer */
+	LOAD_REGS a1, 12, 13, 14, 15, 16, 11
+	/* the rest from ctx, x10 (a0) last */
+	LOAD_REGS a0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 10
 	sret
