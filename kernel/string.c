@@ -1,12 +1,17 @@
 /*
  * string.c - memory and string routines for the freestanding kernel.
  *
- * Layer: kernel/. Plain C; the page routines move 8 bytes at a time and
- * are unrolled because page zeroing and copying are on the fault path.
+ * Layer: kernel/. Plain C with no kernel dependencies, so the VM server
+ * links this same file (vm/vm.mk). The page routines move 8 bytes at a
+ * time and are unrolled because page zeroing and copying are on hot paths.
  */
 #include <stdint.h>
 
 #include "kernel/string.h"
+
+/* A word that may alias anything: memcpy and memset handle objects of
+ * any type, so their word accesses must not break type-based aliasing. */
+typedef uint64_t __attribute__((may_alias)) word_t;
 
 void *memset(void *dst, int c, size_t n)
 {
@@ -20,7 +25,7 @@ void *memset(void *dst, int c, size_t n)
 		w |= w << 16;
 		w |= w << 32;
 		for (; n >= 8; n -= 8, d += 8)
-			*(uint64_t *)d = w;
+			*(word_t *)d = w;
 	}
 	while (n--)
 		*d++ = (unsigned char)c;
@@ -36,7 +41,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 	 * contents, messages); bytes for the rest. */
 	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0)
 		for (; n >= 8; n -= 8, d += 8, s += 8)
-			*(uint64_t *)d = *(const uint64_t *)s;
+			*(word_t *)d = *(const word_t *)s;
 	while (n--)
 		*d++ = *s++;
 	return dst;

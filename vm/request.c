@@ -7,7 +7,7 @@
  */
 #include "vm/request.h"
 #include "vm/fork.h"
-#include "vm/libc.h"
+#include "kernel/string.h"
 #include "vm/process.h"
 #include "vm/protocol.h"
 #include "vm/rendezvous.h"

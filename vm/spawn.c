@@ -9,7 +9,7 @@
  */
 #include "vm/spawn.h"
 #include "vm/fault_policy.h"
-#include "vm/libc.h"
+#include "kernel/string.h"
 #include "vm/load.h"
 #include "vm/process.h"
 #include "vm/protocol.h"

@@ -5,9 +5,9 @@
 # the repo root:
 #     make -f vm/vm.mk build/user/vmserver.elf
 # Freestanding: no picolibc, its own crt0 (vm/start.S), linker script
-# (vm/vm.ld), printf (vm/print.c) and string functions (vm/libc.c). It
-# compiles in sv39/ (page tables) and the kernel's pure archive and ELF
-# readers, which are written to build anywhere.
+# (vm/vm.ld) and printf (vm/print.c). It compiles in sv39/ (page tables)
+# and the kernel's pure archive and ELF readers and string functions
+# (kernel/string.c), which are written to build anywhere.
 
 # Included from another makefile? Then leave its default goal alone.
 VM_MK_PARENTS := $(filter-out $(lastword $(MAKEFILE_LIST)),$(MAKEFILE_LIST))
@@ -27,7 +27,8 @@ VM_CFLAGS := $(VM_ARCH_FLAGS) -O2 -g -std=gnu11 -Wall -Wextra -Werror \
 VM_LDFLAGS := -nostdlib -static -Wl,--no-dynamic-linker -Wl,-T,vm/vm.ld \
 	-Wl,--gc-sections -Wl,-z,max-page-size=4096
 
-VM_SRCS := vm/start.S $(wildcard vm/*.c) $(wildcard sv39/*.c) kernel/elf.c kernel/archive.c
+VM_SRCS := vm/start.S $(wildcard vm/*.c) $(wildcard sv39/*.c) kernel/elf.c kernel/archive.c \
+	kernel/string.c
 VM_OBJS := $(patsubst %,$(B)/vm-obj/%.o,$(VM_SRCS))
 
 $(B)/vm-obj/%.S.o: %.S
