@@ -9,12 +9,16 @@
  *
  * With the argument --echo it answers every message unchanged: bench
  * uses that, so the round trip it reports is the cost of the IPC, not of
- * the server's work on the message.
+ * the server's work on the message. With --checked it answers like the
+ * default, but through calf_ecall_all with every register set, and
+ * exits with status 1 if its reply_recv changed one the kernel must
+ * keep (ktest's ipc_server_keeps_registers).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "calf.h"
+#include "ecall_all.h"
 #include "userland/ipcpeer/ipcpeer.h"
 
 /* The bench server: answer each message as it came. */
@@ -32,6 +36,36 @@ static int echo(long ep)
 	return 0;
 }
 
+/* The register-checking server. */
+static int checked(long ep)
+{
+	struct calf_msg m;
+	struct calf_ecall_regs r;
+	long badge = calf_recv(ep, &m);
+
+	for (unsigned long seed = 1; badge >= 0 && m.w[0] != IPCPEER_STOP; seed++) {
+		calf_regcheck_fill(&r, seed);
+		r.in[10] = (unsigned long)ep;
+		r.in[17] = SYS_REPLY_RECV;
+		for (int i = 0; i < CALF_MSG_WORDS; i++)
+			r.in[11 + i] = ipcpeer_transform(i, m.w[i]);
+		calf_ecall_all(&r);
+		if (calf_regcheck_changed(&r)) {
+			printf("ipcpeer: reply_recv changed registers (mask 0x%lx)\n",
+			       calf_regcheck_changed(&r));
+			return 1;
+		}
+		badge = (long)r.out[10];
+		for (int i = 0; i < CALF_MSG_WORDS; i++)
+			m.w[i] = r.out[11 + i];
+	}
+	if (badge < 0)
+		return 1;
+	memset(&m, 0, sizeof(m));
+	calf_reply(&m);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct calf_msg m;
@@ -44,6 +78,8 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && strcmp(argv[1], "--echo") == 0)
 		return echo(ep);
+	if (argc > 1 && strcmp(argv[1], "--checked") == 0)
+		return checked(ep);
 	r = calf_recv(ep, &m);
 	while (r >= 0) {
 		if (m.w[0] == IPCPEER_STOP) {

@@ -9,8 +9,8 @@
  * failed. The groups:
  *   (a) system-call round trips        (d) stack growth through the pager
  *   (b) bad system calls are refused   (e) the pager kills bad programs
- *   (c) IPC between address spaces     (f) the kernel's own faults on user
- *                                          buffers go to the pager
+ *   (c) IPC between address spaces,    (f) the kernel's own faults on user
+ *       every register kept                buffers go to the pager
  *   (g) threads blocked in IPC (receive, send, call, awaiting a reply)
  *       can be killed, and a caller whose server dies gets -CALF_EINTR
  * A bad system call must fail with an error and nothing else: every
@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "calf.h"
+#include "ecall_all.h"
 #include "userland/ipcpeer/ipcpeer.h"
 
 static int passed, failed;
@@ -252,6 +253,81 @@ static void test_ipc(void)
 	expect("ipc_close_endpoint", calf_handle_close(ep), 0);
 }
 
+/* One call to ipcpeer --checked with every register set from seed;
+ * 0 if the reply came back and nothing the kernel keeps changed. */
+static int checked_call(long ep, unsigned long seed, const char *name)
+{
+	struct calf_ecall_regs r;
+	int k;
+
+	calf_regcheck_fill(&r, seed);
+	r.in[10] = (unsigned long)ep;
+	r.in[17] = SYS_CALL;
+	calf_ecall_all(&r);
+	if (r.out[10] != 0) {
+		fail(name, "call failed", (long)r.out[10], 0);
+		return -1;
+	}
+	if (calf_regcheck_changed(&r)) {
+		fail(name, "registers changed (mask)", (long)calf_regcheck_changed(&r), 0);
+		return -1;
+	}
+	for (k = 0; k < CALF_MSG_WORDS; k++)
+		if (r.out[11 + k] != ipcpeer_transform(k, r.in[11 + k])) {
+			fail(name, "wrong reply word", (long)r.out[11 + k],
+			     (long)ipcpeer_transform(k, r.in[11 + k]));
+			return -1;
+		}
+	return 0;
+}
+
+/* The ABI: an IPC call keeps every register but a0-a7, on both sides
+ * (ipcpeer --checked checks its own), on the fast path as on the slow. */
+static void test_ipc_keeps_registers(void)
+{
+	static const char *const peer_argv[] = { "ipcpeer", "--checked", NULL };
+	struct calf_ecall_regs r;
+	struct calf_msg m;
+	long pid, ep, status = -1;
+	int i;
+
+	pid = calf_spawn(peer_argv);
+	ep = pid > 0 ? calf_rendezvous(IPCPEER_KEY) : -1;
+	if (ep < 0) {
+		fail("ipc_call_keeps_registers", "no peer", pid, 1);
+		return;
+	}
+	for (i = 0; i < 200; i++)
+		if (checked_call(ep, 1000 + (unsigned long)i, "ipc_call_keeps_registers"))
+			break;
+	if (i == 200)
+		ok("ipc_call_keeps_registers");
+
+	/* A refused call (no such handle) returns an error and changes
+	 * nothing else, the message registers included. */
+	calf_regcheck_fill(&r, 7);
+	r.in[10] = CALF_MAX_HANDLES + 5;
+	r.in[17] = SYS_CALL;
+	calf_ecall_all(&r);
+	if ((long)r.out[10] != -CALF_EBADF)
+		fail("ipc_bad_call_keeps_registers", "result", (long)r.out[10], -CALF_EBADF);
+	else if (calf_regcheck_changed(&r) ||
+		 memcmp(&r.out[11], &r.in[11], 7 * sizeof(r.in[0])) != 0)
+		fail("ipc_bad_call_keeps_registers", "registers changed (mask)",
+		     (long)calf_regcheck_changed(&r), 0);
+	else
+		ok("ipc_bad_call_keeps_registers");
+
+	memset(&m, 0, sizeof(m));
+	m.w[0] = IPCPEER_STOP;
+	if (i < 200)
+		calf_kill(pid);     /* it may be gone: a call would wait for ever */
+	else
+		calf_call(ep, &m);
+	expect("ipc_server_keeps_registers", calf_wait(pid, &status) == pid ? status : -1, 0);
+	calf_handle_close(ep);
+}
+
 /* ---- (d) stack growth ---- */
 
 static void test_stack_growth(void)
@@ -457,6 +533,7 @@ int main(void)
 	test_bad_handles();
 	test_bad_pointers();
 	test_ipc();
+	test_ipc_keeps_registers();
 	test_stack_growth();
 	test_kernel_faults();
 	test_malloc();
