@@ -141,6 +141,7 @@
 #define CALF_PRIO_MAX  31
 #define CALF_PRIO_DEFAULT 10
 
+#ifndef __ASSEMBLER__     /* the numbers above are for assembly too */
 struct calf_regs {
 	unsigned long x[32];   /* x0..x31 by number (x0 ignored) */
 	unsigned long pc;
@@ -164,5 +165,6 @@ struct calf_bootinfo {
 	unsigned long timebase_hz;
 	char cmdline[256];               /* the kernel command line */
 };
+#endif
 
 #endif

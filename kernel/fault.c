@@ -6,7 +6,7 @@
  */
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
-#include "kernel/ipc_fastpath.h"
+#include "kernel/fault_fastpath.h"
 #include "kernel/sched.h"
 #include "kernel/panic.h"
 #include "kernel/printf.h"

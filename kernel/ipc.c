@@ -7,12 +7,19 @@
  * writes them straight into the receiver's saved registers: a0 = badge,
  * a1..a6 = message, a7 = the sender's thread id.
  *
- * The fast path is structural: when a call finds its receiver waiting,
+ * SYS_CALL and SYS_REPLY_RECV first try their fast paths in assembly
+ * (ipc_fastpath.S), which do the common case - the partner already
+ * waiting - without entering C; everything they decline comes here. The
+ * paths here are direct too: when a call finds its receiver waiting,
  * the caller blocks and the hart goes straight to the receiver
  * (sched_switch_to) - no run-queue round trip; the reply half of
  * reply_recv does the same in the other direction. The scheduler still
  * checks priorities before returning to user mode.
+ *
+ * The fast paths do not save an IPC caller's a0-a7: whoever answers the
+ * caller (do_reply, the aborts below) writes its a0..a6 before it runs.
  */
+#include "kernel/asm_offsets.h"     /* checks the fast path's offsets */
 #include "kernel/aspace.h"
 #include "kernel/ipc.h"
 #include "kernel/sched.h"

@@ -8,7 +8,6 @@
 #include "kernel/console_input.h"
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"
-#include "kernel/ipc_fastpath.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
@@ -154,16 +153,11 @@ struct user_context *syscall_from_user(struct user_context *ctx)
 {
 	struct thread *t = (struct thread *)ctx;
 	uint64_t n = ctx->regs[REG_A7];
-	struct user_context *next;
 	syscall_fn fn;
 	long r;
 
-	/* trap_entry.S already moved sepc past the ecall. */
-	if (n == SYS_CALL && (next = ipc_fastpath_call(t, sched_queued)))
-		return next;
-	if (n == SYS_REPLY_RECV && (next = ipc_fastpath_reply_recv(t, sched_queued)))
-		return next;
-
+	/* trap_entry.S already moved sepc past the ecall, and tried the IPC
+	 * fast paths (ipc_fastpath.S) for SYS_CALL and SYS_REPLY_RECV. */
 	if (n >= SYS_COUNT || !(fn = syscall_table[n]))
 		r = -CALF_ENOSYS;
 	else if (n >= SYS_FIRST_PRIVILEGED && !t->vm_right)

@@ -36,10 +36,6 @@ struct user_context {
 	uint64_t sepc;           /* user pc to return to */
 	uint64_t kstack_top;     /* this hart's kernel stack (set when scheduled) */
 	uint64_t hartid;         /* this hart's id, for tp in the kernel */
-	/* Set by the IPC fast paths: the context whose saved a1..a6 are
-	 * this thread's incoming message; trap_entry.S loads them from there
-	 * and clears this. NULL otherwise. */
-	struct user_context *msg_from;
 };
 
 enum thread_state {

@@ -22,7 +22,6 @@
 _Static_assert(__builtin_offsetof(struct user_context, sepc) == CTX_SEPC, "CTX_SEPC");
 _Static_assert(__builtin_offsetof(struct user_context, kstack_top) == CTX_KSTACK, "CTX_KSTACK");
 _Static_assert(__builtin_offsetof(struct user_context, hartid) == CTX_HARTID, "CTX_HARTID");
-_Static_assert(__builtin_offsetof(struct user_context, msg_from) == CTX_MSGFROM, "CTX_MSGFROM");
 
 _Static_assert(offsetof(struct trap_frame, sepc) == TF_SEPC, "TF_SEPC");
 _Static_assert(offsetof(struct trap_frame, stval) == TF_STVAL, "TF_STVAL");

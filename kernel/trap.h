@@ -33,7 +33,6 @@ struct trap_frame {
 #define CTX_SEPC   (32 * 8)
 #define CTX_KSTACK (33 * 8)
 #define CTX_HARTID (34 * 8)
-#define CTX_MSGFROM (35 * 8)
 
 #ifndef __ASSEMBLER__
 void trap_init(void);    /* install the vector on this hart */

@@ -12,29 +12,9 @@
  *   - from U-mode: sp = the context to save into, sscratch = user sp;
  *   - from S-mode: sp = 0, so swap back and push a frame on the stack.
  */
+#include "kernel/abi.h"
+#include "kernel/asm_regs.h"
 #include "kernel/trap.h"
-
-/* Store (SAVE_REGS) or load (LOAD_REGS) registers x<n>, for each n listed,
- * at offset n*8 from \base: the layout of struct trap_frame and of
- * struct user_context alike (regs[n] holds xn). */
-.macro SAVE_REGS base, regs:vararg
-	.irp r, \regs
-	sd	x\r, \r*8(\base)
-	.endr
-.endm
-
-.macro LOAD_REGS base, regs:vararg
-	.irp r, \regs
-	ld	x\r, \r*8(\base)
-	.endr
-.endm
-
-/* Store gp and s0-s11 (x3, x8, x9, x18-x27) into the user context at
- * \ctx: the registers kernel C code never changes (gp is fixed by the
- * ABI; the kernel does not use it). */
-.macro SAVE_CALLEE_SAVED ctx
-	SAVE_REGS \ctx, 3, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
-.endm
 
 	.section .text
 	.balign 4
@@ -72,6 +52,11 @@ trap_vector:
 /*
  * From U-mode. sp = the thread's context, sscratch = its user sp.
  *
+ * t0-t6 are stored first: every path below saves them, and they are the
+ * scratch registers of the choice between paths and of the IPC fast
+ * paths (ipc_fastpath.S), which SYS_CALL and SYS_REPLY_RECV try before
+ * anything else.
+ *
  * A system call saves only what C may clobber: ra, sp, tp, t0-t6 and
  * a0-a7. gp and the callee-saved s0-s11 stay in their registers - every
  * C function the kernel calls preserves them - so if the same thread
@@ -84,14 +69,24 @@ trap_vector:
  * thread that entered is kept on the kernel stack.
  */
 trap_user:
-	SAVE_REGS sp, 1, 4, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
+	SAVE_REGS sp, 5, 6, 7, 28, 29, 30, 31
+	csrr	t0, scause
+	li	t1, 8                   /* EXC_ECALL_U */
+	bne	t0, t1, exception_entry
+	li	t1, SYS_CALL
+	beq	a7, t1, ipc_fast_call
+	li	t1, SYS_REPLY_RECV
+	beq	a7, t1, ipc_fast_reply_recv
+
+/* A system call the slow way; the IPC fast paths come here when they give
+ * up, with t0-t6 saved and every other register as the thread left it. */
+	.globl syscall_entry
+syscall_entry:
+	SAVE_REGS sp, 1, 4, 10, 11, 12, 13, 14, 15, 16, 17
 	csrr	t0, sscratch            /* the user sp */
 	sd	t0, 2*8(sp)
 	csrw	sscratch, zero          /* now in the kernel */
-	csrr	a1, scause
 	csrr	t0, sepc
-	li	t1, 8                   /* EXC_ECALL_U */
-	bne	a1, t1, 1f
 	addi	t0, t0, 4               /* a system call returns past its ecall */
 	sd	t0, CTX_SEPC(sp)
 	mv	a0, sp
@@ -101,13 +96,21 @@ trap_user:
 	sd	a0, 0(sp)               /* the entering thread's context */
 	call	syscall_from_user       /* a0 = context to resume */
 	j	trap_exit
-1:	sd	t0, CTX_SEPC(sp)
+
+exception_entry:                        /* t0 = scause */
+	SAVE_REGS sp, 1, 4, 10, 11, 12, 13, 14, 15, 16, 17
+	SAVE_CALLEE_SAVED sp
+	csrr	t1, sscratch
+	sd	t1, 2*8(sp)
+	csrw	sscratch, zero
+	csrr	t1, sepc
+	sd	t1, CTX_SEPC(sp)
+	mv	a1, t0
 	mv	a0, sp
 	ld	tp, CTX_HARTID(a0)
 	ld	sp, CTX_KSTACK(a0)
 	addi	sp, sp, -16
 	sd	a0, 0(sp)
-	SAVE_CALLEE_SAVED a0
 	csrr	a2, stval
 	call	exception_from_user     /* a0 = context to resume */
 	/* Every register of the entering thread is saved already: on a
@@ -115,8 +118,6 @@ trap_user:
 	ld	t1, 0(sp)
 	addi	sp, sp, 16
 	beq	a0, t1, trap_exit_same
-	ld	a1, CTX_MSGFROM(a0)
-	bnez	a1, user_return_message
 	j	user_return_ready
 
 trap_exit:
@@ -133,8 +134,6 @@ trap_exit_same:
 	sret
 2:	/* Another thread runs: the one that entered keeps gp, s0-s11. */
 	SAVE_CALLEE_SAVED t1
-	ld	a1, CTX_MSGFROM(a0)     /* set by an IPC fast path */
-	bnez	a1, user_return_message
 	j	user_return_ready
 
 /*
@@ -150,30 +149,13 @@ user_return:
 	li	t0, 0x20                /* SSTATUS_SPIE: interrupts on after sret */
 	csrs	sstatus, t0
 	/* After a trap from U-mode, SPP and SPIE are already right (an idle
-	 * hart fixes them in sched.c): the exits from traps join here. */
+	 * hart fixes them in sched.c): the exits from traps join here, and
+	 * so does the IPC fast path when it resumes a faulted thread. */
+	.globl user_return_ready
 user_return_ready:
 	csrw	sscratch, a0
 	ld	t0, CTX_SEPC(a0)
 	csrw	sepc, t0
 	LOAD_REGS a0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	ld	x10, 10*8(a0)           /* a0 last: it held the pointer */
-	sret
-
-/*
- * user_return_message(ctx, from): like user_return, for the IPC fast
- * paths: the six message registers a1-a6 come straight from the saved
- * registers of the thread that sent them (from = ctx->msg_from), instead
- * of being copied into ctx first. No trap from S-mode happened since the
- * ecall (the fast paths never idle), so sstatus already has SPP = 0 and
- * SPIE = 1.
- */
-user_return_message:
-	sd	zero, CTX_MSGFROM(a0)
-	csrw	sscratch, a0
-	ld	t0, CTX_SEPC(a0)
-	csrw	sepc, t0
-	/* a1-a6 from the sender, x11 (a1) last: it holds the pointer */
-	LOAD_REGS a1, 12, 13, 14, 15, 16, 11
-	/* the rest from ctx, x10 (a0) last */
-	LOAD_REGS a0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 10
 	sret
