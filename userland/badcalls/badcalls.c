@@ -415,7 +415,7 @@ static void gen_call(uint64_t seed, unsigned long i, struct call *c)
 		} else if (p == 1) {
 			/* good start, but the length runs past user space */
 			c->a[0] = (long)(pick_n(2) ? VM_USER_ARGS : (unsigned long)(uintptr_t)scratch);
-			c->a[1] = (long)(0x4000000000ul - (unsigned long)c->a[0] + 8 * pick_n(1000));
+			c->a[1] = (long)(0x4000000000ul - (unsigned long)c->a[0] + 8 * (1 + pick_n(1000)));
 			want_exact(c, -CALF_EFAULT);
 		} else {
 			c->a[0] = (long)(PICK(bad_ptrs) + pick_n(8));
