@@ -33,18 +33,6 @@ int uspace_map(struct proc *p, uint64_t va, uint64_t pa, uint64_t flags)
 	return err;
 }
 
-int uspace_replace(struct proc *p, uint64_t va, uint64_t pa, uint64_t flags)
-{
-	int err = sv39_unmap(&p->space, va, NULL);
-
-	/* The level-0 table that held the old leaf stays (sv39_unmap frees
-	 * no table), so this map allocates nothing. */
-	if (err == SV39_OK)
-		err = space_map(&p->space, va, pa, flags);
-	uspace_flush(p, va, SV39_PAGE_SIZE);
-	return err;
-}
-
 static void unref_leaf(void *arg, uint64_t va, sv39_pte_t pte)
 {
 	(void)arg;

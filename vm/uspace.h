@@ -28,11 +28,6 @@ void uspace_flush(struct proc *p, uint64_t va, uint64_t len);
  * The mapping takes over the caller's reference to pa. 0 or an SV39_E*. */
 int uspace_map(struct proc *p, uint64_t va, uint64_t pa, uint64_t flags);
 
-/* Replace the leaf at va (which must be a mapped 4 KiB page) by one to
- * pa with flags, then flush. Cannot fail for want of memory: the tables
- * on the path exist. The old frame's reference is NOT dropped. */
-int uspace_replace(struct proc *p, uint64_t va, uint64_t pa, uint64_t flags);
-
 /* Unmap every page in [lo, hi), drop a reference to each frame, free
  * emptied tables, flush. */
 void uspace_unmap_range(struct proc *p, uint64_t lo, uint64_t hi);
