@@ -46,7 +46,10 @@ void uspace_unmap_range(struct proc *p, uint64_t lo, uint64_t hi)
 	if (lo >= hi)
 		return;
 	sv39_unmap_range(&p->space, lo, hi, unref_leaf, NULL);
-	uspace_flush(p, lo, hi - lo);
+	/* The whole ASID, not [lo, hi): sv39_unmap_range frees tables it
+	 * empties, which changes level-1 or root entries, and a flush by
+	 * address covers only leaf entries (privileged spec 4.2.1). */
+	uspace_flush(p, 0, 0);
 }
 
 void uspace_destroy(struct proc *p)
