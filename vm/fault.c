@@ -15,12 +15,15 @@
 #include "vm/vm.h"
 
 /*
- * The slot of the page's leaf. The VM server maps user memory only with
- * 4 KiB leaves, so the leaf, if any, sits in a level-0 table: its slot
- * there, or NULL if a table on the path is missing (or a larger leaf
- * covers the page). apply() then writes the slot directly instead of
+ * The slot of the page's leaf, to write into. The VM server maps user
+ * memory only with 4 KiB leaves, so the leaf, if any, sits in a level-0
+ * table: its slot there, or NULL if a table on the path is missing (or
+ * a larger leaf covers the page), or if the level-0 table is marked
+ * copy-on-write (shared by fork, space.h: fault_resolve unshares it if
+ * the fault writes). apply() then writes the slot directly instead of
  * walking again. The walk is sv39_walk's without allocation, inlined
- * and straight through the window: this is on every fault's path.
+ * and straight through the window: this is on every fault's path, and
+ * the mark costs it nothing (one more bit in the mask it tests anyway).
  */
 static inline sv39_pte_t *leaf_slot(const struct proc *p, uint64_t page)
 {
@@ -30,8 +33,8 @@ static inline sv39_pte_t *leaf_slot(const struct proc *p, uint64_t page)
 	for (int l = SV39_LEVEL_1G; l > SV39_LEVEL_4K; l--) {
 		sv39_pte_t e = t[sv39_vpn(page, l)];
 
-		if ((e & (SV39_PTE_V | SV39_PTE_RWX)) != SV39_PTE_V)
-			return NULL;   /* no table, or a larger leaf */
+		if ((e & (SV39_PTE_V | SV39_PTE_RWX | SPACE_TABLE_COW)) != SV39_PTE_V)
+			return NULL;   /* no table, a larger leaf, a shared table */
 		t = frame_ptr(ft, sv39_pte_pa(e));
 	}
 	return &t[sv39_vpn(page, SV39_LEVEL_4K)];
@@ -184,6 +187,40 @@ static __attribute__((noinline)) bool fault_refused(struct vm_msg *m, struct pro
 	return false;
 }
 
+/*
+ * The slot of a page whose level-0 table is marked copy-on-write (e is
+ * its level-1 entry; space.h). If the fault will write into the table
+ * (any action but a retry or a refusal), it is made p's own first
+ * (space_unshare), and the slot is in that; else the slot in the shared
+ * table, only to read. NULL: no frame left for the copy. Out of line:
+ * rare (the first write into 2 MiB after a fork), and it keeps the
+ * policy's second copy out of fault_resolve.
+ */
+static __attribute__((noinline)) sv39_pte_t *shared_table_slot(struct proc *p,
+							       const struct region *r,
+							       unsigned access, sv39_pte_t *e,
+							       uint64_t page)
+{
+	sv39_pte_t *slot = frame_ptr(&vm_frames, sv39_pte_pa(*e));
+	struct fault_facts f = { .access = access, .region = r };
+	enum fault_action a;
+	int moved;
+
+	slot += sv39_vpn(page, SV39_LEVEL_4K);
+	slot_facts(slot, &f);
+	a = fault_decide(&f).action;
+	if (a == FAULT_DENY || a == FAULT_RETRY)
+		return slot;
+	moved = space_unshare(&p->space, e);
+	if (moved < 0)
+		return NULL;
+	/* A level-1 entry changed: a flush by address would cover only
+	 * leaf entries (privileged spec 4.2.1), so flush p's whole ASID. */
+	if (moved)
+		uspace_flush(p, 0, 0);
+	return leaf_slot(p, page);
+}
+
 /* The general path, once the process p, the region r holding the
  * address (NULL: none, or not looked for) and the leaf's slot (NULL:
  * none) are known: the facts, the policy, apply, or refuse. Out of line,
@@ -197,6 +234,21 @@ static __attribute__((noinline)) bool fault_resolve(struct vm_msg *m, struct pro
 	struct fault_decision d;
 
 	vm_stats.faults++;
+	if (!slot && r) {
+		/* No table, or a shared one. Then the facts come from the
+		 * slot shared_table_slot gives, after any copy (which took
+		 * a reference to each frame: a count of 1 may be 2 now); a
+		 * slot left in the shared table only serves a retry or a
+		 * refusal, which write nothing. */
+		sv39_pte_t *e = space_cow_table_entry(&p->space, page);
+
+		if (e && !(slot = shared_table_slot(p, r, f.access, e, page))) {
+			/* Out of memory: any action but FAULT_DENY says so. */
+			const struct fault_decision oom = { FAULT_MAP_NEW, FAULT_OK, 0 };
+
+			return fault_refused(m, p, f, oom);
+		}
+	}
 	slot_facts(slot, &f);
 	d = fault_decide_inline(&f);
 	if (d.action != FAULT_DENY && apply(p, slot, page, &f, &d) == 0) {

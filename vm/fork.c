@@ -8,10 +8,12 @@
  * The order matters:
  *  1. read the parent's registers first: it is blocked in its call to
  *     us, so they are complete, and nothing is built if that fails;
- *  2. clone the page tables (space_fork): every writable page becomes
- *     read-only + COW in both, each shared frame gets one more
- *     reference. No data page is read or copied: the cost follows the
- *     page tables;
+ *  2. clone the page tables (space_fork): the child gets a root and
+ *     level-1 tables of its own and shares the parent's level-0 tables
+ *     copy-on-write, each with one more share; a table shared for the
+ *     first time has its writable pages made read-only + COW. No data
+ *     page is read or copied, and no per-page count changes: the cost
+ *     follows the page tables;
  *  3. flush the parent's TLB, whether or not the clone succeeded: some
  *     of its pages may have lost W, and a stale writable TLB entry would
  *     let it write into a frame the child now shares;

@@ -8,8 +8,11 @@
  * tests fake with a malloc'd buffer. No system call is made here.
  *
  * Reference counts are what copy-on-write needs (design decision 6): a
- * frame mapped into N address spaces has count N, and the store fault
- * that finds count 1 may simply make the page writable again.
+ * frame mapped by N page tables has count N (fork shares level-0 tables
+ * between spaces, and such a table counts once; its own count is the
+ * number of spaces sharing it, vm/space.h). The store fault that finds
+ * count 1, in a table the process does not share, may simply make the
+ * page writable again.
  *
  * Two kinds of frame are "pinned" and never counted or freed: the frames
  * holding the reference-count array itself, and the one shared zero

@@ -61,15 +61,28 @@ static long do_mmap(struct proc *p, unsigned long len)
 	return err ? err : (long)addr;
 }
 
+/* The regions of a request that also unmaps pages are changed in a
+ * copy, kept only once the pages are gone: unmapping can fail for want
+ * of a frame (a shared page table to copy, space.h), and then the
+ * request fails with nothing changed. Static: it is large for the VM
+ * server's stack. */
+static struct region_set scratch;
+
 static long do_munmap(struct proc *p, unsigned long addr, unsigned long len)
 {
-	int err = region_munmap(&p->regions, addr, len);
+	int err;
 
+	scratch = p->regions;
+	err = region_munmap(&scratch, addr, len);
 	if (err)
 		return err;
 	/* The pages go too, and their frames back to the pool (those still
 	 * shared with a fork stay with the other process). */
-	uspace_unmap_range(p, addr, addr + ((len + SV39_PAGE_SIZE - 1) & ~(SV39_PAGE_SIZE - 1)));
+	err = uspace_unmap_range(p, addr,
+				 addr + ((len + SV39_PAGE_SIZE - 1) & ~(SV39_PAGE_SIZE - 1)));
+	if (err)
+		return err;
+	p->regions = scratch;
 	return 0;
 }
 
@@ -123,11 +136,20 @@ static long do_sbrk(struct proc *p, long incr)
 	 * there is: refuse growth beyond the frames free right now. */
 	if (incr > 0 && ((uint64_t)incr >> SV39_PAGE_SHIFT) >= vm_frames.nfree)
 		return -CALF_ENOMEM;
-	err = region_brk(&p->regions, incr, &old_brk, &old_end, &new_end);
+	if (incr >= 0) {   /* growing unmaps nothing */
+		err = region_brk(&p->regions, incr, &old_brk, &old_end, &new_end);
+		return err ? err : (long)old_brk;
+	}
+	scratch = p->regions;
+	err = region_brk(&scratch, incr, &old_brk, &old_end, &new_end);
 	if (err)
 		return err;
-	if (new_end < old_end)
-		uspace_unmap_range(p, new_end, old_end);   /* frames back, TLB flushed */
+	if (new_end < old_end) {
+		err = uspace_unmap_range(p, new_end, old_end);   /* frames back, TLB flushed */
+		if (err)
+			return err;
+	}
+	p->regions = scratch;
 	return (long)old_brk;
 }
 

@@ -37,8 +37,15 @@ void space_table_free(void *ctx, uint64_t pa)
  * per leaf installed, a scan to see whether a table emptied), which
  * comes to a few hundred instructions per page; fork+exit+wait of a
  * process with 16 MiB resident must stay near 150,000 in all
- * (docs/performance.md). The result is the same as sv39_clone_cow's
- * (host-tested against it in test_vm_fork.c).
+ * (docs/performance.md).
+ *
+ * Even a tight loop costs about 45 instructions per page for a fork and
+ * its child's exit (a count up, W cleared; a count down), so level-0
+ * tables are not copied at all but shared copy-on-write (space.h): fork
+ * and exit touch one count per level-0 table, and the per-page work
+ * moves to the first write into each shared 2 MiB (space_unshare),
+ * paid only where a process writes after a fork. What each space sees
+ * is the same as after sv39_clone_cow (host-tested in test_vm_fork.c).
  *
  * Each page table has a run mask (frame.h, ft->runs): bit r set if its
  * entries 8r..8r+7 may be non-zero. Scanning all 512 entries of a table
@@ -96,7 +103,11 @@ void space_mark_path(struct sv39_space *s, uint64_t va)
 
 int space_map(struct sv39_space *s, uint64_t va, uint64_t pa, uint64_t flags)
 {
-	int err = sv39_map(s, va, pa, SV39_LEVEL_4K, flags);
+	int err;
+
+	if (space_cow_table_entry(s, va))
+		return SV39_EINVAL;   /* a shared table: space_unshare first */
+	err = sv39_map(s, va, pa, SV39_LEVEL_4K, flags);
 
 	/* Even on failure: sv39_map may have linked a new table. */
 	space_mark_path(s, va);
@@ -179,36 +190,60 @@ static inline void clone_leaf(struct frame_table *ft, const struct counts *k, sv
  * The per-page loops, over the runs `todo` of a level-0 table (leaves
  * only). Out of line and with the counts passed as scalars (a struct
  * of three words goes by reference, and is loaded again after every
- * store), so that everything stays in registers; inlined into the
- * recursive walkers, gcc spills them. clone_l0 returns the runs found non-zero.
+ * store), so that everything stays in registers; inlined into their
+ * callers, gcc spills them.
+ *
+ * freeze_l0: every writable user leaf of t becomes read-only + COW, what
+ * a table must be before fork shares it. Only leaves written since the
+ * table was last shared still have W, so a store is rare after the first
+ * fork.
  */
-static __attribute__((noinline)) void clone_l0(struct frame_table *ft, uint64_t base_ppn,
-					       uint64_t n, uint32_t *ref, sv39_pte_t *s,
-					       sv39_pte_t *d, uint64_t todo)
+static __attribute__((noinline)) void freeze_l0(sv39_pte_t *t, uint64_t todo)
+{
+	const sv39_pte_t want = SV39_PTE_V | SV39_PTE_U | SV39_PTE_W;
+
+	while (todo) {
+		sv39_pte_t *tr = t + lowest_bit(todo) * RUN;
+
+		todo &= todo - 1;
+#pragma GCC unroll 8
+		for (unsigned j = 0; j < RUN; j++) {
+			sv39_pte_t pte = tr[j];
+
+			if (__builtin_expect((pte & want) == want, 0))
+				tr[j] = (pte & ~SV39_PTE_W) | SV39_PTE_COW;
+		}
+	}
+}
+
+/* copy_l0: every leaf of the marked (so read-only) table s into the
+ * empty table d, one more reference to each frame: unsharing. The copy
+ * is exact, as the shared table was what both spaces saw. */
+static __attribute__((noinline)) void copy_l0(struct frame_table *ft, uint64_t base_ppn,
+					      uint64_t n, uint32_t *ref, const sv39_pte_t *s,
+					      sv39_pte_t *d, uint64_t todo)
 {
 	const struct counts k = { base_ppn, n, ref };
 
 	while (todo) {
 		unsigned r = lowest_bit(todo);
-		sv39_pte_t *sr = s + r * RUN, *dr = d + r * RUN;
+		const sv39_pte_t *sr = s + r * RUN;
+		sv39_pte_t *dr = d + r * RUN;
 
 		todo &= todo - 1;
-#pragma GCC unroll 8
-		for (unsigned j = 0; j < RUN; j++) {
-			sv39_pte_t pte = sr[j];
-
-			/* (V and U) first: that also skips the empty entries. */
-			if ((pte & (SV39_PTE_V | SV39_PTE_U)) != (SV39_PTE_V | SV39_PTE_U) ||
-			    !(pte & SV39_PTE_RWX))
-				continue;
-			if (__builtin_expect(pte & SV39_PTE_W, 0)) {
-				/* Seldom after the first fork: no store. */
-				pte = (pte & ~SV39_PTE_W) | SV39_PTE_COW;
-				sr[j] = pte;
-			}
-			dr[j] = pte;
-			share(ft, &k, pte);
-		}
+		/* By hand: gcc does not unroll this loop (the pragma is not
+		 * enough), and a run costs 8 loop steps more than it must. */
+#define COPY1(j)                                                                       \
+	do {                                                                           \
+		sv39_pte_t pte = sr[j];                                                \
+		if (pte & SV39_PTE_V) {   /* valid, in a level-0 table: a leaf */    \
+			dr[j] = pte;                                                   \
+			share(ft, &k, pte);                                            \
+		}                                                                      \
+	} while (0)
+		COPY1(0); COPY1(1); COPY1(2); COPY1(3);
+		COPY1(4); COPY1(5); COPY1(6); COPY1(7);
+#undef COPY1
 	}
 }
 
@@ -264,8 +299,37 @@ static uint64_t scan_runs(const sv39_pte_t *t)
 	return m;
 }
 
-/* Clone the runs `keep` of the source table at spa (of `level`) into
- * the empty table at dpa. Both masks end up exact. */
+/* The run mask of the level-0 table at pa, made exact if sv39/ left it
+ * at "everything" (once, by a scan; later it is taken as it is: entries
+ * cleared since, by munmap say, only leave it a superset). */
+static uint64_t l0_runs(struct frame_table *ft, uint64_t pa)
+{
+	uint64_t *runs = frame_runs(ft, pa);
+
+	if (*runs == ALL_RUNS)
+		*runs = scan_runs(frame_ptr(ft, pa));
+	return *runs;
+}
+
+/* fork's part for one level-1 entry pte (at *se in the source, *de in
+ * the child): the level-0 table it points at gets one more share. If it
+ * is not marked yet, its writable leaves are made read-only first and
+ * the source's entry is marked; a marked table needs no look inside. */
+static void share_table(struct frame_table *ft, const struct counts *k, sv39_pte_t *se,
+			sv39_pte_t *de, sv39_pte_t pte)
+{
+	if (!(pte & SPACE_TABLE_COW)) {
+		freeze_l0(frame_ptr(ft, sv39_pte_pa(pte)), l0_runs(ft, sv39_pte_pa(pte)));
+		pte |= SPACE_TABLE_COW;
+		*se = pte;
+	}
+	*de = pte;
+	share(ft, k, pte);   /* the table's frame: one share more */
+}
+
+/* Clone the runs `keep` of the source table at spa (of level 2 or 1)
+ * into the empty table at dpa: tables of level 1 are copied, tables of
+ * level 0 shared. Both masks end up exact. */
 static int clone_table(struct frame_table *ft, uint64_t spa, uint64_t dpa, int level,
 		       uint64_t keep)
 {
@@ -276,16 +340,6 @@ static int clone_table(struct frame_table *ft, uint64_t spa, uint64_t dpa, int l
 
 	/* A superset of what d will hold, in case we fail half way and
 	 * it is torn down. */
-	if (level == SV39_LEVEL_4K) {
-		/* A mask sv39/ left at "everything" is made exact once, by
-		 * a scan; later forks take it as it is (entries cleared
-		 * since, by munmap say, only leave it a superset). */
-		if (*sruns == ALL_RUNS)
-			*sruns = scan_runs(s);
-		*druns = *sruns;
-		clone_l0(ft, k.base_ppn, k.n, k.ref, s, d, *sruns);
-		return 0;
-	}
 	*druns = todo;
 	while (todo) {
 		unsigned r = lowest_bit(todo);
@@ -305,6 +359,10 @@ static int clone_table(struct frame_table *ft, uint64_t spa, uint64_t dpa, int l
 					clone_leaf(ft, &k, &sr[j], &dr[j], pte);
 				continue;
 			}
+			if (level == SV39_LEVEL_2M) {
+				share_table(ft, &k, &sr[j], &dr[j], pte);
+				continue;
+			}
 			pa = frame_alloc(ft);
 			if (pa == FRAME_NONE)
 				return -CALF_ENOMEM;
@@ -319,6 +377,17 @@ static int clone_table(struct frame_table *ft, uint64_t spa, uint64_t dpa, int l
 	*sruns = found | (*sruns & ~keep);
 	*druns = found;
 	return 0;
+}
+
+/* One share less of the marked level-0 table at pa: true if other
+ * spaces still hold it, false if this was the last share (count 1: the
+ * caller tears it down, dropping its leaves, and frees it). */
+static bool drop_share(struct frame_table *ft, uint64_t pa)
+{
+	if (frame_refcount(ft, pa) < 2)
+		return false;
+	frame_unref(ft, pa);
+	return true;
 }
 
 /* Drop every leaf in the runs `keep` of the table at pa (of `level`),
@@ -350,6 +419,10 @@ static void destroy_table(struct frame_table *ft, uint64_t pa, int level, uint64
 				drop(ft, &k, pte);
 				continue;
 			}
+			/* A shared level-0 table: others still map what it
+			 * maps, so only its share goes. */
+			if ((pte & SPACE_TABLE_COW) && drop_share(ft, sv39_pte_pa(pte)))
+				continue;
 			destroy_table(ft, sv39_pte_pa(pte), level - 1, ALL_RUNS);
 			frame_free_zeroed(ft, sv39_pte_pa(pte));
 		}
@@ -403,6 +476,112 @@ void space_destroy(struct sv39_space *s)
 		}
 	frame_free_zeroed(ft, s->root_pa);
 	s->root_pa = 0;
+}
+
+sv39_pte_t *space_cow_table_entry(const struct sv39_space *s, uint64_t va)
+{
+	const struct frame_table *ft = s->mem->ctx;
+	const sv39_pte_t *root = frame_ptr(ft, s->root_pa);
+	sv39_pte_t e, *l1;
+
+	if (va >= SV39_USER_TOP)
+		return NULL;   /* the kernel's half: not our tables */
+	e = root[sv39_vpn(va, SV39_LEVEL_1G)];
+	if ((e & (SV39_PTE_V | SV39_PTE_RWX)) != SV39_PTE_V)
+		return NULL;
+	l1 = frame_ptr(ft, sv39_pte_pa(e));
+	l1 += sv39_vpn(va, SV39_LEVEL_2M);
+	if ((*l1 & (SV39_PTE_V | SV39_PTE_RWX | SPACE_TABLE_COW)) != (SV39_PTE_V | SPACE_TABLE_COW))
+		return NULL;
+	return l1;
+}
+
+int space_unshare(struct sv39_space *s, sv39_pte_t *e)
+{
+	struct frame_table *ft = s->mem->ctx;
+	const struct counts k = counts_of(ft);
+	uint64_t old = sv39_pte_pa(*e), runs, pa;
+
+	if (frame_refcount(ft, old) < 2) {
+		/* The others have unshared or exited: ours alone now. */
+		*e &= ~SPACE_TABLE_COW;
+		return 0;
+	}
+	pa = frame_alloc(ft);
+	if (pa == FRAME_NONE)
+		return -CALF_ENOMEM;
+	runs = l0_runs(ft, old);
+	*frame_runs(ft, pa) = runs;
+	copy_l0(ft, k.base_ppn, k.n, k.ref, frame_ptr(ft, old), frame_ptr(ft, pa), runs);
+	/* The copy is complete before the entry points at it. */
+	*e = sv39_pte_make(pa, SV39_PTE_V);
+	frame_unref(ft, old);   /* count >= 2: one share less, never freed here */
+	return 1;
+}
+
+#define L0_SPAN (SV39_PAGE_SIZE * SV39_ENTRIES)   /* what a level-0 table maps */
+#define L1_SPAN (L0_SPAN * SV39_ENTRIES)          /* ... and a level-1 table */
+
+/* The marked tables [lo, hi) covers wholly: let go or take back. */
+static int let_go_covered(struct sv39_space *s, uint64_t lo, uint64_t hi)
+{
+	struct frame_table *ft = s->mem->ctx;
+	const sv39_pte_t *root = frame_ptr(ft, s->root_pa);
+	int moved = 0;
+
+	for (uint64_t g = lo / L1_SPAN; g <= (hi - 1) / L1_SPAN; g++) {
+		uint64_t gbase = g * L1_SPAN;
+		unsigned first = lo > gbase ? sv39_vpn(lo, SV39_LEVEL_2M) : 0;
+		unsigned last = hi - gbase < L1_SPAN ? sv39_vpn(hi - 1, SV39_LEVEL_2M)
+						     : SV39_ENTRIES - 1;
+		sv39_pte_t *l1;
+
+		if ((root[g] & (SV39_PTE_V | SV39_PTE_RWX)) != SV39_PTE_V)
+			continue;
+		l1 = frame_ptr(ft, sv39_pte_pa(root[g]));
+		for (unsigned j = first; j <= last; j++) {
+			uint64_t base = gbase + j * L0_SPAN;
+			sv39_pte_t e = l1[j];
+
+			if ((e & (SV39_PTE_V | SV39_PTE_RWX | SPACE_TABLE_COW)) !=
+				    (SV39_PTE_V | SPACE_TABLE_COW) ||
+			    base < lo || hi - base < L0_SPAN)
+				continue;
+			if (drop_share(ft, sv39_pte_pa(e))) {
+				l1[j] = 0;   /* the run mask may stay a superset */
+				moved = 1;
+			} else {
+				l1[j] = e & ~SPACE_TABLE_COW;   /* sv39/ clears and frees it */
+			}
+		}
+	}
+	return moved;
+}
+
+int space_prepare_unmap(struct sv39_space *s, uint64_t lo, uint64_t hi)
+{
+	int moved = 0;
+
+	if (hi > SV39_USER_TOP)
+		hi = SV39_USER_TOP;
+	if (!s->root_pa || lo >= hi)
+		return 0;
+	/* First the (at most two) tables the range covers in part: the
+	 * only ones that need a frame, so that running out of frames
+	 * leaves every mapping as it was. */
+	for (int i = 0; i < 2; i++) {
+		uint64_t va = i ? hi - 1 : lo, base = va & ~(L0_SPAN - 1);
+		sv39_pte_t *e = space_cow_table_entry(s, va);
+		int r;
+
+		if (!e || (base >= lo && hi - base >= L0_SPAN))
+			continue;
+		r = space_unshare(s, e);
+		if (r < 0)
+			return r;
+		moved |= r;
+	}
+	return moved | let_go_covered(s, lo, hi);
 }
 
 struct resident {

@@ -7,9 +7,34 @@
  * Calls sv39/ and frame.c only. uspace.c wraps these for live processes
  * (adding TLB flushes); the host tests run them over a malloc'd "RAM".
  *
- * Reference counting rule: every leaf in every space holds one reference
- * to its frame (the zero frame is pinned and not counted). So a fork adds
- * one reference per leaf it shares, and a teardown drops one per leaf.
+ * Level-0 tables are shared copy-on-write between the spaces fork
+ * makes (docs/architecture.md, "Inside the VM server"): fork copies the
+ * root and the level-1 tables, but points the child's level-1 entries at
+ * the parent's level-0 tables, so its cost follows the tables, not the
+ * pages. The rules:
+ *  - a level-1 entry marked SPACE_TABLE_COW points at a level-0 table
+ *    that every space holding it may only read: each of its leaves is
+ *    non-writable (fork cleared W, setting COW, before the first share);
+ *  - the table's frame count is the number of level-1 entries pointing
+ *    at it; an entry whose table has count > 1 is always marked;
+ *  - before anything writes into a marked table it calls space_unshare
+ *    (a fault, space_map) or space_prepare_unmap (munmap, sbrk): the
+ *    writer gets a table of its own, or, if the count is 1 already, just
+ *    clears the mark.
+ * Nothing else writes a table: the kernel only reads user tables
+ * (usercopy.c), and the hardware never sets A or D in them, because the
+ * VM server builds every leaf with A and D set already and a hart
+ * updates them only when clear and only after the access passed its
+ * checks (privileged spec 4.3.1; QEMU's get_physical_address does the
+ * same), so a store to a non-writable page faults without touching the
+ * PTE. Pointers (non-leaf entries) have no A/D for it to set.
+ *
+ * Reference counting rule: every leaf in every level-0 table holds one
+ * reference to its frame (the zero frame is pinned and not counted),
+ * however many spaces share the table. So a fork adds one reference per
+ * level-0 table it shares, unsharing adds one per leaf it copies, and a
+ * teardown drops the leaves' references only with the table's last
+ * share.
  */
 #ifndef VM_SPACE_H
 #define VM_SPACE_H
@@ -19,6 +44,12 @@
 #include "kernel/abi.h"
 #include "sv39/sv39.h"
 #include "vm/frame.h"
+
+/* In a level-1 entry (a pointer to a level-0 table: V, no R W X): the
+ * table is copy-on-write. The RSW bit that marks COW leaves: hardware
+ * ignores RSW in every PTE (4.3.1), and QEMU checks only D, A, U and
+ * the Svpbmt/Svnapot bits of pointers. */
+#define SPACE_TABLE_COW SV39_PTE_COW
 
 /* sv39_mem callbacks over a frame table (ctx = struct frame_table *):
  * page tables are frames with count 1, zeroed by frame_alloc. */
@@ -44,22 +75,52 @@ static inline void space_mark_slot(struct frame_table *ft, const sv39_pte_t *slo
 void space_mark_path(struct sv39_space *s, uint64_t va);
 
 /* sv39_map of a 4 KiB page, keeping the run masks true. SV39_OK or an
- * SV39_E* code, as sv39_map. */
+ * SV39_E* code, as sv39_map; SV39_EINVAL, writing nothing, if va's
+ * level-0 table is marked copy-on-write (space_unshare it first). */
 int space_map(struct sv39_space *s, uint64_t va, uint64_t pa, uint64_t flags);
+
+/* The level-1 entry of va in s if it points at a level-0 table marked
+ * copy-on-write, else NULL. */
+sv39_pte_t *space_cow_table_entry(const struct sv39_space *s, uint64_t va);
+
+/*
+ * Make the level-0 table the marked level-1 entry *e of s points at
+ * s's own, to write into. Still shared: a copy with one more reference
+ * to every frame it maps, *e pointed at it, one share of the old table
+ * dropped; returns 1, and the caller flushes s's whole TLB (a level-1
+ * entry changed: a flush by address covers only leaves, privileged spec
+ * 4.2.1). Not shared any more (count 1): only the mark is cleared;
+ * returns 0. -CALF_ENOMEM, nothing changed, if no frame is free.
+ */
+int space_unshare(struct sv39_space *s, sv39_pte_t *e);
+
+/*
+ * Before sv39_unmap_range clears [lo, hi) of s (page aligned): no table
+ * it writes into may be shared. A marked table the range covers in part
+ * is unshared (space_unshare); a shared one it covers wholly is let go
+ * (its level-1 entry cleared, one share dropped: nothing of it needs a
+ * copy); a marked one no longer shared loses its mark. Returns 1 if a
+ * level-1 entry changed (the caller flushes s's whole TLB), 0, or
+ * -CALF_ENOMEM with nothing s maps changed (the copies are done first).
+ */
+int space_prepare_unmap(struct sv39_space *s, uint64_t lo, uint64_t hi);
 
 /*
  * fork: make dst (uninitialised) a copy-on-write clone of the user half
- * of src, whose mem it shares. Every writable leaf of src becomes
- * read-only + COW in both; every shared frame gets one more reference.
- * 0, or -CALF_ENOMEM with dst fully torn down (no frame leaked, its
- * root_pa 0). src may be left with some leaves COW either way; the
- * caller flushes src's TLB in both cases.
+ * of src, whose mem it shares. dst gets a root and level-1 tables of its
+ * own; every level-0 table of src is shared, marked copy-on-write in
+ * both, and gets one more share. A table not marked yet first has every
+ * writable leaf made read-only + COW (once: a marked table is shared
+ * without looking inside). 0, or -CALF_ENOMEM with dst fully torn down
+ * (no frame leaked, its root_pa 0). src may be left with some leaves
+ * COW either way; the caller flushes src's TLB in both cases.
  */
 int space_fork(struct sv39_space *dst, struct sv39_space *src);
 
 /* Free every table of s and drop the reference of every leaf; the
- * tables go back zeroed (the clean list). Nothing if s has no root.
- * The kernel's aspace over s must be gone already. */
+ * tables go back zeroed (the clean list). A level-0 table still shared
+ * only loses one share, unvisited. Nothing if s has no root. The
+ * kernel's aspace over s must be gone already. */
 void space_destroy(struct sv39_space *s);
 
 /* Pages of s mapped to a frame (own or shared), the zero frame not

@@ -41,15 +41,22 @@ static void unref_leaf(void *arg, uint64_t va, sv39_pte_t pte)
 			  (unsigned long)va, (unsigned long)sv39_pte_pa(pte));
 }
 
-void uspace_unmap_range(struct proc *p, uint64_t lo, uint64_t hi)
+int uspace_unmap_range(struct proc *p, uint64_t lo, uint64_t hi)
 {
+	int err;
+
 	if (lo >= hi)
-		return;
+		return 0;
+	err = space_prepare_unmap(&p->space, lo, hi);
+	if (err < 0)
+		return err;
 	sv39_unmap_range(&p->space, lo, hi, unref_leaf, NULL);
-	/* The whole ASID, not [lo, hi): sv39_unmap_range frees tables it
-	 * empties, which changes level-1 or root entries, and a flush by
-	 * address covers only leaf entries (privileged spec 4.2.1). */
+	/* The whole ASID, not [lo, hi): besides the leaves, level-1
+	 * entries may have changed (a table let go, copied, or freed once
+	 * empty), and a flush by address covers only leaf entries
+	 * (privileged spec 4.2.1). */
 	uspace_flush(p, 0, 0);
+	return 0;
 }
 
 void uspace_destroy(struct proc *p)

@@ -28,9 +28,11 @@ void uspace_flush(struct proc *p, uint64_t va, uint64_t len);
  * The mapping takes over the caller's reference to pa. 0 or an SV39_E*. */
 int uspace_map(struct proc *p, uint64_t va, uint64_t pa, uint64_t flags);
 
-/* Unmap every page in [lo, hi), drop a reference to each frame, free
- * emptied tables, flush. */
-void uspace_unmap_range(struct proc *p, uint64_t lo, uint64_t hi);
+/* Unmap every page in [lo, hi) (page aligned), drop a reference to each
+ * frame, free emptied tables, let go of shared tables the range covers
+ * (space_prepare_unmap), flush. 0, or -CALF_ENOMEM (a shared table the
+ * range covers in part could not be copied) with nothing unmapped. */
+int uspace_unmap_range(struct proc *p, uint64_t lo, uint64_t hi);
 
 /* Drop every mapping and table of p's space, root included (the
  * sv39_space_destroy on_leaf unrefs each frame). */

@@ -1,12 +1,16 @@
 /*
  * test_vm_fork.c - host unit tests of fork's bookkeeping (vm/space.c):
- * the copy-on-write clone, teardown, reference counts, out of memory,
- * the child's registers, and ps's name packing.
+ * the copy-on-write clone with shared level-0 tables, unsharing, unmap
+ * over shared tables, teardown, reference counts, out of memory, the
+ * child's registers, and ps's name packing.
  *
  * Layer: test/ (host only). The "RAM" is a malloc'd window managed by
  * the real frame table (vm/frame.c); page tables are built with the real
  * sv39/ library over it, so these are the same code paths the VM server
- * runs, minus the system calls.
+ * runs, minus the system calls. store() below resolves a store the way
+ * vm/fault.c does (unshare a shared table, then the policy's answer), so
+ * the random test at the end runs fork, store, unmap and exit in any
+ * order and checks every space's contents and every count after each.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,21 +18,31 @@
 #include "kernel/abi.h"
 #include "sv39/sv39.h"
 #include "test/host/check.h"
+#include "test/host/fixture.h"
 #include "vm/fault_policy.h"
 #include "vm/frame.h"
 #include "vm/space.h"
 
 #define FAKE_PA 0x80000000ull
+#define MAX_FRAMES 1024
 #define RW (SV39_PTE_U | SV39_PTE_R | SV39_PTE_W)
 #define RX (SV39_PTE_U | SV39_PTE_R | SV39_PTE_X)
+#define L0_SPAN (512ull * FRAME_SIZE)   /* what one level-0 table maps */
 
 static uint8_t *window;
 static struct frame_table ft;
 static struct sv39_mem mem;
 
-static int setup(unsigned nframes)
+/* A window of nframes frames, managed as one range, or (split > 0) as
+ * a first range of `split` frames and a second of the rest: frames of
+ * the first range are not in the largest one, so they take the frame
+ * table's general paths (frame_ref, frame_refcount's search). */
+static int setup_split(unsigned nframes, unsigned split)
 {
-	struct frame_span span = { FAKE_PA, (uint64_t)nframes * FRAME_SIZE };
+	struct frame_span span[2] = {
+		{ FAKE_PA, (uint64_t)split * FRAME_SIZE },
+		{ FAKE_PA + (uint64_t)split * FRAME_SIZE, (uint64_t)(nframes - split) * FRAME_SIZE },
+	};
 
 	free(window);
 	window = aligned_alloc(FRAME_SIZE, (size_t)nframes * FRAME_SIZE);
@@ -37,7 +51,13 @@ static int setup(unsigned nframes)
 	mem.table_alloc = space_table_alloc;
 	mem.table_free = space_table_free;
 	mem.ctx = &ft;
-	return frame_table_init(&ft, window, FAKE_PA, &span, 1);
+	return split ? frame_table_init(&ft, window, FAKE_PA, span, 2)
+		     : frame_table_init(&ft, window, FAKE_PA, &span[1], 1);
+}
+
+static int setup(unsigned nframes)
+{
+	return setup_split(nframes, 0);
 }
 
 /* Map a fresh frame at va holding `byte` everywhere. */
@@ -59,6 +79,210 @@ static sv39_pte_t pte_at(struct sv39_space *s, uint64_t va)
 	return pte;
 }
 
+/* The level-1 entry over va (0 if none). */
+static sv39_pte_t l1_entry(struct sv39_space *s, uint64_t va)
+{
+	sv39_pte_t *e = sv39_walk(s, va, SV39_LEVEL_2M, false, NULL);
+
+	return e ? *e : 0;
+}
+
+/* The level-0 table over va (0 if none). */
+static uint64_t l0_table(struct sv39_space *s, uint64_t va)
+{
+	sv39_pte_t e = l1_entry(s, va);
+
+	return (e & SV39_PTE_V) ? sv39_pte_pa(e) : 0;
+}
+
+/* The byte at va as s sees it: 0 where nothing is mapped (anonymous
+ * memory reads zero). */
+static uint8_t load(struct sv39_space *s, uint64_t va)
+{
+	sv39_pte_t pte = pte_at(s, va);
+
+	if (!(pte & SV39_PTE_V))
+		return 0;
+	return ((uint8_t *)frame_ptr(&ft, sv39_pte_pa(pte)))[va & (FRAME_SIZE - 1)];
+}
+
+/*
+ * A store of `byte` at va in s, resolved as vm/fault.c does in a region
+ * that allows it: a shared level-0 table is unshared first, then the
+ * policy (fault_decide) says what to do with the leaf. 0, or -1 when
+ * out of frames (s then sees what it saw before).
+ */
+static int store(struct sv39_space *s, uint64_t va, uint8_t byte)
+{
+	static const struct region all = { 0, SV39_USER_TOP, REGION_R | REGION_W, REGION_HEAP };
+	struct fault_facts f = { .access = CALF_FAULT_WRITE, .region = &all };
+	uint64_t page = va & ~(FRAME_SIZE - 1), pa = FRAME_NONE;
+	sv39_pte_t *e = space_cow_table_entry(s, page), *slot;
+	struct fault_decision d;
+
+	if (e && space_unshare(s, e) < 0)
+		return -1;
+	slot = sv39_walk(s, page, SV39_LEVEL_4K, false, NULL);
+	if (slot && (*slot & SV39_PTE_V)) {
+		f.mapped = true;
+		f.pte = *slot;
+		f.zero_frame = frame_is_zero(&ft, sv39_pte_pa(*slot));
+		f.refcount = frame_refcount(&ft, sv39_pte_pa(*slot));
+	}
+	d = fault_decide(&f);
+	switch (d.action) {
+	case FAULT_MAP_NEW:
+		pa = frame_alloc(&ft);
+		if (pa == FRAME_NONE)
+			return -1;
+		if (space_map(s, page, pa, d.pte_flags) != SV39_OK) {
+			frame_unref(&ft, pa);
+			return -1;
+		}
+		break;
+	case FAULT_COW_REUSE:
+		*slot = (*slot | SV39_PTE_W) & ~SV39_PTE_COW;
+		break;
+	case FAULT_COW_ZERO:
+	case FAULT_COW_COPY:
+		pa = d.action == FAULT_COW_ZERO ? frame_alloc(&ft)
+						: frame_alloc_copy(&ft, sv39_pte_pa(*slot));
+		if (pa == FRAME_NONE)
+			return -1;
+		frame_unref(&ft, sv39_pte_pa(*slot));
+		*slot = sv39_pte_make(pa, d.pte_flags | SV39_PTE_V | SV39_PTE_A | SV39_PTE_D);
+		space_mark_slot(&ft, slot);
+		break;
+	case FAULT_RETRY:   /* writable already */
+		break;
+	default:
+		return -1;
+	}
+	((uint8_t *)frame_ptr(&ft, sv39_pte_pa(pte_at(s, page))))[va & (FRAME_SIZE - 1)] = byte;
+	return 0;
+}
+
+static void unref_leaf(void *arg, uint64_t va, sv39_pte_t pte)
+{
+	(void)arg;
+	(void)va;
+	frame_unref(&ft, sv39_pte_pa(pte));
+}
+
+/* munmap's page-table half, as vm/uspace.c does it. */
+static int unmap(struct sv39_space *s, uint64_t lo, uint64_t hi)
+{
+	int r = space_prepare_unmap(s, lo, hi);
+
+	if (r < 0)
+		return r;
+	sv39_unmap_range(s, lo, hi, unref_leaf, NULL);
+	return r;
+}
+
+/* ---- the invariants of space.h, checked by a walk of every space ---- */
+
+static uint32_t want[MAX_FRAMES];
+static uint8_t seen[MAX_FRAMES];
+
+static unsigned frame_no(uint64_t pa)
+{
+	return (unsigned)((pa - FAKE_PA) / FRAME_SIZE);
+}
+
+/* Count what one level-0 table at pa holds (once, however many spaces
+ * share it); a marked table holds no writable leaf. */
+static void count_l0(uint64_t pa, bool marked)
+{
+	const sv39_pte_t *t = frame_ptr(&ft, pa);
+
+	for (unsigned k = 0; k < SV39_ENTRIES; k++) {
+		if (!(t[k] & SV39_PTE_V))
+			continue;
+		CHECK(sv39_pte_is_leaf(t[k]) && (t[k] & SV39_PTE_U));
+		CHECK(!(marked && (t[k] & SV39_PTE_W)));
+		if (!seen[frame_no(pa)] && !frame_is_zero(&ft, sv39_pte_pa(t[k])))
+			want[frame_no(sv39_pte_pa(t[k]))]++;
+	}
+	seen[frame_no(pa)] = 1;
+}
+
+static void count_space(const struct sv39_space *s)
+{
+	const sv39_pte_t *root = frame_ptr(&ft, s->root_pa);
+
+	want[frame_no(s->root_pa)]++;
+	for (unsigned i = 0; i < SV39_ROOT_KERNEL_FIRST; i++) {
+		const sv39_pte_t *l1;
+
+		if (!(root[i] & SV39_PTE_V))
+			continue;
+		CHECK(!sv39_pte_is_leaf(root[i]) && !(root[i] & SPACE_TABLE_COW));
+		want[frame_no(sv39_pte_pa(root[i]))]++;
+		l1 = frame_ptr(&ft, sv39_pte_pa(root[i]));
+		for (unsigned j = 0; j < SV39_ENTRIES; j++) {
+			if (!(l1[j] & SV39_PTE_V))
+				continue;
+			CHECK(!sv39_pte_is_leaf(l1[j]));
+			want[frame_no(sv39_pte_pa(l1[j]))]++;
+			count_l0(sv39_pte_pa(l1[j]), (l1[j] & SPACE_TABLE_COW) != 0);
+			if (check_current_failed)
+				return;
+		}
+	}
+}
+
+/* A table with more than one share is marked in every space. */
+static void check_marks(const struct sv39_space *s)
+{
+	const sv39_pte_t *root = frame_ptr(&ft, s->root_pa);
+
+	for (unsigned i = 0; i < SV39_ROOT_KERNEL_FIRST; i++) {
+		const sv39_pte_t *l1;
+
+		if (!(root[i] & SV39_PTE_V))
+			continue;
+		l1 = frame_ptr(&ft, sv39_pte_pa(root[i]));
+		for (unsigned j = 0; j < SV39_ENTRIES; j++)
+			if ((l1[j] & SV39_PTE_V) && frame_refcount(&ft, sv39_pte_pa(l1[j])) > 1)
+				CHECK(l1[j] & SPACE_TABLE_COW);
+	}
+}
+
+/* Every count in the frame table is what the spaces (and `held` frames
+ * the test holds) imply, and nfree agrees. */
+static void check_counts(struct sv39_space *sp, unsigned n, const uint64_t *held, unsigned nheld)
+{
+	uint64_t used = 0, pinned = 0;
+
+	memset(want, 0, sizeof(want));
+	memset(seen, 0, sizeof(seen));
+	for (unsigned i = 0; i < n; i++)
+		if (sp[i].root_pa) {
+			count_space(&sp[i]);
+			if (check_current_failed)
+				return;
+			check_marks(&sp[i]);
+			if (check_current_failed)
+				return;
+		}
+	for (unsigned i = 0; i < nheld; i++)
+		want[frame_no(held[i])]++;
+	for (unsigned f = 0; f < MAX_FRAMES; f++) {
+		uint32_t c = frame_refcount(&ft, FAKE_PA + f * FRAME_SIZE);
+
+		if (c == FRAME_PINNED) {
+			pinned++;
+			continue;
+		}
+		CHECK_EQ(c, want[f]);
+		used += c != 0;
+	}
+	CHECK_EQ(ft.nfree, ft.nframes - pinned - used);
+}
+
+/* ---- fork ---- */
+
 /* A small process: text, data, a heap run crossing a 2 MiB boundary, a
  * stack page high up, and a zero-frame read mapping. */
 static int build_parent(struct sv39_space *p)
@@ -76,7 +300,11 @@ static int build_parent(struct sv39_space *p)
 			(RW & ~SV39_PTE_W) | SV39_PTE_COW);
 }
 
-TEST(fork_shares_every_frame_cow)
+/* The level-0 tables of build_parent: 0x0, 0x200000, 0x3000000, stack. */
+static const uint64_t parent_tables[] = { 0x10000, 0x200000, 0x3000000, 0x3ffeffe000ull };
+#define NTABLES (sizeof(parent_tables) / sizeof(parent_tables[0]))
+
+TEST(fork_shares_level0_tables)
 {
 	struct sv39_space parent, child;
 	uint64_t free_before;
@@ -85,82 +313,220 @@ TEST(fork_shares_every_frame_cow)
 	CHECK_EQ(build_parent(&parent), 0);
 	free_before = ft.nfree;
 	CHECK_EQ(space_fork(&child, &parent), 0);
-	/* Only page tables were allocated: root + L1s + L0s, no data. */
-	CHECK(free_before - ft.nfree <= 8);
+	/* A root and two level-1 tables (GiB 0 and the stack's GiB); the
+	 * four level-0 tables are shared, not copied. */
+	CHECK_EQ(free_before - ft.nfree, 3);
+	for (unsigned i = 0; i < NTABLES; i++) {
+		uint64_t va = parent_tables[i];
+
+		CHECK(l0_table(&child, va) != 0);
+		CHECK_EQ(l0_table(&child, va), l0_table(&parent, va));
+		CHECK(l1_entry(&child, va) & SPACE_TABLE_COW);
+		CHECK(l1_entry(&parent, va) & SPACE_TABLE_COW);
+		CHECK_EQ(frame_refcount(&ft, l0_table(&child, va)), 2);
+	}
 	CHECK_EQ(space_resident(&child), space_resident(&parent));
 	CHECK_EQ(space_resident(&child), 1 + 1 + 6 + 1);
 
-	/* Text: shared as it is, never COW. */
-	CHECK_EQ(pte_at(&child, 0x10000), pte_at(&parent, 0x10000));
+	/* Text: as it was, never COW; data, heap, stack: read-only + COW,
+	 * A and D still set. Each frame keeps one reference: the table's. */
 	CHECK(!(pte_at(&child, 0x10000) & SV39_PTE_COW));
-	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&child, 0x10000))), 2);
-	/* Data, heap, stack: read-only + COW on both sides, count 2. */
+	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&child, 0x10000))), 1);
 	for (uint64_t va = 0x1ff000; va < 0x205000; va += FRAME_SIZE) {
 		sv39_pte_t c = pte_at(&child, va);
 
 		CHECK(c & SV39_PTE_COW);
 		CHECK(!(c & SV39_PTE_W));
-		CHECK_EQ(c, pte_at(&parent, va));
-		CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(c)), 2);
+		CHECK_EQ(c & (SV39_PTE_A | SV39_PTE_D), SV39_PTE_A | SV39_PTE_D);
+		CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(c)), 1);
 	}
 	CHECK(pte_at(&parent, 0x3ffeffe000ull) & SV39_PTE_COW);
-	/* The zero frame stays pinned. */
 	CHECK_EQ(sv39_pte_pa(pte_at(&child, 0x3000000)), ft.zero_pa);
 	CHECK_EQ(frame_refcount(&ft, ft.zero_pa), FRAME_PINNED);
 	/* The kernel half of the child's root is left to the kernel. */
 	for (int i = SV39_ROOT_KERNEL_FIRST; i < SV39_ENTRIES; i++)
 		CHECK_EQ(sv39_table(&child, child.root_pa)[i], 0);
+	{
+		struct sv39_space both[2] = { parent, child };
 
+		check_counts(both, 2, NULL, 0);
+		if (check_current_failed)
+			return;
+	}
+
+	/* The child's exit drops one share of each table, nothing else. */
 	space_destroy(&child);
 	CHECK_EQ(child.root_pa, 0);
 	CHECK_EQ(ft.nfree, free_before);
-	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&parent, 0x11000))), 1);
+	for (unsigned i = 0; i < NTABLES; i++)
+		CHECK_EQ(frame_refcount(&ft, l0_table(&parent, parent_tables[i])), 1);
+	check_counts(&parent, 1, NULL, 0);
 	space_destroy(&parent);
 }
 
-/* The fault policy after a fork: shared -> copy; after the other side
- * is gone -> count 1 -> reuse. */
-TEST(fork_then_policy_copy_then_reuse)
+/* What fork builds is what sv39_clone_cow builds, leaf for leaf, and
+ * the parent ends the same either way. */
+static int collect(void *arg, uint64_t va, sv39_pte_t pte, int level)
+{
+	uint64_t **out = arg;
+
+	*(*out)++ = va;
+	*(*out)++ = pte;
+	*(*out)++ = (uint64_t)level;
+	return 0;
+}
+
+static void ref_frame(void *arg, uint64_t pa)
+{
+	(void)arg;
+	frame_ref(&ft, pa);
+}
+
+TEST(fork_sees_what_sv39_clone_cow_builds)
+{
+	static uint64_t a[3 * 64], b[3 * 64], c[3 * 64];
+	struct sv39_space parent, twin, child;
+	uint64_t *pa = a, *pb = b, *pc = c;
+
+	CHECK_EQ(setup(256), 0);
+	CHECK_EQ(build_parent(&parent), 0);
+	CHECK_EQ(sv39_space_init(&twin, &mem), SV39_OK);
+	CHECK_EQ(sv39_clone_cow(&twin, &parent, 0, SV39_USER_TOP, ref_frame, NULL), SV39_OK);
+	sv39_for_each_leaf(&parent, 0, SV39_USER_TOP, collect, &pa);
+	CHECK_EQ(space_fork(&child, &parent), 0);
+	sv39_for_each_leaf(&twin, 0, SV39_USER_TOP, collect, &pb);
+	sv39_for_each_leaf(&child, 0, SV39_USER_TOP, collect, &pc);
+	CHECK_EQ(pa - a, pb - b);
+	CHECK_EQ(pa - a, pc - c);
+	CHECK(memcmp(a, b, (size_t)(pa - a) * sizeof(a[0])) == 0);
+	CHECK(memcmp(a, c, (size_t)(pa - a) * sizeof(a[0])) == 0);
+	pa = a;
+	sv39_for_each_leaf(&parent, 0, SV39_USER_TOP, collect, &pa);
+	CHECK(memcmp(a, c, (size_t)(pa - a) * sizeof(a[0])) == 0);
+	space_destroy(&twin);
+	space_destroy(&child);
+	space_destroy(&parent);
+}
+
+/* A table already marked is shared without a look inside: fork does no
+ * per-page work the second time. (White-box: a writable leaf planted in
+ * a marked table, which the VM server never builds, survives the fork.) */
+TEST(fork_of_a_marked_table_does_not_look_inside)
+{
+	struct sv39_space parent, c1, c2;
+	sv39_pte_t *slot;
+
+	CHECK_EQ(setup(256), 0);
+	CHECK_EQ(build_parent(&parent), 0);
+	CHECK_EQ(space_fork(&c1, &parent), 0);
+	space_destroy(&c1);
+	/* Count 1 again, still marked in the parent. */
+	CHECK(l1_entry(&parent, 0x200000) & SPACE_TABLE_COW);
+	CHECK_EQ(frame_refcount(&ft, l0_table(&parent, 0x200000)), 1);
+	slot = sv39_walk(&parent, 0x200000, SV39_LEVEL_4K, false, NULL);
+	CHECK(slot != NULL);
+	*slot = (*slot | SV39_PTE_W) & ~SV39_PTE_COW;
+	CHECK_EQ(space_fork(&c2, &parent), 0);
+	CHECK(pte_at(&parent, 0x200000) & SV39_PTE_W);
+	CHECK_EQ(frame_refcount(&ft, l0_table(&parent, 0x200000)), 2);
+	*slot = (*slot & ~SV39_PTE_W) | SV39_PTE_COW;
+	space_destroy(&c2);
+	space_destroy(&parent);
+}
+
+/* Unsharing: the writer gets a copy with one more reference to each
+ * frame; the last holder just loses the mark. The policy then copies a
+ * page while the other side shares it, and reuses it after. */
+TEST(unshare_copies_then_policy_copy_then_reuse)
 {
 	struct sv39_space parent, child;
-	struct region data = { 0x11000, 0x12000, REGION_R | REGION_W, REGION_ELF };
-	struct fault_facts f = { .access = CALF_FAULT_WRITE, .region = &data, .mapped = true };
-	struct fault_decision d;
+	uint64_t shared, free_before;
+	sv39_pte_t *e;
 
 	CHECK_EQ(setup(256), 0);
 	CHECK_EQ(build_parent(&parent), 0);
 	CHECK_EQ(space_fork(&child, &parent), 0);
-	f.pte = pte_at(&child, 0x11000);
-	f.refcount = frame_refcount(&ft, sv39_pte_pa(f.pte));
-	d = fault_decide(&f);
-	CHECK_EQ(d.action, FAULT_COW_COPY);
+	shared = l0_table(&parent, 0x10000);
+	free_before = ft.nfree;
+
+	e = space_cow_table_entry(&child, 0x11000);
+	CHECK(e != NULL);
+	CHECK_EQ(space_unshare(&child, e), 1);
+	CHECK_EQ(free_before - ft.nfree, 1);   /* the copy */
+	CHECK(l0_table(&child, 0x11000) != shared);
+	CHECK(!(l1_entry(&child, 0x11000) & SPACE_TABLE_COW));
+	CHECK_EQ(space_cow_table_entry(&child, 0x11000), NULL);
+	CHECK_EQ(frame_refcount(&ft, shared), 1);
+	CHECK_EQ(pte_at(&child, 0x11000), pte_at(&parent, 0x11000));
+	CHECK_EQ(pte_at(&child, 0x10000), pte_at(&parent, 0x10000));
+	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&child, 0x11000))), 2);
+	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&child, 0x10000))), 2);
+	{
+		struct sv39_space both[2] = { parent, child };
+
+		check_counts(both, 2, NULL, 0);
+		if (check_current_failed)
+			return;
+	}
+
+	/* The child's store copies (count 2); the parent, now the table's
+	 * only holder, takes it back without a copy. */
+	CHECK_EQ(store(&child, 0x11000, 0x55), 0);
+	CHECK_EQ(load(&child, 0x11000), 0x55);
+	CHECK_EQ(load(&parent, 0x11000), 0x22);
+	e = space_cow_table_entry(&parent, 0x11000);
+	CHECK(e != NULL);
+	free_before = ft.nfree;
+	CHECK_EQ(space_unshare(&parent, e), 0);
+	CHECK_EQ(ft.nfree, free_before);
+	CHECK_EQ(l0_table(&parent, 0x11000), shared);
+	CHECK(!(l1_entry(&parent, 0x11000) & SPACE_TABLE_COW));
+	/* Its frame at 0x11000 lost the child's reference: reuse. */
+	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&parent, 0x11000))), 1);
+	CHECK_EQ(store(&parent, 0x11000, 0x66), 0);
+	CHECK(pte_at(&parent, 0x11000) & SV39_PTE_W);
+	CHECK_EQ(load(&child, 0x11000), 0x55);
+	/* Text stays shared by both copies of the table. */
+	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&parent, 0x10000))), 2);
 	space_destroy(&child);
-	f.pte = pte_at(&parent, 0x11000);
-	f.refcount = frame_refcount(&ft, sv39_pte_pa(f.pte));
-	d = fault_decide(&f);
-	CHECK_EQ(d.action, FAULT_COW_REUSE);
+	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&parent, 0x10000))), 1);
+	check_counts(&parent, 1, NULL, 0);
 	space_destroy(&parent);
 }
 
-/* Fork again from a child: counts add up, and every teardown order
- * gives every frame back. */
+/* Fork again from a child: a table's shares add up, and every teardown
+ * order gives every frame back. */
 TEST(fork_chain_counts)
 {
-	struct sv39_space a, b, c;
-	uint64_t base;
+	static const int orders[6][3] = {
+		{ 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 }, { 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 },
+	};
 
-	CHECK_EQ(setup(256), 0);
-	base = ft.nfree;
-	CHECK_EQ(build_parent(&a), 0);
-	CHECK_EQ(space_fork(&b, &a), 0);
-	CHECK_EQ(space_fork(&c, &b), 0);
-	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&c, 0x200000))), 3);
-	space_destroy(&b);
-	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&c, 0x200000))), 2);
-	space_destroy(&a);
-	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&c, 0x200000))), 1);
-	space_destroy(&c);
-	CHECK_EQ(ft.nfree, base);
+	for (unsigned o = 0; o < 6; o++) {
+		struct sv39_space s[3];
+		uint64_t base, t;
+
+		CHECK_EQ(setup(256), 0);
+		base = ft.nfree;
+		CHECK_EQ(build_parent(&s[0]), 0);
+		CHECK_EQ(space_fork(&s[1], &s[0]), 0);
+		CHECK_EQ(space_fork(&s[2], &s[1]), 0);
+		t = l0_table(&s[2], 0x200000);
+		CHECK_EQ(t, l0_table(&s[0], 0x200000));
+		CHECK_EQ(frame_refcount(&ft, t), 3);
+		check_counts(s, 3, NULL, 0);
+		if (check_current_failed)
+			return;
+		for (unsigned k = 0; k < 3; k++) {
+			space_destroy(&s[orders[o][k]]);
+			check_counts(s, 3, NULL, 0);
+			if (check_current_failed)
+				return;
+			if (k < 2)
+				CHECK_EQ(frame_refcount(&ft, t), 2 - k);
+		}
+		CHECK_EQ(ft.nfree, base);
+	}
 }
 
 /* Out of frames at every possible point of the clone: fork fails with
@@ -170,7 +536,7 @@ TEST(fork_out_of_memory_leaks_nothing)
 	struct sv39_space parent, child;
 	uint64_t hog[256];
 
-	for (unsigned left = 0; left < 8; left++) {
+	for (unsigned left = 0; left < 5; left++) {
 		unsigned n = 0, res;
 		uint64_t before;
 
@@ -181,7 +547,7 @@ TEST(fork_out_of_memory_leaks_nothing)
 			hog[n++] = frame_alloc(&ft);
 		before = ft.nfree;
 		if (space_fork(&child, &parent) == 0) {
-			CHECK(left >= 6);   /* enough for every table */
+			CHECK(left >= 3);   /* a root and two level-1 tables */
 			space_destroy(&child);
 		} else {
 			CHECK_EQ(child.root_pa, 0);
@@ -189,28 +555,85 @@ TEST(fork_out_of_memory_leaks_nothing)
 		CHECK_EQ(ft.nfree, before);
 		CHECK_EQ(space_resident(&parent), res);
 		CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&parent, 0x10000))), 1);
+		check_counts(&parent, 1, hog, n);
+		if (check_current_failed)
+			return;
 		while (n)
 			frame_unref(&ft, hog[--n]);
 		space_destroy(&parent);
 	}
 }
 
-/* The run masks (space.c) after a fork are exact, so a page mapped
- * later into a table the fork built must be marked (space_map), or the
- * next fork would miss it; torn-down tables come back all zero and
- * frame_alloc hands them out as they are. */
+/* Out of frames while unsharing: -CALF_ENOMEM, and nothing changed. */
+TEST(unshare_out_of_memory_changes_nothing)
+{
+	struct sv39_space parent, child;
+	uint64_t hog[256], t;
+	unsigned n = 0;
+	sv39_pte_t *e, before;
+
+	CHECK_EQ(setup(64), 0);
+	CHECK_EQ(build_parent(&parent), 0);
+	CHECK_EQ(space_fork(&child, &parent), 0);
+	while (ft.nfree > 0)
+		hog[n++] = frame_alloc(&ft);
+	e = space_cow_table_entry(&child, 0x200000);
+	CHECK(e != NULL);
+	before = *e;
+	t = l0_table(&child, 0x200000);
+	CHECK_EQ(space_unshare(&child, e), -CALF_ENOMEM);
+	CHECK_EQ(*e, before);
+	CHECK_EQ(frame_refcount(&ft, t), 2);
+	CHECK_EQ(store(&child, 0x200000, 1), -1);
+	CHECK_EQ(load(&child, 0x200000), 0x33);
+	/* munmap of part of a shared table needs a copy: it fails the same
+	 * way; of a whole one, it needs none and works. */
+	CHECK_EQ(unmap(&child, 0x200000, 0x201000), -CALF_ENOMEM);
+	CHECK_EQ(load(&child, 0x200000), 0x33);
+	{
+		struct sv39_space both[2] = { parent, child };
+
+		check_counts(both, 2, hog, n);
+		if (check_current_failed)
+			return;
+		CHECK_EQ(unmap(&child, 0x200000, 0x400000), 1);
+		CHECK_EQ(load(&child, 0x200000), 0);
+		CHECK_EQ(load(&parent, 0x200000), 0x33);
+		CHECK_EQ(frame_refcount(&ft, t), 1);
+		both[1] = child;
+		check_counts(both, 2, hog, n);
+		if (check_current_failed)
+			return;
+	}
+	while (n)
+		frame_unref(&ft, hog[--n]);
+	space_destroy(&child);
+	space_destroy(&parent);
+}
+
+/* space_map refuses a shared table (it would write into the other
+ * space's view); unshared, the page lands, and the run masks are kept
+ * true, so a page mapped after a fork is seen by the next fork.
+ * Torn-down tables come back all zero and frame_alloc hands them out as
+ * they are. */
 TEST(fork_sees_pages_mapped_after_a_fork)
 {
 	struct sv39_space a, b, c;
 	uint64_t base, pa;
+	sv39_pte_t *e;
 
 	CHECK_EQ(setup(256), 0);
 	base = ft.nfree;
 	CHECK_EQ(build_parent(&a), 0);
 	CHECK_EQ(space_fork(&b, &a), 0);
+	pa = frame_alloc(&ft);
+	CHECK_EQ(space_map(&b, 0x1f0000, pa, RW), SV39_EINVAL);
+	CHECK_EQ(load(&a, 0x1f0000), 0);
+	e = space_cow_table_entry(&b, 0x1f0000);
+	CHECK(e != NULL);
+	CHECK_EQ(space_unshare(&b, e), 1);
 	/* Into b's level-0 table of 0x10000, in a run that was empty, and
 	 * into a table sv39 must create. */
-	pa = frame_alloc(&ft);
 	CHECK_EQ(space_map(&b, 0x1f0000, pa, RW), SV39_OK);
 	pa = frame_alloc(&ft);
 	CHECK_EQ(space_map(&b, 0x7000000, pa, RW), SV39_OK);
@@ -223,12 +646,20 @@ TEST(fork_sees_pages_mapped_after_a_fork)
 		*slot = sv39_pte_make(pa, RW | SV39_PTE_V | SV39_PTE_A | SV39_PTE_D);
 		space_mark_slot(&ft, slot);
 	}
+	CHECK_EQ(load(&a, 0x1e0000), 0);
 	CHECK_EQ(space_fork(&c, &b), 0);
 	CHECK_EQ(space_resident(&c), space_resident(&b));
 	CHECK(pte_at(&c, 0x1f0000) & SV39_PTE_COW);
 	CHECK(pte_at(&c, 0x7000000) & SV39_PTE_COW);
 	CHECK(pte_at(&c, 0x1e0000) & SV39_PTE_COW);
-	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&c, 0x1e0000))), 2);
+	CHECK(pte_at(&b, 0x1e0000) & SV39_PTE_COW);
+	{
+		struct sv39_space all[3] = { a, b, c };
+
+		check_counts(all, 3, NULL, 0);
+		if (check_current_failed)
+			return;
+	}
 	space_destroy(&b);
 	space_destroy(&c);
 	CHECK_EQ(frame_refcount(&ft, sv39_pte_pa(pte_at(&a, 0x11000))), 1);
@@ -245,6 +676,167 @@ TEST(fork_sees_pages_mapped_after_a_fork)
 		CHECK_EQ(or, 0);
 	}
 }
+
+/* munmap and sbrk over shared tables: a table the range covers wholly
+ * is let go without a copy, one it covers in part is unshared, one no
+ * longer shared just loses its mark; the other space sees nothing. */
+TEST(unmap_over_shared_tables)
+{
+	struct sv39_space parent, child;
+	uint64_t base, t0, t1, t2;
+
+	CHECK_EQ(setup(512), 0);
+	base = ft.nfree;
+	CHECK_EQ(sv39_space_init(&parent, &mem), SV39_OK);
+	/* Pages in three tables: [2M, 4M), [4M, 6M), [6M, 8M). */
+	for (uint64_t va = 0x200000; va < 0x800000; va += 0x40000)
+		CHECK_EQ(map_page(&parent, va, RW, (uint8_t)(va >> 18)), SV39_OK);
+	CHECK_EQ(space_fork(&child, &parent), 0);
+	t0 = l0_table(&child, 0x200000);
+	t1 = l0_table(&child, 0x400000);
+	t2 = l0_table(&child, 0x600000);
+
+	/* The child drops [3M, 6.5M): part of t0, all of t1, part of t2. */
+	CHECK_EQ(unmap(&child, 0x300000, 0x680000), 1);
+	CHECK(l0_table(&child, 0x200000) != t0);
+	CHECK_EQ(l0_table(&child, 0x400000), 0);   /* let go, then pruned */
+	CHECK(l0_table(&child, 0x600000) != t2);
+	CHECK_EQ(frame_refcount(&ft, t0), 1);
+	CHECK_EQ(frame_refcount(&ft, t1), 1);
+	CHECK_EQ(frame_refcount(&ft, t2), 1);
+	for (uint64_t va = 0x200000; va < 0x800000; va += 0x40000) {
+		bool gone = va >= 0x300000 && va < 0x680000;
+
+		CHECK_EQ(load(&child, va), gone ? 0 : (uint8_t)(va >> 18));
+		CHECK_EQ(load(&parent, va), (uint8_t)(va >> 18));
+	}
+	{
+		struct sv39_space both[2] = { parent, child };
+
+		check_counts(both, 2, NULL, 0);
+		if (check_current_failed)
+			return;
+	}
+	/* The parent, sole holder of all three now, shrinks [2M, 8M): no
+	 * copy, the marks go, sv39/ frees everything. */
+	CHECK_EQ(unmap(&parent, 0x200000, 0x800000), 0);
+	for (uint64_t va = 0x200000; va < 0x800000; va += 0x40000)
+		CHECK_EQ(load(&parent, va), 0);
+	{
+		struct sv39_space both[2] = { parent, child };
+
+		check_counts(both, 2, NULL, 0);
+		if (check_current_failed)
+			return;
+	}
+	/* Bounds in the non-canonical hole and empty ranges do nothing. */
+	CHECK_EQ(space_prepare_unmap(&child, 0x400000, 0x400000), 0);
+	CHECK_EQ(space_prepare_unmap(&child, SV39_USER_TOP, ~0ull), 0);
+	space_destroy(&child);
+	space_destroy(&parent);
+	CHECK_EQ(ft.nfree, base);
+}
+
+/* ---- fork, store, unmap and exit in random order ---- */
+
+#define SPACES 6
+#define PAGES 40
+
+/* Pages spread over five level-0 tables under two level-1 tables. */
+static uint64_t page_va(unsigned i)
+{
+	static const uint64_t table[5] = { 0x200000, 0x400000, 0x600000, 0x40000000, 0x40200000 };
+
+	return table[i % 5] + (uint64_t)(i / 5) * 0x21000;
+}
+
+/* One run: a live space `present` with its model, random operations,
+ * then every space's pages against the model and every count against
+ * the tables, after each step. */
+static void random_run(unsigned nframes, unsigned split, uint64_t seed, unsigned steps)
+{
+	static uint8_t model[SPACES][PAGES];
+	struct sv39_space s[SPACES];
+	uint64_t base;
+	unsigned fails = 0, done[4] = { 0 };
+
+	CHECK_EQ(setup_split(nframes, split), 0);
+	base = ft.nfree;
+	memset(s, 0, sizeof(s));
+	memset(model, 0, sizeof(model));
+	CHECK_EQ(sv39_space_init(&s[0], &mem), SV39_OK);
+	for (unsigned step = 0; step < steps; step++) {
+		unsigned a = xorshift_next(&seed) % SPACES, op = xorshift_next(&seed) % 16;
+		unsigned i = xorshift_next(&seed) % PAGES, j = xorshift_next(&seed) % PAGES;
+
+		if (!s[a].root_pa)
+			continue;
+		if (op < 9) {
+			uint8_t byte = (uint8_t)(1 + xorshift_next(&seed) % 255);
+
+			done[0]++;
+			if (store(&s[a], page_va(i), byte) == 0)
+				model[a][i] = byte;
+			else
+				fails++;
+		} else if (op < 12) {
+			unsigned b = xorshift_next(&seed) % SPACES;
+
+			if (s[b].root_pa)
+				continue;
+			done[1]++;
+			if (space_fork(&s[b], &s[a]) == 0)
+				memcpy(model[b], model[a], PAGES);
+			else
+				fails++;
+		} else if (op < 15) {
+			uint64_t lo = page_va(i < j ? i : j), hi = page_va(i < j ? j : i) + FRAME_SIZE;
+
+			if (op == 14) {   /* whole tables */
+				lo &= ~(L0_SPAN - 1);
+				hi = (hi + L0_SPAN - 1) & ~(L0_SPAN - 1);
+			}
+			done[2]++;
+			if (unmap(&s[a], lo, hi) >= 0) {
+				for (unsigned k = 0; k < PAGES; k++)
+					if (page_va(k) >= lo && page_va(k) < hi)
+						model[a][k] = 0;
+			} else {
+				fails++;
+			}
+		} else if (a != 0) {
+			done[3]++;
+			space_destroy(&s[a]);
+		}
+		for (unsigned x = 0; x < SPACES; x++)
+			for (unsigned k = 0; s[x].root_pa && k < PAGES; k++)
+				CHECK_EQ(load(&s[x], page_va(k)), model[x][k]);
+		check_counts(s, SPACES, NULL, 0);
+		if (check_current_failed) {
+			printf("  after step %u (op %u on space %u)\n", step, op, a);
+			return;
+		}
+	}
+	for (unsigned x = 0; x < SPACES; x++)
+		space_destroy(&s[x]);
+	CHECK_EQ(ft.nfree, base);
+	printf("     %u stores, %u forks, %u unmaps, %u exits; %u refused for want of frames\n",
+	       done[0], done[1], done[2], done[3], fails);
+}
+
+TEST(random_fork_store_unmap_exit)
+{
+	random_run(MAX_FRAMES, 0, 0x1234567887654321ull, 3000);
+}
+
+/* Few frames, two ranges: out of memory everywhere, and frames outside
+ * the largest range (the frame table's general paths). */
+TEST(random_with_few_frames_and_two_ranges)
+{
+	random_run(80, 24, 0x0badc0ffee15600dull, 3000);
+}
+
+/* ---- the rest of fork ---- */
 
 TEST(child_regs_look_like_a_returned_call)
 {
@@ -276,11 +868,17 @@ TEST(ps_name_packing)
 
 int main(void)
 {
-	RUN(fork_shares_every_frame_cow);
-	RUN(fork_then_policy_copy_then_reuse);
+	RUN(fork_shares_level0_tables);
+	RUN(fork_sees_what_sv39_clone_cow_builds);
+	RUN(fork_of_a_marked_table_does_not_look_inside);
+	RUN(unshare_copies_then_policy_copy_then_reuse);
 	RUN(fork_chain_counts);
 	RUN(fork_out_of_memory_leaks_nothing);
+	RUN(unshare_out_of_memory_changes_nothing);
 	RUN(fork_sees_pages_mapped_after_a_fork);
+	RUN(unmap_over_shared_tables);
+	RUN(random_fork_store_unmap_exit);
+	RUN(random_with_few_frames_and_two_ranges);
 	RUN(child_regs_look_like_a_returned_call);
 	RUN(ps_name_packing);
 	free(window);
