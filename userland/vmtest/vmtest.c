@@ -1,6 +1,7 @@
 /*
  * vmtest - integration test of the VM server: fork, copy-on-write, zero
- * pages, exec, kill, mmap, running out of memory.
+ * pages, exec, kill, mmap, running out of memory (also while a fault
+ * unshares a page table).
  *
  * Layer: userland/. May call: libcalf (calf.h), picolibc. Forks itself
  * and execs itself (`vmtest --args-check ...`, a mode for the exec
@@ -411,6 +412,97 @@ static void test_ps(void)
 
 /* ---- out of memory ---- */
 
+/* 16 KiB of stack touched now, so that what follows needs no new
+ * stack page (which would take a frame). */
+static void __attribute__((noinline)) touch_stack(void)
+{
+	volatile char pad[16 * 1024];
+
+	for (unsigned long i = 0; i < sizeof(pad); i += 512)
+		pad[i] = 0;
+}
+
+/*
+ * The child of test_oom_when_unsharing: use up every free frame, then
+ * store into buf, whose page table it shares with its parent since the
+ * fork. The store needs a frame for the child's own copy of that table
+ * (vm/space.h), and none is left. Exits 1 or 2 if it could not set that
+ * up, 3 if the store went through.
+ */
+static void __attribute__((noreturn)) exhaust_then_store(volatile char *buf)
+{
+	unsigned long f, pages;
+	volatile char *p;
+	long a;
+
+	touch_stack();
+	pages = calf_stat(VM_STAT_FREE_FRAMES) - 1;   /* mmap promises less than is free */
+	a = calf_mmap(pages * PAGE);
+	if (a < 0)
+		calf_child_exit(1);
+	p = (volatile char *)a;
+	/* Every page table of the region first (a read maps the zero
+	 * frame), so that each store below takes exactly one frame. */
+	for (unsigned long i = 0; i < pages; i += 512)
+		(void)p[i * PAGE];
+	(void)p[(pages - 1) * PAGE];
+	f = calf_stat(VM_STAT_FREE_FRAMES);
+	for (unsigned long i = 0; i < pages && f > 0; i++) {
+		p[i * PAGE] = 1;
+		if (--f < 8)
+			f = calf_stat(VM_STAT_FREE_FRAMES);
+	}
+	if (f != 0)
+		calf_child_exit(2);
+	buf[0] = 'x';
+	calf_child_exit(3);
+}
+
+/* Filling memory takes a fault per frame: about a second for 256 MiB,
+ * ten for 2 GiB. Larger machines (usertests runs vmtest with 2 GiB)
+ * leave this test to the smaller ones. */
+#define OOM_TEST_MAX_FRAMES 70000ul
+
+/* Out of frames in a fault that must first unshare a page table: only
+ * the faulting process dies (killed, with a message), the VM server and
+ * the parent, which shares the table, go on, and every frame comes
+ * back. */
+static void test_oom_when_unsharing(void)
+{
+	volatile char *buf;
+	unsigned long before, kills;
+	long pid;
+
+	if (calf_stat(VM_STAT_TOTAL_FRAMES) > OOM_TEST_MAX_FRAMES) {
+		printf("     oom_when_unsharing: skipped, more than %lu frames\n",
+		       OOM_TEST_MAX_FRAMES);
+		return;
+	}
+	buf = written_pages(16, 'u');
+	if (buf == NULL) {
+		fail("oom_when_unsharing_kills_the_child", "malloc failed", 0, 1);
+		return;
+	}
+	before = calf_stat(VM_STAT_FREE_FRAMES);
+	kills = calf_stat(VM_STAT_OOM_KILLS);
+	calf_console_flush();
+	pid = calf_fork();
+	if (pid == 0)
+		exhaust_then_store(buf);
+	if (pid < 0) {
+		fail("oom_when_unsharing_kills_the_child", "fork failed", pid, 1);
+		free((void *)buf);
+		return;
+	}
+	expect("oom_when_unsharing_kills_the_child", calf_reap(pid), VM_STATUS_KILLED + 9);
+	expect("oom_when_unsharing_is_an_oom_kill",
+	       (long)(calf_stat(VM_STAT_OOM_KILLS) - kills), 1);
+	expect("oom_when_unsharing_parent_intact", buf[0] == 'u' && buf[15 * PAGE] == 'u', 1);
+	expect("oom_when_unsharing_frames_back", (long)calf_stat(VM_STAT_FREE_FRAMES),
+	       (long)before);
+	free((void *)buf);
+}
+
 static void test_out_of_memory(void)
 {
 	unsigned long total = calf_stat(VM_STAT_TOTAL_FRAMES);
@@ -465,6 +557,10 @@ int main(int argc, char **argv)
 	test_frames_return();
 	test_calloc_zero();
 	test_mmap();
+	/* Before test_kill, which leaves a grandchild running for a while
+	 * (init reaps it): it would fault while memory is exhausted, and
+	 * its exit would move the free frames this test counts. */
+	test_oom_when_unsharing();
 	test_exec();
 	test_kill();
 	test_ps();
