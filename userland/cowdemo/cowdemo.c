@@ -6,10 +6,12 @@
  *
  * The story (design decisions 6 and 8):
  *   1. fill 1 MiB (256 pages) of heap: 256 frames of our own
- *   2. fork: the child shares all 256 frames; fork copies page tables,
- *      not memory, and marks every writable page copy-on-write
+ *   2. fork: the child shares all 256 frames, and even the page tables
+ *      that map them: fork copies only the upper tables, not memory,
+ *      and marks every writable page copy-on-write
  *   3. the child writes 64 pages: each store faults, and the VM server
- *      copies that one frame (the count was 2)
+ *      copies that one frame (the count was 2); the first store also
+ *      gives the child its own copy of the page table (one frame)
  *   4. the child exits: its copies and page tables come back
  *   5. the parent writes the same 64 pages: still marked copy-on-write,
  *      but now nobody else uses the frames (count 1), so the VM server
@@ -67,9 +69,10 @@ int main(void)
 	show_change(snap);
 
 	take(snap);
-	printf("step 2: I fork. The child gets a copy of my page tables, not of my\n"
-	       "      memory: all %d pages now belong to both of us, read-only,\n"
-	       "      marked copy-on-write. The child counts what fork cost:\n", PAGES);
+	printf("step 2: I fork. The child gets a copy of the top of my page tables,\n"
+	       "      and shares the rest and my memory: all %d pages now belong\n"
+	       "      to both of us, read-only, marked copy-on-write. The child\n"
+	       "      counts what fork cost:\n", PAGES);
 	calf_console_flush();
 	pid = calf_fork();
 	if (pid == 0) {
@@ -81,7 +84,9 @@ int main(void)
 		take(mine);
 		printf("step 3: the child writes 'C' into %d of the shared pages.\n"
 		       "      Each store faults; the frame is shared (count 2), so the\n"
-		       "      VM server copies it and gives the child the copy:\n", WRITTEN);
+		       "      VM server copies it and gives the child the copy (and,\n"
+		       "      at the first store, its own copy of the page table):\n",
+		       WRITTEN);
 		for (int i = 0; i < WRITTEN; i++)
 			buf[i * PAGE] = 'C';
 		show_change(mine);
