@@ -39,7 +39,8 @@
 /* poweroff(failure): MR1 = 0 for success. Ends the machine. */
 #define VM_POWEROFF  (VM_LABEL_BASE + 7)
 /* sbrk(increment): MR1 = signed increment. reply MR0 = old break or
- * -CALF_ENOMEM */
+ * -CALF_ENOMEM (also when shrinking: no frame for a private copy of a
+ * page table shared with a fork; then nothing changed) */
 #define VM_SBRK      (VM_LABEL_BASE + 8)
 
 /* stats(first): the VM server's counters (design decision 10).
@@ -83,8 +84,10 @@
 /* munmap(addr, len): MR1 = address, MR2 = length; must be exactly a
  * region (or a whole-page part of one) returned by mmap. reply MR0 = 0
  * or -CALF_EINVAL (or -CALF_ENOMEM: a hole in the middle of a region
- * splits it, and the process has no region slot left for that). Frames
- * return to the free pool. */
+ * splits it, and the process has no region slot left for that; or no
+ * frame for a private copy of a page table shared with a fork, which the
+ * range covers in part). Nothing changes on error. Frames return to the
+ * free pool. */
 #define VM_MUNMAP    (VM_LABEL_BASE + 14)
 /* ps(index): the index-th live process (0, 1, ...).
  * reply MR0 = pid, or -CALF_ESRCH past the last; MR1 = parent pid,
