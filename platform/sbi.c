@@ -5,7 +5,7 @@
  */
 #include "platform/sbi.h"
 
-static int have_time, have_hsm, have_srst, probed;
+static int have_time, have_hsm, have_srst, have_ipi, have_rfence, probed;
 
 struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2)
 {
@@ -17,6 +17,24 @@ struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2)
 	__asm__ volatile("ecall"
 			 : "+r"(r_a0), "+r"(r_a1)
 			 : "r"(r_a2), "r"(r_a6), "r"(r_a7)
+			 : "memory");
+	return (struct sbiret){ .error = r_a0, .value = r_a1 };
+}
+
+/* The same with five arguments (RFENCE with an ASID needs them). */
+static struct sbiret sbi_call5(long ext, long fid, long a0, long a1, long a2, long a3,
+			       long a4)
+{
+	register long r_a0 __asm__("a0") = a0;
+	register long r_a1 __asm__("a1") = a1;
+	register long r_a2 __asm__("a2") = a2;
+	register long r_a3 __asm__("a3") = a3;
+	register long r_a4 __asm__("a4") = a4;
+	register long r_a6 __asm__("a6") = fid;
+	register long r_a7 __asm__("a7") = ext;
+	__asm__ volatile("ecall"
+			 : "+r"(r_a0), "+r"(r_a1)
+			 : "r"(r_a2), "r"(r_a3), "r"(r_a4), "r"(r_a6), "r"(r_a7)
 			 : "memory");
 	return (struct sbiret){ .error = r_a0, .value = r_a1 };
 }
@@ -51,6 +69,8 @@ void sbi_probe_all(void)
 	have_time = sbi_probe(SBI_EXT_TIME);
 	have_hsm = sbi_probe(SBI_EXT_HSM);
 	have_srst = sbi_probe(SBI_EXT_SRST);
+	have_ipi = sbi_probe(SBI_EXT_IPI);
+	have_rfence = sbi_probe(SBI_EXT_RFENCE);
 	probed = 1;
 }
 
@@ -73,6 +93,29 @@ long sbi_hart_status(unsigned long hartid)
 {
 	struct sbiret r = sbi_call(SBI_EXT_HSM, 2, (long)hartid, 0, 0);
 	return r.error ? r.error : r.value;
+}
+
+long sbi_send_ipi(unsigned long hart_mask)
+{
+	if (have_ipi)
+		return sbi_call(SBI_EXT_IPI, 0, (long)hart_mask, 0, 0).error;
+	/* Legacy extension 0x04 takes a pointer to the mask. */
+	return sbi_call(0x04, 0, (long)&hart_mask, 0, 0).error;
+}
+
+long sbi_remote_sfence_vma(unsigned long hart_mask, unsigned long start, unsigned long size)
+{
+	if (!have_rfence)
+		return SBI_ERR_NOT_SUPPORTED;
+	/* SBI spec 8.2 (function 1): start 0 and size 0 mean everything. */
+	return sbi_call5(SBI_EXT_RFENCE, 1, (long)hart_mask, 0, (long)start, (long)size, 0).error;
+}
+
+long sbi_remote_fence_i(unsigned long hart_mask)
+{
+	if (!have_rfence)
+		return SBI_ERR_NOT_SUPPORTED;
+	return sbi_call(SBI_EXT_RFENCE, 0, (long)hart_mask, 0, 0).error;
 }
 
 void sbi_console_putchar(int c)

@@ -63,6 +63,15 @@ void sbi_set_timer(uint64_t stime);
 long sbi_hart_start(unsigned long hartid, unsigned long start_pa, unsigned long opaque);
 long sbi_hart_status(unsigned long hartid);
 
+/* Other harts. hart_mask bit i is hart i (the kernel always passes
+ * hart_mask_base 0, SBI spec 3.1). Both fences return when every hart
+ * in the mask has done them (SBI spec chapter 8). */
+long sbi_send_ipi(unsigned long hart_mask);   /* a supervisor software interrupt */
+/* sfence.vma for [start, start + size) in every address space; start 0
+ * and size 0: the whole TLB. */
+long sbi_remote_sfence_vma(unsigned long hart_mask, unsigned long start, unsigned long size);
+long sbi_remote_fence_i(unsigned long hart_mask);
+
 /* Earliest console: works before any driver, until SBI v0.2 firmware
  * drops the legacy extensions (OpenSBI still offers them). */
 void sbi_console_putchar(int c);
