@@ -19,8 +19,10 @@
  *   block-send      SYS_SEND on a fresh endpoint nobody receives on
  *   block-call      SYS_CALL on a fresh endpoint nobody receives on
  *   server-noreply  receives one call on the FAULTER_KEY rendezvous
- *                   endpoint, then never replies (blocks in SYS_RECV on
- *                   a second endpoint): its caller waits for ever
+ *                   endpoint, tells ktest it holds it (a call on the
+ *                   FAULTER_READY_KEY endpoint), then never replies
+ *                   (blocks in SYS_RECV on a second endpoint): its
+ *                   caller waits for ever
  *   client-call     calls the FAULTER_KEY endpoint; if the call ever
  *                   returns, exits with the error (CALF_EINTR = 4 when
  *                   the server died) or 0
@@ -40,8 +42,12 @@ static const unsigned long rodata_word = 0x1234;
  * executable, the jump would come straight back and we would survive. */
 static volatile uint16_t data_code[2] = { 0x8082, 0x8082 };
 
-/* The rendezvous key of server-noreply and client-call. */
+/* The rendezvous key of server-noreply and client-call, and the one on
+ * which server-noreply tells ktest it has taken the call (ktest.c has
+ * the same number): with several harts, ktest must not kill the server
+ * while the client's call is still queued, or the call never fails. */
 #define FAULTER_KEY 0xfa17ul
+#define FAULTER_READY_KEY 0xfa18ul
 
 /* Block in the kernel for ever: the modes that wait for IPC. Returns
  * only if the call fails (or, for client-call, is answered). */
@@ -72,6 +78,12 @@ static int block(const char *what)
 		 * somewhere nobody will ever send to */
 		r = calf_recv(ep, &m);
 		if (r >= 0) {
+			long ready = calf_rendezvous(FAULTER_READY_KEY);
+			struct calf_msg hello;
+
+			memset(&hello, 0, sizeof(hello));
+			if (ready >= 0)
+				calf_call(ready, &hello);
 			long other = calf_endpoint_create();
 
 			r = other < 0 ? other : calf_recv(other, &m);

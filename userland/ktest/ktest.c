@@ -405,6 +405,30 @@ static void kill_and_check(const char *name, long pid)
 		ok(name);
 }
 
+/* faulter.c's FAULTER_READY_KEY: server-noreply calls it once it has
+ * taken its client's call. */
+#define FAULTER_READY_KEY 0xfa18ul
+
+/* Wait until a server-noreply owes its client the reply (on several
+ * harts the client may otherwise still be queued when the server is
+ * killed), and answer its "ready" call. Returns 0, or < 0. */
+static long wait_server_took_call(void)
+{
+	static long ep = -1;
+	struct calf_msg m;
+	long r;
+
+	if (ep < 0)
+		ep = calf_rendezvous(FAULTER_READY_KEY);
+	if (ep < 0)
+		return ep;
+	r = calf_recv(ep, &m);
+	if (r < 0)
+		return r;
+	memset(&m, 0, sizeof(m));
+	return calf_reply(&m);
+}
+
 static void test_kill_blocked(void)
 {
 	long server, client, status = -1, r;
@@ -424,6 +448,8 @@ static void test_kill_blocked(void)
 	 * (waiting for its reply), then the server */
 	server = start_blocker("server-noreply");
 	client = start_blocker("client-call");
+	if (server > 0 && client > 0)
+		expect("server_took_the_call", wait_server_took_call(), 0);
 	kill_and_check("kill_caller_awaiting_reply", client);
 	kill_and_check("kill_server_owing_reply", server);
 
@@ -431,6 +457,8 @@ static void test_kill_blocked(void)
 	 * call fails with -CALF_EINTR and it exits with that code */
 	server = start_blocker("server-noreply");
 	client = start_blocker("client-call");
+	if (server > 0 && client > 0)
+		expect("server_took_the_call_again", wait_server_took_call(), 0);
 	kill_and_check("kill_server_with_caller_waiting", server);
 	if (client > 0) {
 		r = calf_wait(client, &status);
