@@ -14,17 +14,19 @@
 #define KERNEL_ASM_OFFSETS_H
 
 /* struct thread (thread.h) */
-#define TH_TID           280
-#define TH_STATE         288
-#define TH_PRIORITY      292
-#define TH_AS            304
-#define TH_Q_NEXT        328
-#define TH_Q_PREV        336
-#define TH_QUEUE         344
-#define TH_BLOCKED_ON    352
-#define TH_REPLY_PARTNER 424
-#define TH_LAST_CALLER   432
-#define TH_FAULT         440
+#define TH_TID           288
+#define TH_STATE         296
+#define TH_PRIORITY      300
+#define TH_AS            312
+#define TH_Q_NEXT        336
+#define TH_Q_PREV        344
+#define TH_QUEUE         352
+#define TH_BLOCKED_ON    360
+#define TH_REPLY_PARTNER 432
+#define TH_LAST_CALLER   440
+#define TH_FAULT         448
+#define TH_DYING         452
+#define TH_DYING_ACK     456
 
 /* enum thread_state and enum fault_kind values */
 #define THREAD_RUNNABLE_V      1
@@ -48,9 +50,9 @@
 #define EP_RECEIVERS_HEAD  24
 #define EP_RECEIVERS_TAIL  32
 
-/* struct cpu (thread.h): cpus[id] is at cpus + (id << CPU_SHIFT) */
-#define CPU_SHIFT          5
+/* struct cpu (thread.h); the fast path finds it through CTX_CPU */
 #define CPU_CURRENT        0
+#define CPU_ASID_FLUSHED   24
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -74,6 +76,8 @@ ASM_OFFSET(struct thread, blocked_on, TH_BLOCKED_ON);
 ASM_OFFSET(struct thread, reply_partner, TH_REPLY_PARTNER);
 ASM_OFFSET(struct thread, last_caller, TH_LAST_CALLER);
 ASM_OFFSET(struct thread, fault, TH_FAULT);
+ASM_OFFSET(struct thread, dying, TH_DYING);
+ASM_OFFSET(struct thread, dying_ack, TH_DYING_ACK);
 _Static_assert(sizeof(((struct thread *)0)->state) == 4, "state is a word (lw/sw)");
 _Static_assert(sizeof(((struct thread *)0)->priority) == 4, "priority is a word");
 _Static_assert(sizeof(((struct thread *)0)->fault) == 4, "fault is a word");
@@ -82,6 +86,8 @@ _Static_assert(THREAD_BLOCKED_RECV == THREAD_BLOCKED_RECV_V, "THREAD_BLOCKED_REC
 _Static_assert(THREAD_BLOCKED_REPLY == THREAD_BLOCKED_REPLY_V, "THREAD_BLOCKED_REPLY");
 _Static_assert(FAULT_NONE == FAULT_NONE_V, "FAULT_NONE");
 _Static_assert(FAULT_EXIT == FAULT_EXIT_V, "FAULT_EXIT");
+_Static_assert(sizeof(((struct thread *)0)->dying) == 4, "dying is a word");
+_Static_assert(sizeof(((struct thread *)0)->dying_ack) == 4, "dying_ack is a word");
 
 ASM_OFFSET(struct aspace, asid_generation, AS_ASID_GENERATION);
 ASM_OFFSET(struct aspace, satp, AS_SATP);
@@ -97,8 +103,10 @@ ASM_OFFSET(struct endpoint, receivers, EP_RECEIVERS);
 ASM_OFFSET(struct endpoint, receivers.head, EP_RECEIVERS_HEAD);
 ASM_OFFSET(struct endpoint, receivers.tail, EP_RECEIVERS_TAIL);
 
-_Static_assert(sizeof(struct cpu) == 1 << CPU_SHIFT, "struct cpu size");
 ASM_OFFSET(struct cpu, current, CPU_CURRENT);
+ASM_OFFSET(struct cpu, asid_flushed, CPU_ASID_FLUSHED);
+_Static_assert((sizeof(struct cpu) & (sizeof(struct cpu) - 1)) == 0,
+	       "struct cpu: a power of two, so cpus[id] is a shift");
 _Static_assert(sizeof(sched_queued) == 4, "sched_queued is 32 bits (lw)");
 _Static_assert(sizeof(asid_generation_now) == 8, "asid_generation_now is 64 bits (ld)");
 #endif

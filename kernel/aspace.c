@@ -8,17 +8,28 @@
  * space they belong to, so switching satp between spaces does not flush
  * the TLB. A hart has at most 2^asid_bits of them; they are handed out
  * in generations: when the current generation runs out, the generation
- * moves on, the whole TLB is flushed once, and every address space gets a
- * new ASID the next time it is activated. ASID 0 is never handed out (the
- * kernel's own table uses it).
+ * moves on, and every address space gets a new ASID the next time it is
+ * activated. Each hart flushes its whole TLB once before it loads any
+ * ASID of a newer generation (struct cpu asid_flushed): the number may
+ * have belonged to another address space before, and other harts may
+ * still be running threads under ASIDs of the old generation. ASID 0 is
+ * never handed out (the kernel's own table uses it).
+ *
+ * TLB shootdown: a change to an address space's page table must reach
+ * every hart that may hold translations of it. The other harts get an
+ * SBI remote sfence.vma for every address space (not just the ASID):
+ * one of them may still run this address space under the ASID of an
+ * older generation, which as->asid no longer names.
  */
 #include "kernel/aspace.h"
 #include "kernel/endpoint.h"
 #include "kernel/kmap.h"
 #include "kernel/riscv.h"
+#include "kernel/smp.h"
 #include "kernel/string.h"
 #include "kernel/thread.h"
 #include "platform/memlayout.h"
+#include "platform/sbi.h"
 
 static struct aspace aspaces[MAX_ASPACES];
 static uint64_t slot_generation[MAX_ASPACES];
@@ -71,11 +82,11 @@ static uint16_t asid_of(struct aspace *as)
 		return as->asid;
 	if (asid_next > asid_max) {
 		/* All used in this generation: start a new one. Every address
-		 * space's ASID is now stale, so flush everything once. */
+		 * space's ASID is now stale; each hart flushes its TLB before
+		 * it loads one of the new generation (aspace_activate_slow). */
 		asid_gen++;
 		asid_next = 1;
 		rollovers++;
-		sfence_vma_all();
 	}
 	as->asid = (uint16_t)asid_next++;
 	as->asid_generation = asid_gen;
@@ -117,7 +128,8 @@ void aspace_destroy(struct aspace *as)
 	for (int h = 0; h < CALF_MAX_HANDLES; h++)
 		handle_close(as, (uint64_t)h);
 	/* Its root table is about to go back to the VM server: never leave
-	 * it in satp (an idle hart keeps the last satp). */
+	 * it in satp. (No other hart has it: harts that ran its threads left
+	 * it when they were killed above, and idle harts hold the kernel's.) */
 	if ((csr_read(satp) & ((1ul << 44) - 1)) == as->space.root_pa >> PAGE_SHIFT)
 		csr_write(satp, SATP_MODE_SV39 | (kmap_space.root_pa >> PAGE_SHIFT));
 	/* Its ASID's TLB entries may linger; they are never matched again,
@@ -135,6 +147,14 @@ void aspace_activate_slow(struct aspace *as)
 	/* Without ASIDs asid_generation stays 0, so every switch comes
 	 * here and flushes. */
 	as->satp = satp;
+	struct cpu *c = cpu_self();
+	if (c->asid_flushed != asid_gen) {
+		/* First ASID of this generation on this hart. */
+		csr_write(satp, satp);
+		sfence_vma_all();
+		c->asid_flushed = asid_gen;
+		return;
+	}
 	if (csr_read(satp) == satp)
 		return;
 	csr_write(satp, satp);
@@ -144,11 +164,24 @@ void aspace_activate_slow(struct aspace *as)
 
 void aspace_tlb_invalidate(struct aspace *as, uint64_t va, uint64_t len)
 {
-	if (asid_max != 0 && as->asid_generation != asid_gen)
-		return;                 /* nothing of it can be cached */
-	uint64_t asid = asid_max ? as->asid : 0;
 	/* Beyond 64 pages one flush of the ASID is cheaper than many. */
-	if (len == 0 || len > 64 * PAGE_SIZE || tlb_flush_by_address_broken) {
+	bool whole = len == 0 || len > 64 * PAGE_SIZE || tlb_flush_by_address_broken;
+	uint64_t others = smp_others_mask();
+
+	if (others) {
+		/* The firmware returns when the other harts are done. */
+		if (whole)
+			sbi_remote_sfence_vma(others, 0, 0);
+		else
+			sbi_remote_sfence_vma(others, va, len);
+	}
+	/* This hart: a space whose ASID is of an older generation has no
+	 * entries here that it will use again (this hart flushes before it
+	 * loads a newer ASID, and never loads an old one). */
+	if (asid_max != 0 && as->asid_generation != asid_gen)
+		return;
+	uint64_t asid = asid_max ? as->asid : 0;
+	if (whole) {
 		if (asid_max)
 			__asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
 		else

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "kernel/abi.h"
+#include "kernel/thread.h"
 #include "sv39/sv39.h"
 
 #define MAX_ASPACES 128
@@ -58,8 +59,10 @@ extern uint64_t asid_generation_now;
 
 static inline void aspace_activate(struct aspace *as)
 {
-	if (as->asid_generation == asid_generation_now) {
-		/* Its ASID is live: switching needs no flush. */
+	if (as->asid_generation == asid_generation_now &&
+	    cpu_self()->asid_flushed == asid_generation_now) {
+		/* Its ASID is live, and this hart's TLB holds nothing of an
+		 * older generation: switching needs no flush. */
 		uint64_t cur;
 		__asm__ volatile("csrr %0, satp" : "=r"(cur));
 		if (cur != as->satp)

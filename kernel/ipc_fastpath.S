@@ -25,12 +25,18 @@
  * The C paths it mirrors are do_send/do_reply/do_recv in ipc.c: the two
  * must change together.
  *
+ * The big kernel lock (lock.h) is held on entry (trap_user took it), and
+ * stays held when a path gives up: syscall_entry and C expect it. A path
+ * that finishes drops it in SWITCH_TO, after its last store into the
+ * entering thread.
+ *
  * Offsets and constants: asm_offsets.h, checked against the structures
  * at compile time.
  */
 #include "kernel/abi.h"
 #include "kernel/asm_offsets.h"
 #include "kernel/asm_regs.h"
+#include "kernel/lock.h"
 #include "kernel/trap.h"
 
 /* t0 = &as->handles[a0] - AS_HANDLES, for the address space in \as, or
@@ -45,12 +51,17 @@
 .endm
 
 /* Off to the slow path unless the thread \th (its address space in
- * \as) may run at once: its ASID belongs to the current generation (no
- * flush needed to switch to it) and no thread of higher priority is
- * queued (no bit of sched_queued above its own). Uses t5, t6. */
-.macro MAY_RUN_NOW th, as
+ * \as) may run at once: its ASID belongs to the current generation and
+ * this hart has flushed its TLB since that generation began (struct cpu
+ * asid_flushed; aspace.c), so no flush is needed to switch to it, and no
+ * thread of higher priority is queued (no bit of sched_queued above its
+ * own). Leaves this hart's struct cpu in \cpu. Uses t5, t6. */
+.macro MAY_RUN_NOW th, as, cpu
 	ld	t5, AS_ASID_GENERATION(\as)
 	ld	t6, asid_generation_now
+	bne	t5, t6, syscall_entry
+	ld	\cpu, CTX_CPU(sp)
+	ld	t5, CPU_ASID_FLUSHED(\cpu)
 	bne	t5, t6, syscall_entry
 	lw	t5, TH_PRIORITY(\th)
 	lw	t6, sched_queued
@@ -59,20 +70,20 @@
 	bltu	t5, t6, syscall_entry
 .endm
 
-/* Make the thread \th, address space \as, the one this hart runs: the
- * hart's current thread, its context's kernel stack and hart id (the
- * trap vector needs them), and satp (its ASID is live: no flush). Then
- * store the entering thread's registers that are still live, with its
- * sepc past the ecall. Uses t5, t6. */
-.macro SWITCH_TO th, as
+/* Make the thread \th, address space \as, the one this hart (struct cpu
+ * \cpu) runs: the hart's current thread, its context's kernel stack, hart
+ * id and struct cpu (the trap vector and MAY_RUN_NOW need them), and satp
+ * (its ASID is live: no flush). Then store the entering thread's
+ * registers that are still live, with its sepc past the ecall, and drop
+ * the lock: \th is this hart's current thread, so no other hart writes
+ * its context while RETURN_WITH_MESSAGE reads it. Uses t5, t6. */
+.macro SWITCH_TO th, as, cpu
 	ld	t5, CTX_HARTID(sp)
 	ld	t6, CTX_KSTACK(sp)
 	sd	t5, CTX_HARTID(\th)
 	sd	t6, CTX_KSTACK(\th)
-	slli	t5, t5, CPU_SHIFT
-	la	t6, cpus
-	add	t5, t5, t6
-	sd	\th, CPU_CURRENT(t5)
+	sd	\cpu, CTX_CPU(\th)
+	sd	\th, CPU_CURRENT(\cpu)
 	ld	t5, AS_SATP(\as)
 	csrr	t6, satp
 	beq	t5, t6, 1f
@@ -83,6 +94,7 @@
 	csrr	t5, sepc
 	addi	t5, t5, 4
 	sd	t5, CTX_SEPC(sp)
+	KERNEL_UNLOCK t5
 .endm
 
 /* Return to U-mode in \th with a0-a7 as they are now: everything else
@@ -113,7 +125,7 @@ ipc_fast_call:
 	ld	t3, EP_RECEIVERS_HEAD(t1)       /* t3 = r, its first receiver */
 	beqz	t3, syscall_entry
 	ld	t4, TH_AS(t3)                   /* t4 = r's address space */
-	MAY_RUN_NOW t3, t4
+	MAY_RUN_NOW t3, t4, t2                /* t2 = this hart's struct cpu */
 
 	/* From here on nothing gives up. Take r off the receive queue. */
 	ld	t5, TH_Q_NEXT(t3)
@@ -139,7 +151,7 @@ ipc_fast_call:
 	 * they are), a7 = the caller's thread id. */
 	ld	a0, AS_HANDLES+HANDLE_BADGE(t0)
 	ld	a7, TH_TID(sp)
-	SWITCH_TO t3, t4
+	SWITCH_TO t3, t4, t2
 	RETURN_WITH_MESSAGE t3
 
 /*
@@ -168,7 +180,7 @@ ipc_fast_reply_recv:
 	ld	t5, TH_REPLY_PARTNER(t3)
 	bne	t5, sp, syscall_entry           /* c waits for someone else */
 	ld	t4, TH_AS(t3)                   /* t4 = c's address space */
-	MAY_RUN_NOW t3, t4
+	MAY_RUN_NOW t3, t4, t0                /* t0 = this hart's struct cpu */
 	lw	t2, TH_FAULT(t3)                /* t2 = why c called */
 	beqz	t2, 1f
 	li	t5, FAULT_EXIT_V
@@ -196,7 +208,7 @@ ipc_fast_reply_recv:
 	sd	sp, TH_Q_NEXT(t5)
 	j	3f
 2:	sd	sp, EP_RECEIVERS_HEAD(t1)
-3:	SWITCH_TO t3, t4
+3:	SWITCH_TO t3, t4, t0
 	bnez	t2, 4f
 	/* c's call returns 0 with the reply in a1-a6; a7 is not defined
 	 * after a call: make it 0 rather than this thread's number. */

@@ -16,11 +16,13 @@
 #include "kernel/console_input.h"
 #include "kernel/frame.h"
 #include "kernel/kmap.h"
+#include "kernel/lock.h"
 #include "kernel/panic.h"
 #include "kernel/phys_ranges.h"
 #include "kernel/printf.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
+#include "kernel/smp.h"
 #include "kernel/string.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
@@ -128,6 +130,8 @@ void kmain(unsigned long hartid, uint64_t dtb_pa, uint64_t kernel_pa)
 
 	trap_init();
 	sbi_probe_all();
+	if (hartid >= MAX_HARTS)   /* cpus[hartid], from the first tick on */
+		boot_fail("the boot hart's id is too large for this kernel", 0);
 	read_device_tree(dtb_pa, kernel_pa);
 
 	/* RAM for the direct map: what the device tree lists, minus what
@@ -171,13 +175,16 @@ void kmain(unsigned long hartid, uint64_t dtb_pa, uint64_t kernel_pa)
 		sbi_shutdown(0);
 	}
 
-	/* Into user space: the VM server first; it starts everything else. */
+	/* Into user space: the VM server first; it starts everything else.
+	 * From here on the kernel runs under the big lock (lock.h); the other
+	 * harts start, and wait for it until this one enters user mode. */
 	intr_off();
-	if (hartid >= MAX_HARTS)
-		boot_fail("the boot hart's id is too large for this kernel", 0);
+	kernel_lock();
 	cpus[hartid].hartid = hartid;
 	cpus[hartid].kstack_top = (uint64_t)boot_stack_top;
 	console_input_init(&board, hartid);
 	vm_boot(&board, kernel_pa);
-	user_return(sched_next_context());
+	smp_start(&board, kernel_pa);
+	struct user_context *next = sched_next_context();
+	user_return(next ? next : sched_idle());
 }

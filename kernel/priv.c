@@ -11,6 +11,7 @@
 #include "kernel/printf.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
+#include "kernel/smp.h"
 #include "kernel/syscall.h"
 #include "kernel/usercopy.h"
 #include "kernel/vm_boot.h"
@@ -117,6 +118,8 @@ long sys_thread_get_regs(struct thread *t)
 		return -CALF_ESRCH;
 	if (ARG(t, 1) & 7)
 		return -CALF_EINVAL;
+	if (thread_running_elsewhere(x))
+		return -CALF_EBUSY;   /* its registers are in another hart */
 	for (int i = 0; i < 32; i++)
 		regs.x[i] = x->ctx.regs[i];
 	regs.x[0] = 0;
@@ -135,6 +138,8 @@ long sys_thread_set_regs(struct thread *t)
 		return -CALF_ESRCH;
 	if (x == t || (ARG(t, 1) & 7))
 		return -CALF_EINVAL;
+	if (thread_running_elsewhere(x))
+		return -CALF_EBUSY;   /* its registers are in another hart */
 	int err = copy_from_user(t, &regs, ARG(t, 1), sizeof(regs), &f);
 	if (err)
 		return usercopy_fail(t, err, &f);
@@ -181,8 +186,11 @@ long sys_fence_i(struct thread *t)
 {
 	(void)t;
 	/* Make stores to memory that will run as code visible to
-	 * instruction fetch (Zifencei). One hart for now; with SMP this
-	 * becomes an SBI remote fence.i to the others as well. */
+	 * instruction fetch (Zifencei): on this hart, and on the others
+	 * through SBI RFENCE. */
 	__asm__ volatile("fence.i" ::: "memory");
+	uint64_t others = smp_others_mask();
+	if (others)
+		sbi_remote_fence_i(others);
 	return 0;
 }

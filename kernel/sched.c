@@ -2,14 +2,18 @@
  * sched.c - pick the thread to run, and leave the kernel into it.
  *
  * Layer: kernel/. One run queue per priority and a bitmap of the
- * non-empty ones; the running thread is not on a queue. The kernel runs
- * with interrupts off; only the idle loop opens them, waiting in wfi.
+ * non-empty ones, shared by every hart (under the big lock); a running
+ * thread is on no queue, and is the current thread of exactly one hart.
+ * The kernel runs with interrupts off; only the idle loop opens them,
+ * waiting in wfi without the lock.
  */
 #include "kernel/aspace.h"
 #include "kernel/endpoint.h"
+#include "kernel/lock.h"
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
+#include "kernel/smp.h"
 #include "kernel/timer.h"
 
 #define NPRIO (CALF_PRIO_MAX + 1)
@@ -25,6 +29,7 @@ void sched_make_runnable(struct thread *t)
 		tq_remove(t);
 	tq_push(&runq[t->priority], t);
 	nonempty |= 1u << t->priority;
+	smp_kick_idle();
 }
 
 void sched_remove(struct thread *t)
@@ -104,39 +109,50 @@ static struct thread *pick(struct cpu *c)
 	return best;
 }
 
-/* The slow half of sched_return_to_user: a different thread may run, or
- * none (then idle until an interrupt makes one runnable). */
-static __attribute__((noinline)) struct thread *pick_or_idle(struct cpu *c)
+/* The thread t runs next on this hart: load its address space and tell
+ * its context which hart it is on. */
+static struct user_context *enter(struct cpu *c, struct thread *t)
 {
-	struct thread *t;
-
-	bool idled = false;
-
-	while (!(t = pick(c))) {
-		/* Nothing to run: wait for an interrupt with interrupts on.
-		 * The handler runs on this same stack (trap from S-mode). */
-		intr_on();
-		wfi();
-		intr_off();
-		idled = true;
-	}
-	if (idled) {
-		/* A trap from S-mode set SPP and cleared SPIE; the return to
-		 * user mode needs them the other way round. */
-		csr_clear(sstatus, SSTATUS_SPP);
-		csr_set(sstatus, SSTATUS_SPIE);
-	}
-	return t;
-}
-
-/* The slow half of sched_next_context (sched.h): the thread that runs
- * next, its address space loaded. */
-struct user_context *sched_next_context_slow(struct cpu *c)
-{
-	struct thread *t = pick_or_idle(c);
-
 	aspace_activate(t->as);
 	t->ctx.kstack_top = c->kstack_top;
 	t->ctx.hartid = c->hartid;
+	t->ctx.cpu = c;
 	return &t->ctx;
+}
+
+/* Nothing to run on this hart: wait for work. trap_entry.S calls this
+ * once the thread that entered the kernel has every register saved (it
+ * may run on another hart while this one sleeps without the lock).
+ * Returns, with the lock, the context to run, its address space loaded. */
+struct user_context *sched_idle(void)
+{
+	struct cpu *c = cpu_self();
+	struct thread *t;
+
+	while (!(t = pick(c))) {
+		/* An idle hart keeps no user page table in satp: that address
+		 * space may be destroyed and its tables freed while it sleeps.
+		 * wfi wakes up for an interrupt enabled in sie even with
+		 * sstatus.SIE off (privileged spec 4.1.3), so a wake-up IPI sent
+		 * between the unlock and the wfi is not lost; the interrupt is
+		 * taken in the window below (trap_from_kernel). */
+		smp_idle_mask |= 1ul << c->hartid;
+		csr_write(satp, kernel_satp);
+		kernel_unlock();
+		wfi();
+		intr_on();
+		intr_off();
+		kernel_lock();
+		smp_idle_mask &= ~(1ul << c->hartid);
+	}
+	return enter(c, t);
+}
+
+/* The slow half of sched_next_context (sched.h): the thread that runs
+ * next, its address space loaded, or NULL if there is none. */
+struct user_context *sched_next_context_slow(struct cpu *c)
+{
+	struct thread *t = pick(c);
+
+	return t ? enter(c, t) : NULL;
 }

@@ -28,14 +28,18 @@ static inline void sched_switch_to(struct thread *t)
 	c->current = t;
 	t->ctx.kstack_top = c->kstack_top;
 	t->ctx.hartid = c->hartid;
+	t->ctx.cpu = c;
 }
 /* Bit p set: a thread of priority p is queued. */
 extern uint32_t sched_queued;
 
-/* Leaving the kernel: pick the thread to run (idling with wfi until one
- * is runnable), activate its address space, and return its context for
- * trap_entry.S to restore. */
+/* Leaving the kernel: pick the thread to run, activate its address
+ * space, and return its context for trap_entry.S to restore; NULL when
+ * nothing is runnable (trap_entry.S then stores the rest of the thread
+ * that entered, and calls sched_idle). */
 struct user_context *sched_next_context_slow(struct cpu *c);
+/* Nothing to run: sleep until there is something (sched.c). */
+struct user_context *sched_idle(void);
 
 static inline struct user_context *sched_next_context(void)
 {
@@ -45,7 +49,10 @@ static inline struct user_context *sched_next_context(void)
 	/* Fast case, every system call that neither blocks nor switches:
 	 * the current thread goes on (no queued thread of higher priority:
 	 * no bit above its own), its address space is loaded, and its
-	 * context already knows this hart. */
+	 * context already knows this hart. Its ASID may be used here even
+	 * if this hart has not flushed for the current generation (struct
+	 * cpu asid_flushed): satp does not change, and the TLB entries
+	 * tagged with it are this address space's own. */
 	if (t && (sched_queued >> t->priority) <= 1 &&
 	    t->as->asid_generation == asid_generation_now) {
 		uint64_t cur;

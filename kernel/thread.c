@@ -9,6 +9,7 @@
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"
 #include "kernel/sched.h"
+#include "kernel/smp.h"
 #include "kernel/string.h"
 #include "kernel/thread.h"
 
@@ -40,17 +41,59 @@ struct thread *thread_lookup(uint64_t tid)
 	if (slot == 0 || slot >= MAX_THREADS)
 		return NULL;
 	struct thread *t = &threads[slot];
-	if (t->state == THREAD_FREE || t->tid != tid)
+	if (t->state == THREAD_FREE || t->state == THREAD_DEAD || t->tid != tid)
 		return NULL;
 	return t;
+}
+
+bool thread_running_elsewhere(const struct thread *t)
+{
+	struct cpu *self = cpu_self();
+
+	for (int h = 0; h < MAX_HARTS; h++)
+		if (&cpus[h] != self && cpus[h].current == t)
+			return true;
+	return false;
+}
+
+/* t is the current thread of another hart, which runs it in U-mode or
+ * is on its way in or out of the kernel (it cannot be inside: this hart
+ * holds the lock). Interrupt it, and wait until it has switched to the
+ * kernel's page table (trap_entry.S, while it waits for the lock): t's
+ * address space may be torn down as soon as this kill returns. */
+static void stop_remote(struct thread *t)
+{
+	for (int h = 0; h < MAX_HARTS; h++) {
+		if (cpus[h].current != t)
+			continue;
+		t->dying_ack = 0;
+		__atomic_store_n(&t->dying, 1, __ATOMIC_RELEASE);
+		smp_send_ipi((uint64_t)h);
+		while (!__atomic_load_n(&t->dying_ack, __ATOMIC_ACQUIRE))
+			;
+	}
+}
+
+void thread_reap_dead_current(void)
+{
+	struct cpu *c = cpu_self();
+
+	if (c->current && c->current->state == THREAD_DEAD) {
+		c->current->state = THREAD_FREE;
+		c->current = NULL;
+	}
 }
 
 void thread_kill(struct thread *t)
 {
 	struct cpu *c = cpu_self();
+	bool remote;
 
-	if (t->state == THREAD_FREE)
+	if (t->state == THREAD_FREE || t->state == THREAD_DEAD)
 		return;
+	remote = thread_running_elsewhere(t);
+	if (remote)
+		stop_remote(t);
 	/* Off whatever queue it waits on: run queue or an endpoint's. */
 	if (t->queue)
 		tq_remove(t);
@@ -64,7 +107,9 @@ void thread_kill(struct thread *t)
 		endpoint_unref(t->pager);
 	if (t->as)
 		t->as->nthreads--;
-	t->state = THREAD_FREE;
+	/* The other hart still has t as its current thread and will store
+	 * into its registers once more on its way in: it frees the slot. */
+	t->state = remote ? THREAD_DEAD : THREAD_FREE;
 	if (c->current == t)
 		c->current = NULL;
 }

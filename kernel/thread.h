@@ -24,18 +24,22 @@
 enum { REG_RA = 1, REG_SP = 2, REG_GP = 3, REG_TP = 4, REG_A0 = 10, REG_A1,
        REG_A2, REG_A3, REG_A4, REG_A5, REG_A6, REG_A7 };
 
+struct cpu;
+
 /*
  * The saved user state. It is the first member of struct thread, and
  * sscratch points at it while the thread runs in U-mode, so the trap
  * vector saves registers straight into the thread (offsets: CTX_* in
- * trap.h). It also carries the two per-hart values the vector needs to
- * enter the kernel: the hart's kernel stack and its hart id.
+ * trap.h). It also carries the per-hart values the vector and the IPC
+ * fast path need: the hart's kernel stack, its hart id and its struct
+ * cpu - all of the hart the thread runs on (set when it is scheduled).
  */
 struct user_context {
 	uint64_t regs[32];       /* x0..x31; regs[0] is unused */
 	uint64_t sepc;           /* user pc to return to */
-	uint64_t kstack_top;     /* this hart's kernel stack (set when scheduled) */
+	uint64_t kstack_top;     /* this hart's kernel stack */
 	uint64_t hartid;         /* this hart's id, for tp in the kernel */
+	struct cpu *cpu;         /* this hart's struct cpu */
 };
 
 enum thread_state {
@@ -46,6 +50,8 @@ enum thread_state {
 	THREAD_BLOCKED_REPLY,    /* called; waits for reply_partner to answer */
 	THREAD_SUSPENDED,        /* created suspended, not yet started */
 	THREAD_BLOCKED_CONSOLE,  /* waits for console input */
+	THREAD_DEAD,             /* killed while it ran on another hart, which
+				    frees the slot when it next holds the lock */
 };
 
 /* Why a thread is waiting for a reply: a plain call, or a fault the
@@ -82,15 +88,26 @@ struct thread {
 	struct thread *reply_partner;   /* BLOCKED_REPLY: who owes the reply */
 	struct thread *last_caller;     /* whom SYS_REPLY answers */
 	enum fault_kind fault;          /* BLOCKED_*: sent because of a fault */
+
+	/* Killing a thread that runs on another hart (thread_kill): the
+	 * killer, holding the lock, sets dying and waits until that hart
+	 * has left the thread's address space and set dying_ack (from its
+	 * trap entry, while it waits for the lock: trap_entry.S). */
+	volatile int dying, dying_ack;
 };
 
 _Static_assert(__builtin_offsetof(struct thread, ctx) == 0, "ctx first");
 
+/* Per-hart state, written by its own hart under the big kernel lock
+ * (lock.h), except where a field says otherwise. */
 struct cpu {
 	struct thread *current;         /* NULL when idle */
 	uint64_t kstack_top;
 	uint64_t hartid;
-	uint64_t pad;                   /* 32 bytes: cpus[id] is a shift */
+	uint64_t asid_flushed;          /* the ASID generation this hart's TLB is clean for */
+	uint64_t next_deadline;         /* timer.c */
+	uint64_t ticks;
+	uint64_t pad[2];                /* 64 bytes: cpus[id] is a shift */
 };
 
 extern struct thread threads[MAX_THREADS];
@@ -108,7 +125,14 @@ struct thread *thread_alloc(void);
 /* The live thread with this tid, or NULL (stale or bad ids too). */
 struct thread *thread_lookup(uint64_t tid);
 /* Remove a thread wherever it is blocked and free it. Callers waiting
- * for its reply get -CALF_EINTR. Safe on the current thread. */
+ * for its reply get -CALF_EINTR. Safe on the current thread. A thread
+ * running on another hart is stopped first (an IPI; thread_kill waits
+ * until that hart has left its address space) and stays THREAD_DEAD
+ * until that hart frees the slot (thread_reap_dead_current). */
 void thread_kill(struct thread *t);
+/* Is t the current thread of a hart other than this one? */
+bool thread_running_elsewhere(const struct thread *t);
+/* This hart's current thread was killed by another hart: free it. */
+void thread_reap_dead_current(void);
 
 #endif

@@ -12,9 +12,10 @@
 
 #define TIMER_HZ 100
 
-void timer_init(uint64_t timebase_hz);  /* arm the first tick, enable STIE */
+void timer_init(uint64_t timebase_hz);  /* boot hart: rate, first tick, STIE */
+void timer_init_hart(void);             /* another hart: its first tick, STIE */
 void timer_tick(void);                  /* from the trap handler */
-uint64_t timer_ticks(void);
+uint64_t timer_ticks(void);            /* this hart's ticks */
 uint64_t timer_timebase(void);
 
 #endif

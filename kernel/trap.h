@@ -33,6 +33,7 @@ struct trap_frame {
 #define CTX_SEPC   (32 * 8)
 #define CTX_KSTACK (33 * 8)
 #define CTX_HARTID (34 * 8)
+#define CTX_CPU    (35 * 8)
 
 #ifndef __ASSEMBLER__
 void trap_init(void);    /* install the vector on this hart */

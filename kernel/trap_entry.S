@@ -6,6 +6,13 @@
  * same satp as the interrupted code (the kernel half is mapped in every
  * address space), so no page-table switch happens.
  *
+ * A trap from U-mode takes the big kernel lock (lock.h) first thing,
+ * before anything shared is read, and every way back to U-mode drops it
+ * after the last store into the thread that entered. So everything from
+ * here on - the IPC fast paths, syscall_from_user, exception_from_user -
+ * runs with the lock held. A trap from S-mode happens only while idle,
+ * without the lock: trap_from_kernel takes it.
+ *
  * sscratch tells where the trap came from. While a thread runs in
  * U-mode, sscratch holds its struct user_context (thread.h); while the
  * kernel runs, sscratch is 0. One csrrw swaps it with sp:
@@ -13,7 +20,9 @@
  *   - from S-mode: sp = 0, so swap back and push a frame on the stack.
  */
 #include "kernel/abi.h"
+#include "kernel/asm_offsets.h"
 #include "kernel/asm_regs.h"
+#include "kernel/lock.h"
 #include "kernel/trap.h"
 
 	.section .text
@@ -70,6 +79,10 @@ trap_vector:
  */
 trap_user:
 	SAVE_REGS sp, 5, 6, 7, 28, 29, 30, 31
+	lui	t0, %hi(kernel_lock_word)   /* page-aligned: %lo is 0 */
+	amoswap.w.aq t1, t0, (t0)       /* store t0's low word: not 0 */
+	bnez	t1, trap_user_wait
+trap_user_locked:
 	csrr	t0, scause
 	li	t1, 8                   /* EXC_ECALL_U */
 	bne	t0, t1, exception_entry
@@ -118,6 +131,8 @@ exception_entry:                        /* t0 = scause */
 	ld	t1, 0(sp)
 	addi	sp, sp, 16
 	beq	a0, t1, trap_exit_same
+	beqz	a0, trap_idle
+	KERNEL_UNLOCK t1
 	j	user_return_ready
 
 trap_exit:
@@ -129,28 +144,45 @@ trap_exit_same:
 	csrw	sscratch, a0
 	ld	t0, CTX_SEPC(a0)
 	csrw	sepc, t0
+	/* The thread goes on here, so no other hart touches its context
+	 * (thread.c, priv.c): it can be read after the lock is dropped. */
+	KERNEL_UNLOCK t0
 	/* x10 (a0) last: it holds the pointer until then */
 	LOAD_REGS a0, 1, 2, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31, 10
 	sret
-2:	/* Another thread runs: the one that entered keeps gp, s0-s11. */
+2:	/* Another thread runs, or none: the one that entered keeps gp and
+	 * s0-s11. Store them before the lock goes: then that thread may run
+	 * on another hart, or its slot be reused. */
 	SAVE_CALLEE_SAVED t1
+	beqz	a0, trap_idle
+	KERNEL_UNLOCK t1
 	j	user_return_ready
 
+/* Nothing to run, and every register of the thread that entered is
+ * stored: wait for work without the lock (sched.c), then enter the
+ * thread it returns, with the lock. */
+trap_idle:
+	call	sched_idle
+	j	user_return
+
 /*
- * user_return(ctx): enter U-mode in the thread whose context this is,
- * restoring every register. Interrupts are off in the kernel; sret turns
- * them back on (SPIE) as it drops to U-mode (SPP = 0). A trap from
- * S-mode taken while idle rewrites SPP and SPIE, so set both here.
+ * user_return(ctx): drop the lock and enter U-mode in the thread whose
+ * context this is, restoring every register. Interrupts are off in the
+ * kernel; sret turns them back on (SPIE) as it drops to U-mode (SPP = 0).
+ * A trap from S-mode taken while idle rewrites SPP and SPIE, so set both
+ * here.
  */
 	.globl user_return
 user_return:
+	KERNEL_UNLOCK t0
 	li	t0, 0x100               /* SSTATUS_SPP: return to U-mode */
 	csrc	sstatus, t0
 	li	t0, 0x20                /* SSTATUS_SPIE: interrupts on after sret */
 	csrs	sstatus, t0
-	/* After a trap from U-mode, SPP and SPIE are already right (an idle
-	 * hart fixes them in sched.c): the exits from traps join here, and
-	 * so does the IPC fast path when it resumes a faulted thread. */
+	/* After a trap from U-mode, SPP and SPIE are already right: the
+	 * exits from traps join here, lock dropped, and so does the IPC fast
+	 * path when it resumes a faulted thread. The thread to enter is this
+	 * hart's current one: no other hart writes its context. */
 	.globl user_return_ready
 user_return_ready:
 	csrw	sscratch, a0
@@ -159,3 +191,32 @@ user_return_ready:
 	LOAD_REGS a0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	ld	x10, 10*8(a0)           /* a0 last: it held the pointer */
 	sret
+
+/*
+ * From trap_user: another hart holds the lock. t0 = &kernel_lock_word,
+ * sp = the entering thread. Wait, reading the word rather than swapping,
+ * and meanwhile answer a kill: the holder may be killing this thread
+ * and wait (thread.c, stop_remote) until this hart has left its address
+ * space - switch to the kernel's page table, then say so in dying_ack.
+ * Once the lock is ours, a killed thread goes the exception way, where
+ * exception_from_user frees its slot.
+ */
+trap_user_wait:
+	lw	t1, TH_DYING(sp)
+	beqz	t1, 1f
+	lw	t1, TH_DYING_ACK(sp)
+	bnez	t1, 1f
+	ld	t1, kernel_satp
+	csrw	satp, t1
+	sfence.vma
+	li	t1, 1
+	fence	rw, w                   /* release: satp is switched */
+	sw	t1, TH_DYING_ACK(sp)
+1:	lw	t1, 0(t0)
+	bnez	t1, trap_user_wait
+	amoswap.w.aq t1, t0, (t0)
+	bnez	t1, trap_user_wait
+	lw	t1, TH_DYING(sp)
+	beqz	t1, trap_user_locked
+	csrr	t0, scause
+	j	exception_entry

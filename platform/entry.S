@@ -119,6 +119,41 @@ boot_high:
 5:	wfi
 	j	5b
 
+/*
+ * secondary_entry: where SBI HSM starts the other harts (smp_start), in
+ * S-mode with the MMU off and a0 = hart id. Reuse the boot page table
+ * (it maps this code both where it runs and where it is linked), jump to
+ * the upper half, and call secondary_main on the hart's own stack.
+ */
+	.globl secondary_entry
+secondary_entry:
+	csrw	sie, zero
+	csrw	sip, zero
+	csrw	sscratch, zero
+	mv	s0, a0
+	la	t0, boot_root_table
+	srli	t0, t0, 12
+	li	t1, 8
+	slli	t1, t1, 60
+	or	t0, t0, t1
+	sfence.vma
+	csrw	satp, t0
+	sfence.vma
+	la	t0, secondary_high_addr
+	ld	t0, 0(t0)
+	jr	t0
+secondary_high:
+	mv	tp, s0
+	/* sp = the top of smp_hart_stacks[hartid] (16 KiB each, smp.c) */
+	la	sp, smp_hart_stacks
+	addi	t0, s0, 1
+	slli	t0, t0, 14
+	add	sp, sp, t0
+	mv	a0, s0
+	call	secondary_main
+9:	wfi
+	j	9b
+
 	/* No console driver is up yet: print through the SBI legacy console
 	 * (extension 0x01), then shut down (SRST, extension "SRST") with
 	 * reason "system failure". */
@@ -146,6 +181,8 @@ bad_load_msg:
 	.balign 8
 boot_high_addr:
 	.dword	boot_high
+secondary_high_addr:
+	.dword	secondary_high
 
 	.section .bss.boot, "aw", @nobits
 	.balign 4096

@@ -1,0 +1,39 @@
+/*
+ * smp.h - more than one hart.
+ *
+ * Layer: kernel/. The boot hart starts the others with SBI HSM once the
+ * kernel is ready (smp_start). Every hart then runs user threads from
+ * the shared run queues under the big kernel lock (lock.h). Harts reach
+ * each other through SBI: an IPI wakes an idle hart or stops a thread
+ * being killed (thread.c), and remote fences do TLB and instruction
+ * cache shootdown (aspace.c, priv.c).
+ */
+#ifndef KERNEL_SMP_H
+#define KERNEL_SMP_H
+
+#include <stdint.h>
+
+#include "platform/board.h"
+
+extern uint64_t smp_online_mask;   /* bit h: hart h runs threads */
+extern uint64_t smp_idle_mask;     /* bit h: hart h sleeps in sched_idle */
+extern uint64_t kernel_satp;       /* satp for the kernel's own page table */
+
+/* Start every other usable hart of the board (boot hart, lock held). */
+void smp_start(const struct board *b, uint64_t kernel_pa);
+
+/* A thread became runnable: wake one idle hart, if any. */
+static inline void smp_kick_idle(void)
+{
+	extern void smp_kick_idle_slow(void);
+	if (smp_idle_mask)
+		smp_kick_idle_slow();
+}
+
+/* A supervisor software interrupt to hart h. */
+void smp_send_ipi(uint64_t hartid);
+
+/* The other online harts, as an SBI hart mask (base 0). */
+uint64_t smp_others_mask(void);
+
+#endif
