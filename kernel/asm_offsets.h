@@ -38,7 +38,8 @@
 /* struct aspace (aspace.h) and its handle table */
 #define AS_ASID_GENERATION 40
 #define AS_SATP            48
-#define AS_HANDLES         64
+#define AS_TLB_STALE       56
+#define AS_HANDLES         72
 #define HANDLE_SIZE        24     /* index * 24 = (index * 3) << 3 */
 #define HANDLE_EP          0
 #define HANDLE_BADGE       8
@@ -52,7 +53,7 @@
 
 /* struct cpu (thread.h); the fast path finds it through CTX_CPU */
 #define CPU_CURRENT        0
-#define CPU_ASID_FLUSHED   24
+#define CPU_MASK           24
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -91,6 +92,7 @@ _Static_assert(sizeof(((struct thread *)0)->dying_ack) == 4, "dying_ack is a wor
 
 ASM_OFFSET(struct aspace, asid_generation, AS_ASID_GENERATION);
 ASM_OFFSET(struct aspace, satp, AS_SATP);
+ASM_OFFSET(struct aspace, tlb_stale, AS_TLB_STALE);
 ASM_OFFSET(struct aspace, handles, AS_HANDLES);
 _Static_assert(sizeof(struct handle) == HANDLE_SIZE, "struct handle size");
 ASM_OFFSET(struct handle, ep, HANDLE_EP);
@@ -104,7 +106,7 @@ ASM_OFFSET(struct endpoint, receivers.head, EP_RECEIVERS_HEAD);
 ASM_OFFSET(struct endpoint, receivers.tail, EP_RECEIVERS_TAIL);
 
 ASM_OFFSET(struct cpu, current, CPU_CURRENT);
-ASM_OFFSET(struct cpu, asid_flushed, CPU_ASID_FLUSHED);
+ASM_OFFSET(struct cpu, mask, CPU_MASK);
 _Static_assert((sizeof(struct cpu) & (sizeof(struct cpu) - 1)) == 0,
 	       "struct cpu: a power of two, so cpus[id] is a shift");
 _Static_assert(sizeof(sched_queued) == 4, "sched_queued is 32 bits (lw)");

@@ -9,17 +9,23 @@
  * the TLB. A hart has at most 2^asid_bits of them; they are handed out
  * in generations: when the current generation runs out, the generation
  * moves on, and every address space gets a new ASID the next time it is
- * activated. Each hart flushes its whole TLB once before it loads any
- * ASID of a newer generation (struct cpu asid_flushed): the number may
- * have belonged to another address space before, and other harts may
- * still be running threads under ASIDs of the old generation. ASID 0 is
- * never handed out (the kernel's own table uses it).
+ * activated. ASID 0 is never handed out (the kernel's own table uses it).
  *
- * TLB shootdown: a change to an address space's page table must reach
- * every hart that may hold translations of it. The other harts get an
- * SBI remote sfence.vma for every address space (not just the ASID):
- * one of them may still run this address space under the ASID of an
- * older generation, which as->asid no longer names.
+ * With several harts, flushes are owed per address space and hart: bit h
+ * of as->tlb_stale says that hart h's TLB may hold entries under as's
+ * ASID that are wrong for as, so h must flush that ASID before it loads
+ * as's satp (aspace_activate_slow; the IPC fast paths check the bit and
+ * leave such a switch to C). The bits are set
+ *   - for every hart when as gets a new ASID: that number may have
+ *     belonged to another address space in an older generation (other
+ *     harts may even still be running threads under it);
+ *   - by a TLB invalidation (aspace_tlb_invalidate), for each other hart
+ *     that is not running a thread of as at that moment. Only the harts
+ *     that do run one get an SBI remote sfence.vma at once - for every
+ *     ASID at those addresses, as one of them may still run as under the
+ *     ASID of an older generation, which as->asid no longer names.
+ * A hart that keeps running as (same satp) needs none of this: its
+ * entries under that ASID are as's own, and invalidations reached it.
  */
 #include "kernel/aspace.h"
 #include "kernel/endpoint.h"
@@ -82,14 +88,14 @@ static uint16_t asid_of(struct aspace *as)
 		return as->asid;
 	if (asid_next > asid_max) {
 		/* All used in this generation: start a new one. Every address
-		 * space's ASID is now stale; each hart flushes its TLB before
-		 * it loads one of the new generation (aspace_activate_slow). */
+		 * space's ASID is now stale. */
 		asid_gen++;
 		asid_next = 1;
 		rollovers++;
 	}
 	as->asid = (uint16_t)asid_next++;
 	as->asid_generation = asid_gen;
+	as->tlb_stale = ~0ul;           /* the number's old entries, anywhere */
 	return as->asid;
 }
 
@@ -144,22 +150,40 @@ void aspace_activate_slow(struct aspace *as)
 	uint64_t satp = SATP_MODE_SV39 | (asid << SATP_ASID_SHIFT) |
 			(as->space.root_pa >> PAGE_SHIFT);
 
+	uint64_t me = cpu_self()->mask;
+	bool stale = as->tlb_stale & me;
+
 	/* Without ASIDs asid_generation stays 0, so every switch comes
 	 * here and flushes. */
 	as->satp = satp;
-	struct cpu *c = cpu_self();
-	if (c->asid_flushed != asid_gen) {
-		/* First ASID of this generation on this hart. */
+	as->tlb_stale &= ~me;
+	if (csr_read(satp) != satp) {
 		csr_write(satp, satp);
-		sfence_vma_all();
-		c->asid_flushed = asid_gen;
-		return;
+		if (asid_max == 0) {
+			sfence_vma_all();
+			return;
+		}
 	}
-	if (csr_read(satp) == satp)
-		return;
-	csr_write(satp, satp);
-	if (asid_max == 0)
-		sfence_vma_all();
+	if (stale) {
+		if (asid_max)
+			__asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
+		else
+			sfence_vma_all();
+	}
+}
+
+/* The other harts running a thread of as right now (in U-mode, or on
+ * their way in or out of the kernel), as an SBI hart mask. */
+static uint64_t harts_running(const struct aspace *as)
+{
+	uint64_t m = 0;
+
+	for (int h = 0; h < MAX_HARTS; h++) {
+		struct thread *t = cpus[h].current;
+		if (t && t->as == as && &cpus[h] != cpu_self())
+			m |= cpus[h].mask;
+	}
+	return m;
 }
 
 void aspace_tlb_invalidate(struct aspace *as, uint64_t va, uint64_t len)
@@ -169,11 +193,14 @@ void aspace_tlb_invalidate(struct aspace *as, uint64_t va, uint64_t len)
 	uint64_t others = smp_others_mask();
 
 	if (others) {
-		/* The firmware returns when the other harts are done. */
-		if (whole)
-			sbi_remote_sfence_vma(others, 0, 0);
-		else
-			sbi_remote_sfence_vma(others, va, len);
+		uint64_t now = harts_running(as);
+		/* The firmware returns when those harts are done; the others
+		 * flush before they next load this space (see above). */
+		if (now && whole)
+			sbi_remote_sfence_vma(now, 0, 0);
+		else if (now)
+			sbi_remote_sfence_vma(now, va, len);
+		as->tlb_stale |= others & ~now;
 	}
 	/* This hart: a space whose ASID is of an older generation has no
 	 * entries here that it will use again (this hart flushes before it

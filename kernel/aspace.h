@@ -33,6 +33,8 @@ struct aspace {
 	uint16_t asid;
 	uint64_t asid_generation;       /* asid is valid only in this generation */
 	uint64_t satp;                  /* satp value for asid, in that generation */
+	uint64_t tlb_stale;             /* bit h: hart h must flush asid before
+					   loading it for this space (aspace.c) */
 	int nthreads;
 	struct handle handles[CALF_MAX_HANDLES];
 };
@@ -60,9 +62,9 @@ extern uint64_t asid_generation_now;
 static inline void aspace_activate(struct aspace *as)
 {
 	if (as->asid_generation == asid_generation_now &&
-	    cpu_self()->asid_flushed == asid_generation_now) {
-		/* Its ASID is live, and this hart's TLB holds nothing of an
-		 * older generation: switching needs no flush. */
+	    !(as->tlb_stale & cpu_self()->mask)) {
+		/* Its ASID is live, and this hart's TLB holds nothing stale
+		 * under it: switching needs no flush. */
 		uint64_t cur;
 		__asm__ volatile("csrr %0, satp" : "=r"(cur));
 		if (cur != as->satp)

@@ -36,13 +36,13 @@ static inline struct user_context *switch_fast(struct cpu *c, struct thread *to)
 	return &to->ctx;
 }
 
-/* to's ASID is of the current generation, this hart has flushed its
- * TLB since that generation began (aspace.c), and nothing of higher
- * priority is queued: switch_fast may load its satp as it is. */
+/* to's ASID is of the current generation, this hart owes it no flush
+ * (tlb_stale, aspace.c), and nothing of higher priority is queued:
+ * switch_fast may load its satp as it is. */
 static inline bool may_run_now(const struct thread *to, uint32_t queued)
 {
 	return to->as->asid_generation == asid_generation_now &&
-	       cpu_self()->asid_flushed == asid_generation_now &&
+	       !(to->as->tlb_stale & cpu_self()->mask) &&
 	       (queued >> to->priority) <= 1;
 }
 

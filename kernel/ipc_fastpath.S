@@ -52,17 +52,19 @@
 
 /* Off to the slow path unless the thread \th (its address space in
  * \as) may run at once: its ASID belongs to the current generation and
- * this hart has flushed its TLB since that generation began (struct cpu
- * asid_flushed; aspace.c), so no flush is needed to switch to it, and no
- * thread of higher priority is queued (no bit of sched_queued above its
- * own). Leaves this hart's struct cpu in \cpu. Uses t5, t6. */
+ * this hart owes it no flush (as->tlb_stale; aspace.c), so satp can be
+ * switched to it as it is, and no thread of higher priority is queued
+ * (no bit of sched_queued above its own). Leaves this hart's struct cpu
+ * in \cpu. Uses t5, t6. */
 .macro MAY_RUN_NOW th, as, cpu
 	ld	t5, AS_ASID_GENERATION(\as)
 	ld	t6, asid_generation_now
 	bne	t5, t6, syscall_entry
 	ld	\cpu, CTX_CPU(sp)
-	ld	t5, CPU_ASID_FLUSHED(\cpu)
-	bne	t5, t6, syscall_entry
+	ld	t5, AS_TLB_STALE(\as)
+	ld	t6, CPU_MASK(\cpu)
+	and	t5, t5, t6
+	bnez	t5, syscall_entry
 	lw	t5, TH_PRIORITY(\th)
 	lw	t6, sched_queued
 	srlw	t6, t6, t5

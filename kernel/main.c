@@ -181,6 +181,7 @@ void kmain(unsigned long hartid, uint64_t dtb_pa, uint64_t kernel_pa)
 	intr_off();
 	kernel_lock();
 	cpus[hartid].hartid = hartid;
+	cpus[hartid].mask = 1ul << hartid;
 	cpus[hartid].kstack_top = (uint64_t)boot_stack_top;
 	console_input_init(&board, hartid);
 	vm_boot(&board, kernel_pa);

@@ -49,10 +49,10 @@ static inline struct user_context *sched_next_context(void)
 	/* Fast case, every system call that neither blocks nor switches:
 	 * the current thread goes on (no queued thread of higher priority:
 	 * no bit above its own), its address space is loaded, and its
-	 * context already knows this hart. Its ASID may be used here even
-	 * if this hart has not flushed for the current generation (struct
-	 * cpu asid_flushed): satp does not change, and the TLB entries
-	 * tagged with it are this address space's own. */
+	 * context already knows this hart. No flush can be owed
+	 * (tlb_stale, aspace.c): satp does not change, the TLB entries under
+	 * it are this address space's own, and every invalidation of it
+	 * while it ran here reached this hart at once. */
 	if (t && (sched_queued >> t->priority) <= 1 &&
 	    t->as->asid_generation == asid_generation_now) {
 		uint64_t cur;

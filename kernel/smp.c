@@ -63,6 +63,7 @@ void secondary_main(unsigned long hartid)
 	sfence_vma_all();
 	trap_init();
 	c->hartid = hartid;
+	c->mask = 1ul << hartid;
 	c->kstack_top = (uint64_t)&smp_hart_stacks[hartid][HART_STACK_SIZE];
 	csr_set(sie, SIE_SSIE);
 	timer_init_hart();

@@ -104,7 +104,7 @@ struct cpu {
 	struct thread *current;         /* NULL when idle */
 	uint64_t kstack_top;
 	uint64_t hartid;
-	uint64_t asid_flushed;          /* the ASID generation this hart's TLB is clean for */
+	uint64_t mask;                  /* 1 << hartid (aspace tlb_stale) */
 	uint64_t next_deadline;         /* timer.c */
 	uint64_t ticks;
 	uint64_t pad[2];                /* 64 bytes: cpus[id] is a shift */
