@@ -72,9 +72,9 @@ def cases(kernel):
     # User space: the VM server starts init, which runs ktest (syscalls,
     # bad arguments and pointers, IPC between address spaces, pager
     # mapping and killing) and powers off.
-    for board, smp in (("virt", 1), ("sifive_u", 1)):
+    for board, smp in (("virt", 1), ("sifive_u", 1), ("virt", 4), ("sifive_u", 4)):
         out.append(Case(
-            f"ktest on {board}",
+            f"ktest on {board}" + (f" SMP={smp}" if smp > 1 else ""),
             qemu_command(board, smp, "256M", kernel, append="init=init -- ktest --poweroff"),
             [r"^ktest: \d+ passed, 0 failed", r"^init: ktest exited with status 0",
              r"^poweroff: requested by the VM server \(success\)"], timeout=120))

@@ -8,9 +8,11 @@ frames are back to their count at its start. Run here on the smallest
 and a large memory on virt, and on sifive_u. The long versions of the
 same programs are `make stress` (test/stress.py).
 
-SMP is 1 in every case: the kernel runs user threads on one hart, so one
-is the largest hart count it supports today. When it schedules on more
-harts, add a case with that count (docs/testing.md says the same).
+The same cases run with one hart (the single-hart paths, and the
+figures of `make bench`) and on virt with four, where user threads run
+on every hart under the big kernel lock: once as they are, and once with
+asid-bits=2, so that ASID generations roll over while other harts still
+run threads under the old ones.
 """
 from qemu_cases import Case
 from qemu_run import qemu_command
@@ -18,16 +20,20 @@ from qemu_run import qemu_command
 POWEROFF_OK = r"^poweroff: requested by the VM server \(success\)"
 USERTESTS_OK = [r"^usertests: \d+ passed, 0 failed",
                 r"^init: usertests exited with status 0", POWEROFF_OK]
-# The largest hart count the kernel supports (see above).
-MAX_HARTS = 1
 
 
 def cases(kernel):
     out = []
-    for board, mem in (("virt", "128M"), ("virt", "2G"), ("sifive_u", "512M")):
+    for board, smp, mem in (("virt", 1, "128M"), ("virt", 1, "2G"), ("sifive_u", 1, "512M"),
+                            ("virt", 4, "256M")):
         out.append(Case(
-            f"suites: usertests on {board} SMP={MAX_HARTS} MEM={mem}",
-            qemu_command(board, MAX_HARTS, mem, kernel,
+            f"suites: usertests on {board} SMP={smp} MEM={mem}",
+            qemu_command(board, smp, mem, kernel,
                          append="init=init -- usertests --poweroff"),
             USERTESTS_OK, timeout=300))
+    out.append(Case(
+        "suites: usertests on virt SMP=4 MEM=256M asid-bits=2",
+        qemu_command("virt", 4, "256M", kernel,
+                     append="asid-bits=2 init=init -- usertests --poweroff"),
+        USERTESTS_OK + [r"ASID generations rolled over: [1-9]"], timeout=300))
     return out
