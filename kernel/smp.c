@@ -82,6 +82,11 @@ void smp_start(const struct board *b, uint64_t kernel_pa)
 	kernel_satp = SATP_MODE_SV39 | (kmap_space.root_pa >> PAGE_SHIFT);
 	smp_online_mask = 1ul << self;
 	csr_set(sie, SIE_SSIE);
+	if (b->nharts_usable > 1 && !sbi_have_remote_fence()) {
+		/* No TLB shootdown: user threads stay on this hart. */
+		kprintf("smp: the firmware has no SBI RFENCE: running on hart %lu only\n", self);
+		return;
+	}
 	for (int i = 0; i < b->nharts; i++) {
 		uint64_t h = b->harts[i].hartid;
 		if (!b->harts[i].usable || h == self)

@@ -103,6 +103,11 @@ long sbi_send_ipi(unsigned long hart_mask)
 	return sbi_call(0x04, 0, (long)&hart_mask, 0, 0).error;
 }
 
+int sbi_have_remote_fence(void)
+{
+	return have_rfence;
+}
+
 long sbi_remote_sfence_vma(unsigned long hart_mask, unsigned long start, unsigned long size)
 {
 	if (!have_rfence)

@@ -67,6 +67,7 @@ long sbi_hart_status(unsigned long hartid);
  * hart_mask_base 0, SBI spec 3.1). Both fences return when every hart
  * in the mask has done them (SBI spec chapter 8). */
 long sbi_send_ipi(unsigned long hart_mask);   /* a supervisor software interrupt */
+int sbi_have_remote_fence(void);              /* the RFENCE extension exists */
 /* sfence.vma for [start, start + size) in every address space; start 0
  * and size 0: the whole TLB. */
 long sbi_remote_sfence_vma(unsigned long hart_mask, unsigned long start, unsigned long size);
