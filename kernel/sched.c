@@ -132,8 +132,8 @@ struct user_context *sched_idle(void)
 	while (!(t = pick(c))) {
 		/* An idle hart keeps no user page table in satp: that address
 		 * space may be destroyed and its tables freed while it sleeps.
-		 * wfi wakes up for an interrupt enabled in sie even with
-		 * sstatus.SIE off (privileged spec 4.1.3), so a wake-up IPI sent
+		 * wfi wakes up for an interrupt pending and enabled in sie even
+		 * with sstatus.SIE off (privileged spec 3.3.3), so a wake-up IPI sent
 		 * between the unlock and the wfi is not lost; the interrupt is
 		 * taken in the window below (trap_from_kernel). */
 		smp_idle_mask |= 1ul << c->hartid;
