@@ -13,6 +13,19 @@
  */
 #include "platform/memlayout.h"
 
+/* Turn on Sv39 with the root table at physical address \root (clobbers
+ * \root and t1): satp = mode 8 (Sv39) | root PPN; ASID 0 is the
+ * kernel's. */
+.macro ENABLE_PAGING root
+	srli	\root, \root, 12
+	li	t1, 8
+	slli	t1, t1, 60
+	or	\root, \root, t1
+	sfence.vma
+	csrw	satp, \root
+	sfence.vma
+.endm
+
 /* Leaf PTE bits for the boot map (privileged spec 4.4.1): V R W X A D G.
  * A and D are preset because some SiFive cores fault rather than set them. */
 #define PTE_BOOT_RWX 0xef
@@ -94,14 +107,7 @@ boot_entry:
 	addi	t4, t4, 1
 	bltu	t4, t5, 3b
 4:
-	/* satp = Sv39 | root PPN; ASID 0 is the kernel's. */
-	srli	t0, t0, 12
-	li	t1, 8
-	slli	t1, t1, 60
-	or	t0, t0, t1
-	sfence.vma
-	csrw	satp, t0
-	sfence.vma
+	ENABLE_PAGING t0
 
 	/* Jump to the upper half through an absolute address kept in memory
 	 * (a PC-relative jump would stay in the identity map). */
@@ -132,13 +138,7 @@ secondary_entry:
 	csrw	sscratch, zero
 	mv	s0, a0
 	la	t0, boot_root_table
-	srli	t0, t0, 12
-	li	t1, 8
-	slli	t1, t1, 60
-	or	t0, t0, t1
-	sfence.vma
-	csrw	satp, t0
-	sfence.vma
+	ENABLE_PAGING t0
 	la	t0, secondary_high_addr
 	ld	t0, 0(t0)
 	jr	t0

@@ -7,21 +7,8 @@
 
 static int have_time, have_hsm, have_srst, have_ipi, have_rfence, probed;
 
-struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2)
-{
-	register long r_a0 __asm__("a0") = a0;
-	register long r_a1 __asm__("a1") = a1;
-	register long r_a2 __asm__("a2") = a2;
-	register long r_a6 __asm__("a6") = fid;
-	register long r_a7 __asm__("a7") = ext;
-	__asm__ volatile("ecall"
-			 : "+r"(r_a0), "+r"(r_a1)
-			 : "r"(r_a2), "r"(r_a6), "r"(r_a7)
-			 : "memory");
-	return (struct sbiret){ .error = r_a0, .value = r_a1 };
-}
-
-/* The same with five arguments (RFENCE with an ASID needs them). */
+/* An SBI call with up to five arguments (RFENCE with an ASID needs
+ * them all): a0-a4 in, a6 = function, a7 = extension (SBI spec 3). */
 static struct sbiret sbi_call5(long ext, long fid, long a0, long a1, long a2, long a3,
 			       long a4)
 {
@@ -37,6 +24,11 @@ static struct sbiret sbi_call5(long ext, long fid, long a0, long a1, long a2, lo
 			 : "r"(r_a2), "r"(r_a3), "r"(r_a4), "r"(r_a6), "r"(r_a7)
 			 : "memory");
 	return (struct sbiret){ .error = r_a0, .value = r_a1 };
+}
+
+struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2)
+{
+	return sbi_call5(ext, fid, a0, a1, a2, 0, 0);
 }
 
 long sbi_spec_version(void) { return sbi_call(SBI_EXT_BASE, 0, 0, 0, 0).value; }
