@@ -56,14 +56,7 @@ static long bomb(int round)
 	char name[64];
 
 	calf_console_flush();
-	for (n = 0; n < MAX_CHILDREN; n++) {
-		r = calf_fork();
-		if (r == 0)
-			calf_block_forever();
-		if (r < 0)
-			break;
-		pids[n] = r;
-	}
+	n = calf_fork_blocked(pids, MAX_CHILDREN, &r);
 	printf("     round %d: forked %ld children, then fork returned %ld\n", round, n, r);
 	snprintf(name, sizeof(name), "bomb%d_fork_fails_cleanly", round);
 	UCHECK(name, r == -CALF_EAGAIN || r == -CALF_ENOMEM);

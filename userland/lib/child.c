@@ -1,6 +1,7 @@
 /*
  * child.c - small helpers for programs that fork children: reap one,
- * end one at once, park one until it is killed.
+ * end one at once, park one until it is killed, fork parked ones until
+ * fork fails.
  *
  * Layer: userland/ (libcalf). May call: calf.h.
  */
@@ -34,4 +35,20 @@ void calf_block_forever(void)
 	for (;;)
 		if (ep < 0 || calf_recv(ep, &m) < 0)
 			calf_yield();
+}
+
+long calf_fork_blocked(long *pids, long max, long *last)
+{
+	long n, r = 0;
+
+	for (n = 0; n < max; n++) {
+		r = calf_fork();
+		if (r == 0)
+			calf_block_forever();
+		if (r < 0)
+			break;
+		pids[n] = r;
+	}
+	*last = r;
+	return n;
 }

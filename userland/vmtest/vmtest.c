@@ -518,14 +518,7 @@ static void test_out_of_memory(void)
 		fail("malloc_too_much_null", "malloc(64 GiB) succeeded", 1, 0);
 
 	/* fork until the process table (or memory) runs out */
-	for (n = 0; n < (long)(sizeof(pids) / sizeof(pids[0])); n++) {
-		r = calf_fork();
-		if (r == 0)
-			calf_block_forever();
-		if (r < 0)
-			break;
-		pids[n] = r;
-	}
+	n = calf_fork_blocked(pids, (long)(sizeof(pids) / sizeof(pids[0])), &r);
 	printf("     forked %ld children before fork failed with %ld\n", n, r);
 	if (r == -CALF_ENOMEM || r == -CALF_EAGAIN)
 		ok("fork_until_it_fails");

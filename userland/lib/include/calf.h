@@ -414,5 +414,9 @@ long calf_reap(long pid);
 void calf_child_exit(long status) __attribute__((noreturn));
 /* Block until killed. */
 void calf_block_forever(void) __attribute__((noreturn));
+/* Fork up to max children that block until killed, their pids in pids[];
+ * stops at the first failing fork. Returns how many were forked, and in
+ * *last the last fork's result (-error if one failed). */
+long calf_fork_blocked(long *pids, long max, long *last);
 
 #endif
