@@ -48,7 +48,8 @@ static long pack_args(const char *const argv[], char block[VM_ARGS_MAX])
 	return (long)len;
 }
 
-long calf_spawn(const char *const argv[])
+/* A request (VM_SPAWN or VM_EXEC) whose arguments are argv, packed. */
+static long args_request(unsigned long label, const char *const argv[])
 {
 	/* The VM server reads the block from our memory through our page
 	 * tables; a stack buffer is mapped, since we just wrote it. */
@@ -58,20 +59,19 @@ long calf_spawn(const char *const argv[])
 
 	if (len < 0)
 		return len;
-	return request(&m, VM_SPAWN, (unsigned long)block, (unsigned long)len);
+	return request(&m, label, (unsigned long)block, (unsigned long)len);
+}
+
+long calf_spawn(const char *const argv[])
+{
+	return args_request(VM_SPAWN, argv);
 }
 
 long calf_exec(const char *const argv[])
 {
-	char block[VM_ARGS_MAX];
-	struct calf_msg m;
-	long len = pack_args(argv, block);
-
-	if (len < 0)
-		return len;
 	/* On success the VM server never answers: this address space now
 	 * runs the new program from its entry. */
-	return request(&m, VM_EXEC, (unsigned long)block, (unsigned long)len);
+	return args_request(VM_EXEC, argv);
 }
 
 long calf_fork(void)
