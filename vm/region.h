@@ -70,7 +70,8 @@ void region_set_init(struct region_set *rs);
 
 /*
  * Add [start, end) with `prot`. 0, or a negated CALF_E* code:
- * EINVAL if not page aligned, empty, or not below SV39's user top;
+ * EINVAL if not page aligned, empty, not below SV39's user top, or both
+ * writable and executable (W^X);
  * EEXIST if it overlaps a region; ENOMEM if the set is full.
  */
 int region_add(struct region_set *rs, uint64_t start, uint64_t end, unsigned prot,
