@@ -52,10 +52,35 @@ def run_host(binary):
     return passed, failed
 
 
-def run_qemu(kernel, only):
+# The cases also run on the kernel and VM server built with FASTPATH=0
+# (every IPC and fault through the reference C paths), so that the paths
+# a student reads cannot rot behind the shortcuts. A subset, to keep
+# `make test` short: every suite (usertests runs them all), the kernel
+# tests (IPC above all), vmtest, cowdemo and the shell, on one hart and
+# on four.
+REFERENCE_CASES = (r"^(ktest on virt( SMP=4)?|vm: vmtest on virt MEM=256M|vm: cowdemo"
+                   r"|vm: shell \(|suites: usertests on virt SMP=(1 MEM=128M|4 MEM=256M))")
+
+
+def all_cases(kernel):
+    return (qemu_cases.cases(kernel) + board_cases.cases(kernel) + vm_cases.cases(kernel)
+            + suite_cases.cases(kernel))
+
+
+def reference_cases(kernel):
+    """REFERENCE_CASES on the FASTPATH=0 kernel, which must say it is one."""
+    out = []
+    for case in all_cases(kernel):
+        if re.search(REFERENCE_CASES, case.name):
+            case.name = "FASTPATH=0 " + case.name
+            case.expect = [r"^  fastpath off"] + case.expect
+            out.append(case)
+    return out
+
+
+def run_qemu(cases, only):
     passed = failed = 0
-    for case in (qemu_cases.cases(kernel) + board_cases.cases(kernel) + vm_cases.cases(kernel)
-                 + suite_cases.cases(kernel)):
+    for case in cases:
         if only and not re.search(only, case.name):
             continue
         t0 = time.monotonic()
@@ -78,6 +103,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--host", nargs="*", default=[])
     ap.add_argument("--kernel")
+    ap.add_argument("--reference-kernel",
+                    help="the FASTPATH=0 kernel: run REFERENCE_CASES on it too")
     ap.add_argument("--only", help="regex: run only QEMU cases whose name matches")
     args = ap.parse_args()
 
@@ -88,9 +115,12 @@ def main():
             p, f = run_host(b)
             total_p += p
             total_f += f
-    if args.kernel:
+    if args.kernel or args.reference_kernel:
         print("== QEMU integration tests")
-        p, f = run_qemu(args.kernel, args.only)
+        cases = all_cases(args.kernel) if args.kernel else []
+        if args.reference_kernel:
+            cases += reference_cases(args.reference_kernel)
+        p, f = run_qemu(cases, args.only)
         print(f"qemu: {p} passed, {f} failed")
         total_p += p
         total_f += f

@@ -99,9 +99,6 @@ int frame_ref(struct frame_table *ft, uint64_t pa);
  * 0, or -1 if pa is not an allocated frame (a bug in the caller). */
 int frame_unref(struct frame_table *ft, uint64_t pa);
 
-/* The count of pa: FRAME_PINNED for pinned frames, 0 for free frames and
- * for addresses this table does not manage. */
-uint32_t frame_refcount(const struct frame_table *ft, uint64_t pa);
 
 /*
  * The count of pa, when pa lies in the largest range (nearly all of RAM,
@@ -117,6 +114,41 @@ static inline uint32_t *frame_count_fast(const struct frame_table *ft, uint64_t 
 	if (off >= (r->nframes << FRAME_SHIFT))
 		return NULL;
 	return &ft->ref[r->first + (off >> FRAME_SHIFT)];
+}
+
+/* Index of pa in ref[], or -1 if the table does not manage it. The
+ * largest range first: the free RAM around the kernel image and the
+ * firmware comes in a few small ranges and one big one. Inline, with no
+ * call even for the others: the fault path reads counts on every COW
+ * store. */
+static inline int64_t frame_index(const struct frame_table *ft, uint64_t pa)
+{
+	const uint32_t *c = frame_count_fast(ft, pa);
+
+	if (pa & (FRAME_SIZE - 1))
+		return -1;
+	if (c)
+		return c - ft->ref;
+	for (unsigned i = 0; i < ft->nranges; i++) {
+		const struct frame_range *r = &ft->range[i];
+
+		if (pa >= r->base && pa - r->base < r->nframes * FRAME_SIZE)
+			return (int64_t)(r->first + ((pa - r->base) >> FRAME_SHIFT));
+	}
+	return -1;
+}
+
+/* The count of pa: FRAME_PINNED for pinned frames, 0 for free frames and
+ * for addresses this table does not manage. */
+static inline uint32_t frame_refcount(const struct frame_table *ft, uint64_t pa)
+{
+	const uint32_t *c = frame_count_fast(ft, pa);
+	int64_t i;
+
+	if (c && !(pa & (FRAME_SIZE - 1)))
+		return *c;
+	i = frame_index(ft, pa);
+	return i < 0 ? 0 : ft->ref[i];
 }
 
 /* The run mask of the page-table frame at pa (see runs above). */

@@ -19,16 +19,21 @@ B ?= build
 Q ?=
 say ?= @true
 
+FASTPATH ?= 1
 VM_CC := $(CROSS_COMPILE)gcc
 VM_ARCH_FLAGS := -march=rv64imac -mabi=lp64 -misa-spec=2.2 -mcmodel=medany
 VM_CFLAGS := $(VM_ARCH_FLAGS) -O2 -g -std=gnu11 -Wall -Wextra -Werror \
 	-ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns -nostdlib \
-	-fno-stack-protector -I. -MMD -MP
+	-fno-stack-protector -DCALF_FASTPATH=$(FASTPATH) -I. -MMD -MP
 VM_LDFLAGS := -nostdlib -static -Wl,--no-dynamic-linker -Wl,-T,vm/vm.ld \
 	-Wl,--gc-sections -Wl,-z,max-page-size=4096
 
 VM_SRCS := vm/start.S $(wildcard vm/*.c) $(wildcard sv39/*.c) kernel/elf.c kernel/archive.c \
 	kernel/string.c
+# FASTPATH=0: no shortcut; every fault takes the reference path (fault.c).
+ifeq ($(FASTPATH),0)
+VM_SRCS := $(filter-out vm/fault_fast.c,$(VM_SRCS))
+endif
 VM_OBJS := $(patsubst %,$(B)/vm-obj/%.o,$(VM_SRCS))
 
 $(B)/vm-obj/%.S.o: %.S

@@ -17,7 +17,8 @@ VM_HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all -I.
 VM_HOST_DEPS := test/host/check.h test/host/fixture.h vm/frame.h vm/region.h vm/fault_policy.h vm/print.h \
-	vm/cmdline.h vm/space.h kernel/abi.h sv39/sv39.h
+	vm/cmdline.h vm/space.h vm/fault.h vm/fault_apply.h vm/process.h vm/vm.h \
+	kernel/abi.h sv39/sv39.h
 
 $(B)/host/vm/%.o: %.c $(VM_HOST_DEPS)
 	@mkdir -p $(dir $@)
@@ -39,6 +40,7 @@ $(B)/host/test_vm_misc: $(B)/host/vm/test/host/test_vm_misc.o \
 	$(HOSTCC) $(VM_HOST_CFLAGS) $^ -o $@
 
 $(B)/host/test_vm_fork: $(B)/host/vm/test/host/test_vm_fork.o $(B)/host/vm/vm/space.o \
+		$(B)/host/vm/vm/fault.o $(B)/host/vm/vm/fault_fast.o $(B)/host/vm/vm/fault_apply.o \
 		$(B)/host/vm/vm/frame.o $(B)/host/vm/vm/fault_policy.o $(B)/host/vm/vm/region.o \
 		$(B)/host/vm/vm/print.o $(B)/host/vm/sv39/sv39.o $(B)/host/vm/sv39/sv39_range.o
 	$(HOSTCC) $(VM_HOST_CFLAGS) $^ -o $@
