@@ -112,6 +112,10 @@ int frame_table_init(struct frame_table *ft, void *window, uint64_t window_pa,
 		ft->ref[ft->range[carved].first + f] = FRAME_PINNED;
 	ft->range[carved].bump = ref_frames;
 	ft->nfree = ft->nframes - ref_frames;
+	ft->big_base = ft->range[ft->big].base;
+	ft->big_size = ft->range[ft->big].nframes << FRAME_SHIFT;
+	ft->big_ref = &ft->ref[ft->range[ft->big].first];
+	ft->big_runs = &ft->runs[ft->range[ft->big].first];
 
 	/* The zero frame: mapped read-only wherever anonymous memory is read
 	 * before it is written; never writable, so it stays zero. */
@@ -226,7 +230,7 @@ int frame_ref(struct frame_table *ft, uint64_t pa)
 	return 0;
 }
 
-int frame_unref(struct frame_table *ft, uint64_t pa)
+int frame_unref_slow(struct frame_table *ft, uint64_t pa)
 {
 	int64_t i = frame_index(ft, pa);
 

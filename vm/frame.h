@@ -46,6 +46,12 @@ struct frame_table {
 	unsigned nranges;
 	unsigned cursor;         /* first range whose bump pointer may have room */
 	unsigned big;            /* the largest range: searched first */
+	/* The largest range again, in the form its O(1) lookups use
+	 * (frame_count_fast, frame_runs): RAM [big_base, big_base +
+	 * big_size), whose counts start at big_ref and masks at big_runs. */
+	uint64_t big_base, big_size;
+	uint32_t *big_ref;
+	uint64_t *big_runs;
 	uint32_t *ref;           /* one count per frame; 0 = free */
 	uint64_t nframes;        /* frames managed (pinned ones included) */
 	uint64_t nfree;          /* frames frame_alloc can still hand out */
@@ -95,9 +101,6 @@ uint64_t frame_alloc_copy(struct frame_table *ft, uint64_t src);
 /* Count one more user of pa. 0, or -1 if pa is not an allocated frame. */
 int frame_ref(struct frame_table *ft, uint64_t pa);
 
-/* Drop one user of pa; at 0 the frame goes back to the free list.
- * 0, or -1 if pa is not an allocated frame (a bug in the caller). */
-int frame_unref(struct frame_table *ft, uint64_t pa);
 
 
 /*
@@ -108,12 +111,11 @@ int frame_unref(struct frame_table *ft, uint64_t pa);
  */
 static inline uint32_t *frame_count_fast(const struct frame_table *ft, uint64_t pa)
 {
-	const struct frame_range *r = &ft->range[ft->big];
-	uint64_t off = pa - r->base;
+	uint64_t off = pa - ft->big_base;
 
-	if (off >= (r->nframes << FRAME_SHIFT))
+	if (off >= ft->big_size)
 		return NULL;
-	return &ft->ref[r->first + (off >> FRAME_SHIFT)];
+	return &ft->big_ref[off >> FRAME_SHIFT];
 }
 
 /* Index of pa in ref[], or -1 if the table does not manage it. The
@@ -151,17 +153,33 @@ static inline uint32_t frame_refcount(const struct frame_table *ft, uint64_t pa)
 	return i < 0 ? 0 : ft->ref[i];
 }
 
+/* Drop one user of pa; at 0 the frame goes back to the free list.
+ * 0, or -1 if pa is not an allocated frame (a bug in the caller).
+ * Inline for the common case, a frame of the largest range that others
+ * still use (a COW copy drops the original's count so): no call. */
+int frame_unref_slow(struct frame_table *ft, uint64_t pa);
+
+static inline int frame_unref(struct frame_table *ft, uint64_t pa)
+{
+	uint32_t *c = frame_count_fast(ft, pa);
+
+	if (c && !(pa & (FRAME_SIZE - 1)) && *c >= 2 && *c != FRAME_PINNED) {
+		(*c)--;
+		return 0;
+	}
+	return frame_unref_slow(ft, pa);
+}
+
 /* The run mask of the page-table frame at pa (see runs above). */
 uint64_t *frame_runs_slow(const struct frame_table *ft, uint64_t pa);
 
 static inline uint64_t *frame_runs(const struct frame_table *ft, uint64_t pa)
 {
-	const struct frame_range *r = &ft->range[ft->big];
-	uint64_t off = pa - r->base;
+	uint64_t off = pa - ft->big_base;
 
-	if (off >= (r->nframes << FRAME_SHIFT))
+	if (off >= ft->big_size)
 		return frame_runs_slow(ft, pa);
-	return &ft->runs[r->first + (off >> FRAME_SHIFT)];
+	return &ft->big_runs[off >> FRAME_SHIFT];
 }
 
 static inline bool frame_is_zero(const struct frame_table *ft, uint64_t pa)
