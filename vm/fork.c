@@ -1,5 +1,6 @@
 /*
- * fork.c - VM_FORK (design decision 8; see fork.h).
+ * fork.c - VM_FORK (docs/architecture.md, Fork, exec, exit, wait; see
+ * fork.h).
  *
  * Layer: vm/ (target only). Calls space.c for the page tables and the
  * kernel for the objects: aspace, handle 0, and a thread that starts

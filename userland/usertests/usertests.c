@@ -23,8 +23,8 @@
 #include "calf.h"
 #include "utest.h"
 
-/* The order of the issue: the VM-server suites, the abuse suites,
- * then the older integration tests. */
+/* The VM-server suites first, then the abuse suites, then the older
+ * integration tests. */
 static const char *const suites[] = {
 	"cowtest", "forkstress", "forkbomb", "zerotest", "badcalls", "proctests",
 	"ktest", "vmtest",

@@ -1,5 +1,5 @@
 /*
- * zerotest - test suite for zero pages (design decision 7).
+ * zerotest - test suite for zero pages (docs/architecture.md, Zero pages).
  *
  * Layer: userland/. May call: libcalf (calf.h, utest.h), picolibc.
  *
