@@ -3,8 +3,8 @@
  * clone_cow (fork), unmap_range, destroy, for_each_leaf, and sharing the
  * kernel half.
  *
- * Layer: sv39/ (pure C). Calls sv39.c and the struct sv39_mem callbacks;
- * no CSRs, no libc.
+ * Layer: sv39/ (pure C: no CSRs, no libc; memory only through the
+ * struct sv39_mem callbacks).
  *
  * All range walks go through walk_table(), which descends only into valid
  * table pointers that overlap the range. So the cost follows the page

@@ -1,8 +1,8 @@
 /*
  * bench - instructions per kernel operation, counted with rdinstret.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc. Starts
- * ipcpeer from the boot archive, and forks itself.
+ * Layer: userland/. Starts ipcpeer from the boot archive, and forks
+ * itself.
  *
  * Run under QEMU with -icount shift=0,align=off,sleep=off (qemu_run.py
  * --icount): rdinstret then counts every guest instruction exactly, in

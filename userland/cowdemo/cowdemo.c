@@ -2,7 +2,7 @@
  * cowdemo - copy-on-write fork, shown step by step with the VM server's
  * counters.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc.
+ * Layer: userland/.
  *
  * The story (docs/architecture.md, Copy-on-write; Fork, exec, exit,
  * wait):

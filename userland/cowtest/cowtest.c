@@ -3,7 +3,7 @@
  * copy-on-write pages included (docs/architecture.md, Copy-on-write;
  * Fork, exec, exit, wait; Checked user copies).
  *
- * Layer: userland/. May call: libcalf (calf.h, utest.h), picolibc.
+ * Layer: userland/.
  *
  * Checks:
  *   1. fork while holding more than half of free memory. A fork that

@@ -2,7 +2,7 @@
  * faulter - does one forbidden thing, named by its argument, so that
  * ktest can check the pager kills it and nothing else.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc.
+ * Layer: userland/.
  *
  *   none            exits 0 (the control: spawn and wait work)
  *   load0           reads address 0 (page 0 is never mapped)

@@ -1,8 +1,8 @@
 /*
  * ktest - the kernel's integration test, run as a user program.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc. Starts the
- * programs ipcpeer and faulter from the boot archive.
+ * Layer: userland/. Starts the programs ipcpeer and faulter from the
+ * boot archive.
  *
  * Each check prints "ok   NAME" or "FAIL NAME: why"; the last line is
  * "ktest: N passed, N failed" and the exit status is 0 only if nothing

@@ -2,10 +2,9 @@
  * malloc.c - the C heap: malloc, free, calloc, realloc and the aligned
  * variants, built for a system with zero pages.
  *
- * Layer: userland/ (libcalf). May call: runtime.c (sbrk), posix.c
- * (mmap, munmap), picolibc (memset, memcpy, errno). Replaces picolibc's
- * allocator (libcalf comes first on the link line, and this one object
- * defines every entry point, so none of picolibc's is linked).
+ * Layer: userland/ (libcalf). Replaces picolibc's allocator (libcalf
+ * comes first on the link line, and this one object defines every entry
+ * point, so none of picolibc's is linked).
  *
  * Why not picolibc's: its malloc clears every block it returns, and its
  * calloc adds a memset. Each first store to a page costs a fault and a

@@ -1,8 +1,7 @@
 /*
  * proctests - the process life cycle under load.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc, utest.h,
- * child.h.
+ * Layer: userland/.
  *
  *   proctests [PERCENT]
  *

@@ -2,8 +2,7 @@
  * sparsehash - a hash table over a huge zero-mapped region that uses
  * frames only for the buckets it writes.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc (mmap through
- * libcalf's posix.c).
+ * Layer: userland/.
  *
  * The table is one mmap'd region of 16-byte buckets (key, value), as large
  * as the VM server gives: 256 MiB, or half that, and so on, so it runs

@@ -1,8 +1,7 @@
 /*
  * usertests - every test suite in one go, as `make test` runs them.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc, utest.h.
- * Starts the suites from the boot archive.
+ * Layer: userland/. Starts the suites from the boot archive.
  *
  *   usertests [NAME...]
  *

@@ -1,7 +1,7 @@
 /*
  * vmstat - the VM server's counters, one "name value" per line.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc.
+ * Layer: userland/.
  *
  * The counters come from VM_STATS (vm/protocol.h; docs/architecture.md,
  * Measurement).
