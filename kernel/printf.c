@@ -1,8 +1,8 @@
 /*
  * printf.c - the kernel's printf, over the platform console.
  *
- * Layer: kernel/. Calls platform/console only. One formatter serves both
- * the console and string buffers, through an output callback.
+ * Layer: kernel/. One formatter serves both the console and string
+ * buffers, through an output callback.
  */
 #include <stdint.h>
 

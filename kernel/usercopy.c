@@ -1,8 +1,7 @@
 /*
  * usercopy.c - checked copies between the kernel and user memory.
  *
- * Layer: kernel/. Calls sv39/ to walk the thread's page table and the
- * fault path to reach the pager. See usercopy.h for the rules.
+ * Layer: kernel/. See usercopy.h for the rules.
  */
 #include "kernel/abi.h"
 #include "kernel/aspace.h"

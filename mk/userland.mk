@@ -12,7 +12,7 @@
 USER_CC := $(CROSS_COMPILE)gcc
 USER_AR := $(CROSS_COMPILE)ar
 
-# Same ISA and ABI as the kernel (docs/architecture.md, boot-facts.md):
+# Same ISA and ABI as the kernel (docs/architecture.md, docs/porting.md):
 # -misa-spec=2.2 so the lp64 multilib of picolibc and libgcc is picked.
 # PICOLIBC_INTEGER_PRINTF_SCANF picks integer-only printf (small), both in
 # the headers and, through picolibc.specs, at link time.
@@ -23,7 +23,7 @@ USER_CFLAGS := $(USER_ARCH) --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCA
 	-I. -Iuserland/lib/include -MMD -MP
 USER_LD_SCRIPT := userland/lib/user.ld
 # Our own crt0 (-nostartfiles): picolibc's never calls exit() and its
-# lp64d variant touches M-mode CSRs (boot-facts.md). -T given to gcc
+# lp64d variant touches M-mode CSRs (docs/porting.md). -T given to gcc
 # itself, so picolibc.specs does not add its own picolibc.ld.
 USER_LDFLAGS := $(USER_ARCH) --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
 	-nostartfiles -static -T $(USER_LD_SCRIPT) \

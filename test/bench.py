@@ -18,7 +18,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu_run  # noqa: E402
 
-# Targets from the issues (instructions per operation, at most).
+# Targets (instructions per operation, at most): the target column of
+# docs/performance.md.
 TARGETS = {
     "syscall_null": 120,
     "ipc_roundtrip": 300,

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """run_tests.py - run every test suite and add up the results.
 
-Layer: test/. Runs the host unit-test binaries (each prints its own
-"N passed, N failed" line), then the QEMU integration cases from
-qemu_cases.py, and ends with one total line "N passed, N failed".
+Layer: test/. Runs the host unit-test binaries and the script tests
+(SCRIPT_TESTS; each prints its own "N passed, N failed" line), then the
+QEMU integration cases, and ends with one total line "N passed, N failed".
 Exits non-zero on any failure or timeout.
 """
 import argparse
@@ -25,7 +25,8 @@ HOST_TIMEOUT = 300
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Host-side script tests, run with the host unit tests; each prints its own
 # "N passed, N failed" line.
-SCRIPT_TESTS = [os.path.join(HERE, "test_sdcard.sh"), os.path.join(HERE, "test_flash.sh")]
+SCRIPT_TESTS = [os.path.join(HERE, "test_sdcard.sh"), os.path.join(HERE, "test_flash.sh"),
+                os.path.join(HERE, "check_tree.py")]
 
 
 def run_host(binary):

@@ -7,17 +7,17 @@
  * the kernel sets up in the VM server (struct calf_bootinfo) and the host
  * tests fake with a malloc'd buffer. No system call is made here.
  *
- * Reference counts are what copy-on-write needs (design decision 6): a
- * frame mapped by N page tables has count N (fork shares level-0 tables
- * between spaces, and such a table counts once; its own count is the
- * number of spaces sharing it, vm/space.h). The store fault that finds
- * count 1, in a table the process does not share, may simply make the
- * page writable again.
+ * Reference counts are what copy-on-write needs (docs/architecture.md,
+ * Copy-on-write): a frame mapped by N page tables has count N (fork shares
+ * level-0 tables between spaces, and such a table counts once; its own
+ * count is the number of spaces sharing it, vm/space.h). The store fault
+ * that finds count 1, in a table the process does not share, may simply
+ * make the page writable again.
  *
  * Two kinds of frame are "pinned" and never counted or freed: the frames
- * holding the reference-count array itself, and the one shared zero
- * frame (decision 7). frame_ref and frame_unref ignore pinned frames, so
- * callers may treat the zero frame like any other leaf.
+ * holding the reference-count array itself, and the one shared zero frame
+ * (docs/architecture.md, Zero pages). frame_ref and frame_unref ignore
+ * pinned frames, so callers may treat the zero frame like any other leaf.
  */
 #ifndef VM_FRAME_H
 #define VM_FRAME_H

@@ -7,7 +7,7 @@
  * may be absent from the page table yet valid (anonymous memory not
  * touched yet), and the fault handler asks the region what to do.
  *
- * Every process has (docs/architecture.md, "Process address space"):
+ * Every process has (docs/architecture.md, "Inside the VM server"):
  *   ELF segments  text R-X, rodata R, data+bss RW, at the ELF's addresses
  *   heap          RW, from the page after the last segment, moved by sbrk
  *   stack         RW, [VM_USER_STACK_TOP - VM_USER_STACK_MAX, top)

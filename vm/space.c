@@ -1,7 +1,7 @@
 /*
  * space.c - whole-address-space operations (see space.h).
  *
- * Layer: vm/ (pure, host-tested). Calls sv39/ and frame.c only.
+ * Layer: vm/ (pure, host-tested by test_vm_fork.c).
  */
 #include "vm/space.h"
 

@@ -4,8 +4,8 @@
  * pieces of fork and ps.
  *
  * Layer: vm/ (pure: no system calls, host-tested by test_vm_fork.c).
- * Calls sv39/ and frame.c only. uspace.c wraps these for live processes
- * (adding TLB flushes); the host tests run them over a malloc'd "RAM".
+ * uspace.c wraps these for live processes (adding TLB flushes); the host
+ * tests run them over a malloc'd "RAM".
  *
  * Level-0 tables are shared copy-on-write between the spaces fork
  * makes (docs/architecture.md, "Inside the VM server"): fork copies the
