@@ -1,8 +1,9 @@
 /*
  * fault.c - forward user exceptions to the pager, or kill.
  *
- * Layer: kernel/. Calls ipc (to send the fault message) and the thread
- * table (to kill).
+ * Layer: kernel/. With CALF_FASTPATH, a fault for a pager that is
+ * waiting goes to it through fault_fastpath.h; otherwise, and always
+ * when built with FASTPATH=0, through ipc_call_kernel_msg (ipc.c).
  */
 #include "kernel/fault.h"
 #include "kernel/ipc.h"

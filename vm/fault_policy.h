@@ -7,7 +7,7 @@
  * the page-table surgery lets every case of the policy be tested on the
  * host, and lets a student read the whole policy in one function.
  *
- * The policy (design decisions 6 and 7):
+ * The policy (docs/architecture.md, Copy-on-write and Zero pages):
  *  - the region's rights decide whether the access is allowed at all:
  *    no region, the stack guard page, a store to a read-only region, an
  *    exec of a non-executable one, or a read of an unreadable one is
