@@ -32,29 +32,21 @@ void space_table_free(void *ctx, uint64_t pa)
 
 /*
  * fork and exit walk the tables themselves rather than through
- * sv39_clone_cow / sv39_space_destroy, for cost: those are general
- * (any range, any leaf size, a callback per leaf, a walk from the root
- * per leaf installed, a scan to see whether a table emptied), which
- * comes to a few hundred instructions per page; fork+exit+wait of a
- * process with 16 MiB resident must stay near 150,000 in all
- * (docs/performance.md).
- *
- * Even a tight loop costs about 45 instructions per page for a fork and
- * its child's exit (a count up, W cleared; a count down), so level-0
- * tables are not copied at all but shared copy-on-write (space.h): fork
- * and exit touch one count per level-0 table, and the per-page work
- * moves to the first write into each shared 2 MiB (space_unshare),
- * paid only where a process writes after a fork. What each space sees
- * is the same as after sv39_clone_cow (host-tested in test_vm_fork.c).
+ * sv39_clone_cow / sv39_space_destroy, which are general (any range, any
+ * leaf size, a callback per leaf) and too slow per page for fork with
+ * memory resident (docs/performance.md, "What is left"). Level-0 tables
+ * are not even copied but shared copy-on-write (space.h): fork and exit
+ * touch one count per level-0 table, and the per-page work moves to the
+ * first write into each shared 2 MiB (space_unshare). What each space
+ * sees is the same as after sv39_clone_cow (test_vm_fork.c checks it).
  *
  * Each page table has a run mask (frame.h, ft->runs): bit r set if its
- * entries 8r..8r+7 may be non-zero. Scanning all 512 entries of a table
- * costs about 1,200 instructions, and a small process has half a dozen
- * tables nearly empty; with the mask, fork and exit visit only the runs
- * that hold something. The rule that keeps it true: whoever makes an
- * entry non-zero sets its bit (space_mark_slot, space_map); bits are
- * cleared only when a walk sees the whole run zero. Tables sv39/ builds
- * start with every bit set.
+ * entries 8r..8r+7 may be non-zero, so that fork and exit visit only
+ * the runs that hold something, not 512 entries of a nearly empty
+ * table. The rule that keeps it true: whoever makes an entry non-zero
+ * sets its bit (space_mark_slot, space_map); bits are cleared only when
+ * a walk sees the whole run zero. Tables sv39/ builds start with every
+ * bit set.
  *
  * Teardown zeroes every entry it visits, so a table leaves all zero and
  * goes to the frame table's clean list: the next fork takes it without
