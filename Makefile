@@ -35,7 +35,7 @@ ARCH_FLAGS := -march=rv64imac -mabi=lp64 -misa-spec=2.2 -mcmodel=medany
 KERNEL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g $(ARCH_FLAGS) \
 	-ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
 	-fno-tree-loop-distribute-patterns \
-	-I. -MMD -MP
+	-I. -Iinclude -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -Wl,--no-dynamic-linker \
 	-Wl,-T,platform/kernel.ld -Wl,--gc-sections -Wl,-z,max-page-size=4096
 

@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
 
 #define ARCHIVE_MAGIC      "CALFARC1"   /* 8 bytes, no NUL */
 #define ARCHIVE_HEADER     16           /* magic[8], u32 count, u32 reserved */

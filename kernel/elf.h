@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
 
 #define ELF_MAX_SEGMENTS 8
 

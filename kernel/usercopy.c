@@ -4,7 +4,7 @@
  * Layer: kernel/. Calls sv39/ to walk the thread's page table and the
  * fault path to reach the pager. See usercopy.h for the rules.
  */
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "kernel/aspace.h"
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"

@@ -24,7 +24,7 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= fdt sv39
 FUZZ_B := $(B)/fuzz
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -I. \
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -I. -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SRCS_fdt := test/fuzz/fuzz_fdt.c platform/fdt.c platform/board_dt.c
 FUZZ_SRCS_sv39 := test/fuzz/fuzz_sv39.c sv39/sv39.c sv39/sv39_range.c

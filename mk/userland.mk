@@ -20,7 +20,7 @@ USER_ARCH := -march=rv64imac -mabi=lp64 -misa-spec=2.2 -mcmodel=medany
 USER_CFLAGS := $(USER_ARCH) --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
 	-std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffunction-sections -fdata-sections -fno-stack-protector \
-	-I. -Iuserland/lib/include -MMD -MP
+	-Iinclude -Iuserland/lib/include -MMD -MP
 USER_LD_SCRIPT := userland/lib/user.ld
 # Our own crt0 (-nostartfiles): picolibc's never calls exit() and its
 # lp64d variant touches M-mode CSRs (boot-facts.md). -T given to gcc

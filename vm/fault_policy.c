@@ -6,7 +6,7 @@
  */
 #include "vm/fault_policy.h"
 #include "vm/print.h"
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "sv39/sv39.h"
 
 uint64_t fault_region_pte_flags(const struct region *r)

@@ -9,7 +9,7 @@
  */
 #include "vm/load.h"
 #include "vm/region.h"
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "kernel/archive.h"
 #include "kernel/elf.h"
 #include "sv39/sv39.h"

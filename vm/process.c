@@ -6,7 +6,7 @@
 #include "vm/process.h"
 #include "kernel/string.h"
 #include "vm/print.h"
-#include "vm/protocol.h"
+#include "calf/vm_protocol.h"
 #include "vm/sys.h"
 #include "vm/uspace.h"
 

@@ -1,5 +1,5 @@
 /*
- * request.c - serving vm/protocol.h (see request.h).
+ * request.c - serving calf/vm_protocol.h (see request.h).
  *
  * Layer: vm/ (target only). The badge is the caller's pid: the VM server
  * granted each process its handle 0 with that badge, so a request cannot
@@ -9,7 +9,7 @@
 #include "vm/fork.h"
 #include "kernel/string.h"
 #include "vm/process.h"
-#include "vm/protocol.h"
+#include "calf/vm_protocol.h"
 #include "vm/rendezvous.h"
 #include "vm/space.h"
 #include "vm/spawn.h"
@@ -109,7 +109,7 @@ static bool do_kill(struct proc *caller, long pid, long *result)
 	return victim != caller;
 }
 
-/* ps(index) (protocol.h). */
+/* ps(index) (calf/vm_protocol.h). */
 static long do_ps(unsigned long index, unsigned long *out)
 {
 	struct proc *q;

@@ -23,7 +23,7 @@ VM_CC := $(CROSS_COMPILE)gcc
 VM_ARCH_FLAGS := -march=rv64imac -mabi=lp64 -misa-spec=2.2 -mcmodel=medany
 VM_CFLAGS := $(VM_ARCH_FLAGS) -O2 -g -std=gnu11 -Wall -Wextra -Werror \
 	-ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns -nostdlib \
-	-fno-stack-protector -I. -MMD -MP
+	-fno-stack-protector -I. -Iinclude -MMD -MP
 VM_LDFLAGS := -nostdlib -static -Wl,--no-dynamic-linker -Wl,-T,vm/vm.ld \
 	-Wl,--gc-sections -Wl,-z,max-page-size=4096
 

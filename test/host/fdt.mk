@@ -10,7 +10,7 @@ FDT_MK_SAVED_GOAL := $(.DEFAULT_GOAL)
 HOSTCC ?= gcc
 FDT_HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=all -I.
+	-fno-sanitize-recover=all -I. -Iinclude
 
 FDT_TEST_SRCS := test/host/test_fdt.c platform/fdt.c platform/board_dt.c
 FDT_TEST_OBJS := $(patsubst %.c,$(B)/host/fdt/%.o,$(FDT_TEST_SRCS))

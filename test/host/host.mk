@@ -8,7 +8,7 @@ B ?= build
 HOSTCC ?= gcc
 HOST_CFLAGS ?= -std=gnu11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=all -I.
+	-fno-sanitize-recover=all -I. -Iinclude
 
 -include test/host/sv39.mk
 -include test/host/fdt.mk

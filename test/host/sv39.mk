@@ -8,7 +8,7 @@
 B ?= build
 HOSTCC ?= gcc
 HOST_CFLAGS ?= -std=gnu11 -Wall -Wextra -Werror -g -O1 \
-	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -I.
+	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -I. -Iinclude
 
 SV39_SRCS := sv39/sv39.c sv39/sv39_range.c
 SV39_HOST_OBJS := $(SV39_SRCS:%.c=$(B)/host/%.o)

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "sv39/sv39.h"
 #include "test/host/check.h"
 #include "vm/fault_policy.h"

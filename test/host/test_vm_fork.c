@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "sv39/sv39.h"
 #include "test/host/check.h"
 #include "test/host/fixture.h"

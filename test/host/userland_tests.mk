@@ -15,13 +15,13 @@ HOSTCC ?= gcc
 PYTHON ?= python3
 USERLAND_TEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=all -I.
+	-fno-sanitize-recover=all -I. -Iinclude
 
 # In the order test_archive.c expects (sorted by name).
 ELF_FIXTURES := test/fixtures/elf/default-ld.elf test/fixtures/elf/faulter.elf \
 	test/fixtures/elf/ipcpeer.elf
 
-$(B)/host/test_elf: test/host/test_elf.c kernel/elf.c kernel/elf.h kernel/abi.h \
+$(B)/host/test_elf: test/host/test_elf.c kernel/elf.c kernel/elf.h include/calf/abi.h \
 		test/host/check.h test/host/fixture.h $(ELF_FIXTURES)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(USERLAND_TEST_CFLAGS) test/host/test_elf.c kernel/elf.c -o $@
@@ -33,7 +33,7 @@ $(B)/host/test-archive.bin: tools/mkarchive.py $(ELF_FIXTURES)
 # The binary depends on the archive it reads, so building the test
 # (what `make test-host` does) makes the archive too.
 $(B)/host/test_archive: test/host/test_archive.c kernel/archive.c kernel/archive.h \
-		kernel/elf.c kernel/elf.h kernel/abi.h test/host/check.h test/host/fixture.h \
+		kernel/elf.c kernel/elf.h include/calf/abi.h test/host/check.h test/host/fixture.h \
 		$(B)/host/test-archive.bin
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(USERLAND_TEST_CFLAGS) test/host/test_archive.c kernel/archive.c \

@@ -15,9 +15,9 @@ VM_TESTS_MK_SAVED_GOAL := $(.DEFAULT_GOAL)
 HOSTCC ?= gcc
 VM_HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=all -I.
+	-fno-sanitize-recover=all -I. -Iinclude
 VM_HOST_DEPS := test/host/check.h test/host/fixture.h vm/frame.h vm/region.h vm/fault_policy.h vm/print.h \
-	vm/cmdline.h vm/space.h kernel/abi.h sv39/sv39.h
+	vm/cmdline.h vm/space.h include/calf/abi.h sv39/sv39.h
 
 $(B)/host/vm/%.o: %.c $(VM_HOST_DEPS)
 	@mkdir -p $(dir $@)
