@@ -1,23 +1,19 @@
 # userland.mk - user programs, their runtime library, and the boot archive.
 #
-# Included by the top Makefile (after test/host/host.mk); uses its B, CC
-# prefix, Q and say. Every folder userland/<prog>/ except lib/ is one
-# program: its *.c (and *.S) files link into build/user/<prog>.elf with
-# libcalf (userland/lib) and picolibc. Adding a program is adding a folder.
+# Included by the top Makefile (after test/host/host.mk); uses
+# mk/toolchain.mk's compile rules, ARCH_FLAGS, Q and say. Every folder
+# userland/<prog>/ except lib/ is one program: its *.c (and *.S) files
+# link into build/user/<prog>.elf with libcalf (userland/lib) and
+# picolibc. Adding a program is adding a folder.
 #
 # The boot archive build/archive.bin packs $(ARCHIVE_ELFS): these
 # programs plus whatever other fragments append (vm/vm.mk adds the VM
 # server). kernel/archive_blob.S includes it in the kernel image.
 
-USER_CC := $(CROSS_COMPILE)gcc
-USER_AR := $(CROSS_COMPILE)ar
-
-# Same ISA and ABI as the kernel (docs/architecture.md, boot-facts.md):
-# -misa-spec=2.2 so the lp64 multilib of picolibc and libgcc is picked.
+# Same ISA and ABI as the kernel (ARCH_FLAGS, docs/architecture.md).
 # PICOLIBC_INTEGER_PRINTF_SCANF picks integer-only printf (small), both in
 # the headers and, through picolibc.specs, at link time.
-USER_ARCH := -march=rv64imac -mabi=lp64 -misa-spec=2.2 -mcmodel=medany
-USER_CFLAGS := $(USER_ARCH) --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
+USER_CFLAGS := $(ARCH_FLAGS) --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
 	-std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffunction-sections -fdata-sections -fno-stack-protector \
 	-Iinclude -Iuserland/lib/include -MMD -MP
@@ -25,7 +21,7 @@ USER_LD_SCRIPT := userland/lib/user.ld
 # Our own crt0 (-nostartfiles): picolibc's never calls exit() and its
 # lp64d variant touches M-mode CSRs (boot-facts.md). -T given to gcc
 # itself, so picolibc.specs does not add its own picolibc.ld.
-USER_LDFLAGS := $(USER_ARCH) --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
+USER_LDFLAGS := $(ARCH_FLAGS) --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
 	-nostartfiles -static -T $(USER_LD_SCRIPT) \
 	-Wl,-z,max-page-size=4096 -Wl,--gc-sections
 
@@ -61,21 +57,13 @@ $(USER_PROGRAMS_H): user-programs-always
 .PHONY: userland
 userland: $(USER_ELFS) $(B)/archive.bin
 
-$(USER_OBJ)/%.c.o: %.c | $(USER_PROGRAMS_H)
-	@mkdir -p $(dir $@)
-	$(say) "  CC      $<"
-	$(Q)$(USER_CC) $(USER_CFLAGS) -c $< -o $@
-
-$(USER_OBJ)/%.S.o: %.S
-	@mkdir -p $(dir $@)
-	$(say) "  AS      $<"
-	$(Q)$(USER_CC) $(USER_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+$(eval $(call cross_rules,$(USER_OBJ),USER_CFLAGS,$(USER_PROGRAMS_H)))
 
 $(USER_LIB): $(USER_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(say) "  AR      $@"
 	$(Q)rm -f $@
-	$(Q)$(USER_AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 # One link rule per program (a program's objects are known only once its
 # folder is listed). $(1) = program name.
@@ -83,7 +71,7 @@ define USER_PROG_RULE
 USER_OBJS_$(1) := $$(patsubst %,$$(USER_OBJ)/%.o,$$(wildcard userland/$(1)/*.c userland/$(1)/*.S))
 $$(B)/user/$(1).elf: $$(USER_CRT0) $$(USER_OBJS_$(1)) $$(USER_LIB) $$(USER_LD_SCRIPT)
 	$$(say) "  LD      $$@"
-	$$(Q)$$(USER_CC) $$(USER_LDFLAGS) $$(USER_CRT0) $$(USER_OBJS_$(1)) $$(USER_LIB) -o $$@
+	$$(Q)$$(CC) $$(USER_LDFLAGS) $$(USER_CRT0) $$(USER_OBJS_$(1)) $$(USER_LIB) -o $$@
 -include $$(USER_OBJS_$(1):.o=.d)
 endef
 $(foreach p,$(USER_PROGS),$(eval $(call USER_PROG_RULE,$(p))))
@@ -96,7 +84,7 @@ ARCHIVE_ELFS += $(USER_ELFS)
 # The VM server's fragment appends its ELF to ARCHIVE_ELFS; it must be
 # read before the archive rule, because make expands a rule's
 # prerequisites when it reads the rule (immediate), not when it runs it.
--include vm/vm.mk
+include vm/vm.mk
 
 $(B)/archive.bin: $(ARCHIVE_ELFS) tools/mkarchive.py
 	@mkdir -p $(dir $@)
