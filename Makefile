@@ -21,7 +21,7 @@ include mk/toolchain.mk
 KERNEL_CFLAGS := $(FREESTANDING_CFLAGS)
 KERNEL_LDFLAGS := $(FREESTANDING_LDFLAGS) -Wl,-T,platform/kernel.ld
 
-KERNEL_SRCS := $(wildcard platform/*.S platform/*.c kernel/*.S kernel/*.c sv39/*.c)
+KERNEL_SRCS := $(wildcard platform/*.S platform/*.c kernel/*.S kernel/*.c sv39/*.c lib/*.c)
 KERNEL_OBJS := $(patsubst %,$(B)/kernel-obj/%.o,$(KERNEL_SRCS))
 
 .PHONY: all run debug test test-host test-qemu bench deps clean help

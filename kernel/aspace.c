@@ -32,7 +32,7 @@
 #include "kernel/kmap.h"
 #include "kernel/riscv.h"
 #include "kernel/smp.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/thread.h"
 #include "platform/memlayout.h"
 #include "platform/sbi.h"

@@ -4,7 +4,7 @@
  * Layer: kernel/.
  */
 #include "kernel/cmdline.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 int cmdline_has(const char *args, const char *word)
 {

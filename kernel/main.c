@@ -23,7 +23,7 @@
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"

@@ -9,7 +9,7 @@
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"
 #include "kernel/riscv.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/usercopy.h"
 #include "platform/board.h"
 #include "platform/memlayout.h"

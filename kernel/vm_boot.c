@@ -4,16 +4,16 @@
  * Layer: kernel/. Calls the archive and ELF readers, sv39/, the frame
  * allocator, and the thread/aspace/endpoint tables. See vm_boot.h.
  */
-#include "kernel/archive.h"
+#include "lib/archive.h"
 #include "kernel/aspace.h"
-#include "kernel/elf.h"
+#include "lib/elf.h"
 #include "kernel/endpoint.h"
 #include "kernel/frame.h"
 #include "kernel/kmap.h"
 #include "kernel/panic.h"
 #include "kernel/printf.h"
 #include "kernel/sched.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/vm_boot.h"
 #include "platform/memlayout.h"
 

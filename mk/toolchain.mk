@@ -50,7 +50,7 @@ endif
 ARCH_FLAGS := -march=rv64imac -mabi=lp64 -misa-spec=2.2 -mcmodel=medany
 
 # -fno-builtin and -fno-tree-loop-distribute-patterns: our own string
-# functions (kernel/string.c) are the only memset and memcpy, and gcc
+# functions (lib/string.c) are the only memset and memcpy, and gcc
 # must not turn their loops into calls to themselves.
 FREESTANDING_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g $(ARCH_FLAGS) \
 	-ffreestanding -fno-builtin -nostdlib -fno-stack-protector \

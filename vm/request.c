@@ -7,7 +7,7 @@
  */
 #include "vm/request.h"
 #include "vm/fork.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "vm/process.h"
 #include "calf/vm_protocol.h"
 #include "vm/rendezvous.h"

@@ -9,7 +9,7 @@
  */
 #include "vm/spawn.h"
 #include "vm/fault_policy.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "vm/load.h"
 #include "vm/process.h"
 #include "calf/vm_protocol.h"

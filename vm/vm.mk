@@ -4,15 +4,14 @@
 # into the boot archive; `make build/user/vmserver.elf` builds it alone.
 # Uses mk/toolchain.mk's compile rules and flags.
 # Freestanding: no picolibc, its own crt0 (vm/start.S), linker script
-# (vm/vm.ld) and printf (vm/print.c). It compiles in sv39/ (page tables)
-# and the kernel's pure archive and ELF readers and string functions
-# (kernel/string.c), which are written to build anywhere.
+# (vm/vm.ld) and printf (vm/print.c). It compiles in the pure layers,
+# with its own flags: sv39/ (page tables) and lib/ (the archive and ELF
+# readers, the string functions), the same files the kernel links.
 
 VM_CFLAGS := $(FREESTANDING_CFLAGS)
 VM_LDFLAGS := $(FREESTANDING_LDFLAGS) -Wl,-T,vm/vm.ld
 
-VM_SRCS := vm/start.S $(wildcard vm/*.c) $(wildcard sv39/*.c) kernel/elf.c kernel/archive.c \
-	kernel/string.c
+VM_SRCS := vm/start.S $(wildcard vm/*.c) $(wildcard sv39/*.c) $(wildcard lib/*.c)
 VM_OBJS := $(patsubst %,$(B)/vm-obj/%.o,$(VM_SRCS))
 
 $(eval $(call cross_rules,$(B)/vm-obj,VM_CFLAGS))

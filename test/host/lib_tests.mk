@@ -1,5 +1,5 @@
-# userland_tests.mk - host unit tests of the ELF parser (kernel/elf.c),
-# the boot-archive reader (kernel/archive.c) and tools/mkarchive.py.
+# lib_tests.mk - host unit tests of lib/: the ELF parser (lib/elf.c),
+# the boot-archive reader (lib/archive.c) with tools/mkarchive.py.
 #
 # Included by test/host/host.mk. The archive test reads an archive
 # mkarchive.py made from the ELF fixtures, so the packer and the reader
@@ -9,7 +9,7 @@
 ELF_FIXTURES := test/fixtures/elf/default-ld.elf test/fixtures/elf/faulter.elf \
 	test/fixtures/elf/ipcpeer.elf
 
-$(eval $(call host_test,test_elf,test/host/test_elf.c kernel/elf.c,$(ELF_FIXTURES)))
+$(eval $(call host_test,test_elf,test/host/test_elf.c lib/elf.c,$(ELF_FIXTURES)))
 
 $(B)/host/test-archive.bin: tools/mkarchive.py $(ELF_FIXTURES)
 	@mkdir -p $(dir $@)
@@ -17,5 +17,5 @@ $(B)/host/test-archive.bin: tools/mkarchive.py $(ELF_FIXTURES)
 
 # The binary depends on the archive it reads, so building the test
 # (what `make test-host` does) makes the archive too.
-$(eval $(call host_test,test_archive,test/host/test_archive.c kernel/archive.c kernel/elf.c,\
+$(eval $(call host_test,test_archive,test/host/test_archive.c lib/archive.c lib/elf.c,\
 	$(B)/host/test-archive.bin))
