@@ -23,12 +23,13 @@
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
-#include "lib/string.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "kernel/usercopy.h"
 #include "kernel/vm_boot.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
 #include "platform/board.h"
 #include "platform/console.h"
 #include "platform/fdt.h"
@@ -64,7 +65,7 @@ static void read_device_tree(uint64_t dtb_pa, uint64_t kernel_pa)
 	static char why[96];
 
 	if (dtb_pa < map_lo || dtb_pa >= map_hi - 64 || (dtb_pa & 3)) {
-		ksnprintf(why, sizeof(why), "device tree address 0x%lx is not usable", dtb_pa);
+		fmt_snprintf(why, sizeof(why), "device tree address 0x%lx is not usable", dtb_pa);
 		boot_fail(why, 0);
 	}
 	uint64_t limit = map_hi - dtb_pa;

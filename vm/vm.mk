@@ -4,9 +4,10 @@
 # into the boot archive; `make build/user/vmserver.elf` builds it alone.
 # Uses mk/toolchain.mk's compile rules and flags.
 # Freestanding: no picolibc, its own crt0 (vm/start.S), linker script
-# (vm/vm.ld) and printf (vm/print.c). It compiles in the pure layers,
-# with its own flags: sv39/ (page tables) and lib/ (the archive and ELF
-# readers, the string functions), the same files the kernel links.
+# (vm/vm.ld) and printf front end (vm/console.c). It compiles in the
+# pure layers with its own flags: sv39/ (page tables) and lib/ (the
+# archive and ELF readers, the string functions, the printf engine),
+# the same files the kernel links.
 
 VM_CFLAGS := $(FREESTANDING_CFLAGS)
 VM_LDFLAGS := $(FREESTANDING_LDFLAGS) -Wl,-T,vm/vm.ld

@@ -1,5 +1,6 @@
 # lib_tests.mk - host unit tests of lib/: the ELF parser (lib/elf.c),
-# the boot-archive reader (lib/archive.c) with tools/mkarchive.py.
+# the boot-archive reader (lib/archive.c) with tools/mkarchive.py, and
+# the printf engine (lib/fmt.c).
 #
 # Included by test/host/host.mk. The archive test reads an archive
 # mkarchive.py made from the ELF fixtures, so the packer and the reader
@@ -19,3 +20,5 @@ $(B)/host/test-archive.bin: tools/mkarchive.py $(ELF_FIXTURES)
 # (what `make test-host` does) makes the archive too.
 $(eval $(call host_test,test_archive,test/host/test_archive.c lib/archive.c lib/elf.c,\
 	$(B)/host/test-archive.bin))
+
+$(eval $(call host_test,test_fmt,test/host/test_fmt.c lib/fmt.c))

@@ -1,6 +1,7 @@
 /*
  * test_vm_misc.c - host unit tests of the VM server's command-line
- * reading (init= and the words after --) and its tiny printf.
+ * reading (init= and the words after --). Its printf is lib/'s
+ * (test_fmt.c).
  *
  * Layer: test/ (host only).
  */
@@ -8,7 +9,6 @@
 
 #include "test/host/check.h"
 #include "vm/cmdline.h"
-#include "vm/print.h"
 
 static char block[64];
 
@@ -51,45 +51,11 @@ TEST(cmdline_refuses)
 	CHECK_EQ(vm_cmdline_init_args("-- a b c", block, 11), 11);
 }
 
-TEST(printf_conversions)
-{
-	char buf[80];
-
-	vm_snprintf(buf, sizeof(buf), "%d %i %u %x %lx %ld", -5, 7, 4000000000u, 0xbeef,
-		    0x123456789abcul, -9000000000l);
-	CHECK(!strcmp(buf, "-5 7 4000000000 beef 123456789abc -9000000000"));
-	vm_snprintf(buf, sizeof(buf), "[%s] [%c] [%%] [%08lx] [%5d]", "hi", 'z', 0xabcul, 42);
-	CHECK(!strcmp(buf, "[hi] [z] [%] [00000abc] [   42]"));
-	vm_snprintf(buf, sizeof(buf), "%ld %zu", (long)INT64_MIN, (size_t)0);
-	CHECK(!strcmp(buf, "-9223372036854775808 0"));
-	vm_snprintf(buf, sizeof(buf), "%p", (void *)0x1000);
-	CHECK(!strcmp(buf, "0x1000"));
-}
-
-TEST(printf_truncates)
-{
-	char buf[6];
-
-	CHECK_EQ(vm_snprintf(buf, sizeof(buf), "abcdefgh"), 5);
-	CHECK(!strcmp(buf, "abcde"));
-	CHECK_EQ(vm_snprintf(buf, 1, "abc"), 0);
-	CHECK_EQ(buf[0], 0);
-	{
-		/* a lone '%' at the end (via a variable: gcc checks literals) */
-		const char *fmt = "x%";
-
-		CHECK_EQ(vm_snprintf(buf, sizeof(buf), fmt), 1);
-		CHECK(!strcmp(buf, "x"));
-	}
-}
-
 int main(void)
 {
 	RUN(cmdline_default_init);
 	RUN(cmdline_init_and_args);
 	RUN(cmdline_named_init_and_spaces);
 	RUN(cmdline_refuses);
-	RUN(printf_conversions);
-	RUN(printf_truncates);
 	return check_summary();
 }
