@@ -12,7 +12,6 @@
  * Until step 5 the console is SBI's legacy console.
  */
 #include "kernel/aspace.h"
-#include "kernel/cmdline.h"
 #include "kernel/console_input.h"
 #include "kernel/frame.h"
 #include "kernel/kmap.h"
@@ -28,6 +27,7 @@
 #include "kernel/trap.h"
 #include "kernel/usercopy.h"
 #include "kernel/vm_boot.h"
+#include "lib/cmdline.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "platform/board.h"
@@ -82,7 +82,21 @@ static void read_device_tree(uint64_t dtb_pa, uint64_t kernel_pa)
 		boot_fail("the device tree has no hart with Sv39 paging", 0);
 }
 
-/* crash=KIND on the command line: fault on purpose (see cmdline.h). */
+/*
+ * The kernel's options on its command line (/chosen/bootargs), read with
+ * lib/cmdline.h; the VM server reads init= and the words after "--"
+ * (vm/cmdline.h):
+ *   stop-after-boot  power off once the kernel's own boot is complete,
+ *                    before user space starts (used by tests)
+ *   asid-bits=N      use at most N ASID bits (0-16): tests force ASID
+ *                    generation roll-overs with a small N
+ *   crash=KIND       fault on purpose after the banner, to show (and
+ *                    test) the panic report and the kernel's W^X
+ *                    mappings: load (read address 0), store-text (write
+ *                    to kernel text), exec-data (jump into kernel data)
+ */
+
+/* crash=KIND: fault on purpose. */
 static void crash_on_request(void)
 {
 	static uint64_t data_word = 0x00100073;   /* an ebreak, in data */
