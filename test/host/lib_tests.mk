@@ -1,6 +1,7 @@
 # lib_tests.mk - host unit tests of lib/: the ELF parser (lib/elf.c),
 # the boot-archive reader (lib/archive.c) with tools/mkarchive.py, the
-# printf engine (lib/fmt.c) and the command-line reader (lib/cmdline.c).
+# printf engine (lib/fmt.c), the command-line reader (lib/cmdline.c) and
+# the trap-cause names (lib/scause.c).
 #
 # Included by test/host/host.mk. The archive test reads an archive
 # mkarchive.py made from the ELF fixtures, so the packer and the reader
@@ -23,3 +24,4 @@ $(eval $(call host_test,test_archive,test/host/test_archive.c lib/archive.c lib/
 
 $(eval $(call host_test,test_fmt,test/host/test_fmt.c lib/fmt.c))
 $(eval $(call host_test,test_cmdline,test/host/test_cmdline.c lib/cmdline.c))
+$(eval $(call host_test,test_scause,test/host/test_scause.c lib/scause.c))

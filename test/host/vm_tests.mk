@@ -9,7 +9,7 @@
 $(eval $(call host_test,test_vm_frame,test/host/test_vm_frame.c vm/frame.c))
 $(eval $(call host_test,test_vm_region,test/host/test_vm_region.c vm/region.c))
 $(eval $(call host_test,test_vm_fault,test/host/test_vm_fault.c vm/fault_policy.c vm/region.c \
-	lib/fmt.c sv39/sv39.c))
+	lib/fmt.c lib/scause.c sv39/sv39.c))
 $(eval $(call host_test,test_vm_misc,test/host/test_vm_misc.c vm/cmdline.c lib/cmdline.c))
 $(eval $(call host_test,test_vm_fork,test/host/test_vm_fork.c vm/space.c vm/frame.c \
-	vm/fault_policy.c vm/region.c lib/fmt.c sv39/sv39.c sv39/sv39_range.c))
+	vm/fault_policy.c vm/region.c lib/fmt.c lib/scause.c sv39/sv39.c sv39/sv39_range.c))
