@@ -11,6 +11,7 @@
 #include "vm/process.h"
 #include "calf/vm_protocol.h"
 #include "vm/rendezvous.h"
+#include "vm/reply.h"
 #include "vm/space.h"
 #include "vm/spawn.h"
 #include "vm/uspace.h"
@@ -123,7 +124,7 @@ static long do_ps(unsigned long index, unsigned long *out)
 	else
 		out[1] = q->wait_tid >= 0 ? VM_PS_WAITING : VM_PS_RUNNING;
 	out[2] = space_resident(&q->space);
-	space_pack_name(q->name, &out[3]);
+	reply_pack_name(q->name, &out[3]);
 	return pid;
 }
 
