@@ -2,9 +2,17 @@
 #
 # Included by the top Makefile (after test/host/host.mk); uses
 # mk/toolchain.mk's compile rules, ARCH_FLAGS, Q and say. Every folder
-# userland/<prog>/ except lib/ is one program: its *.c (and *.S) files
-# link into build/user/<prog>.elf with libcalf (userland/lib) and
-# picolibc. Adding a program is adding a folder.
+# userland/<prog>/ except lib/ and tests/ is one program (the system,
+# tools, demos), and so is every folder userland/tests/<prog>/ (the test
+# suites and their helpers): its *.c (and *.S) files link into
+# build/user/<prog>.elf with libcalf (userland/lib) and picolibc. Adding
+# a program is adding a folder; its name is the folder's, wherever it is.
+#
+# Programs include only include/ (calf/abi.h, calf/vm_protocol.h),
+# libcalf's userland/lib/include and the generated headers: no -I., so
+# the kernel's and the VM server's own headers are out of reach. A
+# program shares a header with another by relative path
+# ("../tests/ipcpeer/ipcpeer.h").
 #
 # The boot archive build/archive.bin packs $(ARCHIVE_ELFS): these
 # programs plus whatever other fragments append (vm/vm.mk adds the VM
@@ -33,16 +41,25 @@ USER_LIB_SRCS := $(filter-out userland/lib/crt0.S, \
 	$(wildcard userland/lib/*.c userland/lib/*.S))
 USER_LIB_OBJS := $(patsubst %,$(USER_OBJ)/%.o,$(USER_LIB_SRCS))
 
-USER_PROGS := $(sort $(filter-out lib, $(notdir $(patsubst %/,%, \
-	$(dir $(wildcard userland/*/*.c userland/*/*.S))))))
+prog_dirs = $(sort $(patsubst %/,%,$(dir $(wildcard $(1)/*/*.c $(1)/*/*.S))))
+USER_PROG_DIRS := $(filter-out userland/lib userland/tests,$(call prog_dirs,userland)) \
+	$(call prog_dirs,userland/tests)
+USER_TEST_PROGS := $(notdir $(call prog_dirs,userland/tests))
+USER_PROGS := $(sort $(notdir $(USER_PROG_DIRS)))
+USER_MAIN_PROGS := $(filter-out $(USER_TEST_PROGS),$(USER_PROGS))
+ifneq ($(words $(USER_PROGS)),$(words $(USER_PROG_DIRS)))
+$(error two program folders of one name in userland/ and userland/tests/)
+endif
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
-# The list of programs, for the shell's `help` (the VM server has no
+# The lists of programs, for the shell's `help` (the VM server has no
 # "list the archive" request): $(B)/user/gen/programs.h defines
-# CALF_PROGRAMS "bench cowdemo ...". The phony prerequisite runs the
-# recipe every time, but the file is replaced only when the list
-# changed, so nothing is rebuilt needlessly (the Linux kernel's filechk trick; make looks at the
-# file's time again after the recipe). Objects depend on it order-only,
+# CALF_PROGRAMS "bench cowdemo ..." (userland/<prog>/) and CALF_TESTS
+# "badcalls cowtest ..." (userland/tests/<prog>/). The phony
+# prerequisite runs the recipe every time, but the file is replaced only
+# when a list changed, so nothing is rebuilt needlessly (the Linux
+# kernel's filechk trick; make looks at the file's time again after the
+# recipe). Objects depend on it order-only,
 # so it exists before the first compile; -MMD records the real users.
 USER_GEN := $(B)/user/gen
 USER_PROGRAMS_H := $(USER_GEN)/programs.h
@@ -51,7 +68,8 @@ USER_CFLAGS += -I$(USER_GEN)
 .PHONY: user-programs-always
 $(USER_PROGRAMS_H): user-programs-always
 	@mkdir -p $(dir $@)
-	@echo '#define CALF_PROGRAMS "$(USER_PROGS)"' > $@.tmp
+	@printf '#define CALF_PROGRAMS "%s"\n#define CALF_TESTS "%s"\n' \
+		"$(USER_MAIN_PROGS)" "$(USER_TEST_PROGS)" > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 .PHONY: userland
@@ -66,15 +84,15 @@ $(USER_LIB): $(USER_LIB_OBJS)
 	$(Q)$(AR) rcs $@ $^
 
 # One link rule per program (a program's objects are known only once its
-# folder is listed). $(1) = program name.
+# folder is listed). $(1) = program name, $(2) = its folder.
 define USER_PROG_RULE
-USER_OBJS_$(1) := $$(patsubst %,$$(USER_OBJ)/%.o,$$(wildcard userland/$(1)/*.c userland/$(1)/*.S))
+USER_OBJS_$(1) := $$(patsubst %,$$(USER_OBJ)/%.o,$$(wildcard $(2)/*.c $(2)/*.S))
 $$(B)/user/$(1).elf: $$(USER_CRT0) $$(USER_OBJS_$(1)) $$(USER_LIB) $$(USER_LD_SCRIPT)
 	$$(say) "  LD      $$@"
 	$$(Q)$$(CC) $$(USER_LDFLAGS) $$(USER_CRT0) $$(USER_OBJS_$(1)) $$(USER_LIB) -o $$@
 -include $$(USER_OBJS_$(1):.o=.d)
 endef
-$(foreach p,$(USER_PROGS),$(eval $(call USER_PROG_RULE,$(p))))
+$(foreach d,$(USER_PROG_DIRS),$(eval $(call USER_PROG_RULE,$(notdir $(d)),$(d))))
 
 -include $(USER_CRT0:.o=.d) $(USER_LIB_OBJS:.o=.d)
 

@@ -34,7 +34,7 @@
 #include <string.h>
 
 #include "calf.h"
-#include "../ipcpeer/ipcpeer.h"
+#include "../tests/ipcpeer/ipcpeer.h"
 
 #define NULL_LOOPS 10000
 #define IPC_LOOPS  2000

@@ -2,7 +2,7 @@
  * badcalls - bad system calls and bad programs (issue 5).
  *
  * Layer: userland/. May call: libcalf (calf.h), picolibc, utest.h,
- * userland/proctests/child.h. Starts `faulter` from the boot archive.
+ * userland/tests/proctests/child.h. Starts `faulter` from the boot archive.
  *
  *   badcalls [SEED [CALLS [FIRST]]]
  *
