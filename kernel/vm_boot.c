@@ -4,17 +4,17 @@
  * Layer: kernel/. Calls the archive and ELF readers, sv39/, the frame
  * allocator, and the thread/aspace/endpoint tables. See vm_boot.h.
  */
-#include "lib/archive.h"
 #include "kernel/aspace.h"
-#include "lib/elf.h"
 #include "kernel/endpoint.h"
 #include "kernel/frame.h"
 #include "kernel/kmap.h"
 #include "kernel/panic.h"
 #include "kernel/printf.h"
 #include "kernel/sched.h"
-#include "lib/string.h"
 #include "kernel/vm_boot.h"
+#include "lib/archive.h"
+#include "lib/elf.h"
+#include "lib/string.h"
 #include "platform/memlayout.h"
 
 extern const char boot_archive[], boot_archive_end[];

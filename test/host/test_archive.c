@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test/host/check.h"
-#include "test/host/fixture.h"
 #include "lib/archive.h"
 #include "lib/elf.h"
+#include "test/host/check.h"
+#include "test/host/fixture.h"
 
 static const char *archive_path = "build/host/test-archive.bin";
 static const char *fixture_dir = "test/fixtures/elf";

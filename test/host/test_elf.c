@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/elf.h"
 #include "test/host/check.h"
 #include "test/host/fixture.h"
-#include "lib/elf.h"
 
 static const char *fixture_dir = "test/fixtures/elf";
 

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "calf/abi.h"
+#include "calf/vm_protocol.h"
 #include "sv39/sv39.h"
 #include "test/host/check.h"
-#include "calf/vm_protocol.h"
 #include "vm/region.h"
 
 #define P REGION_PAGE
