@@ -1,8 +1,7 @@
 /*
  * test_vm_fork.c - host unit tests of fork's bookkeeping (vm/space.c):
  * the copy-on-write clone with shared level-0 tables, unsharing, unmap
- * over shared tables, teardown, reference counts, out of memory, the
- * child's registers, and ps's name packing.
+ * over shared tables, teardown, reference counts, out of memory.
  *
  * Layer: test/ (host only). The "RAM" is a malloc'd window managed by
  * the real frame table (vm/frame.c); page tables are built with the real
