@@ -6,6 +6,9 @@
 #   MEM=size              RAM, as QEMU's -m takes it        (default 512M)
 #   CROSS_COMPILE=prefix  the RISC-V toolchain prefix       (default riscv64-unknown-elf-)
 #   HOSTCC=cc             compiler for host unit tests      (default gcc)
+#   FASTPATH=0|1          1: the IPC and fault shortcuts are built in;
+#                         0: every IPC and fault takes the reference C
+#                         path (built in build/fastpath0/) (default 1)
 
 BOARD ?= virt
 SMP ?= 1
@@ -14,14 +17,28 @@ CROSS_COMPILE ?= riscv64-unknown-elf-
 HOSTCC ?= gcc
 PYTHON ?= python3
 
+# The shortcuts (docs/architecture.md, "Fast paths"): FASTPATH=0 builds
+# a kernel without ipc_fastpath.S and fault_fastpath.h and a VM server
+# without fault_fast.c, into a build directory of its own.
+FASTPATH ?= 1
+ifeq ($(FASTPATH),1)
 B := build
+else ifeq ($(FASTPATH),0)
+B := build/fastpath0
+else
+$(error FASTPATH must be 0 or 1, not "$(FASTPATH)")
+endif
+export FASTPATH
 
 include mk/toolchain.mk
 
-KERNEL_CFLAGS := $(FREESTANDING_CFLAGS)
+KERNEL_CFLAGS := $(FREESTANDING_CFLAGS) -DCALF_FASTPATH=$(FASTPATH)
 KERNEL_LDFLAGS := $(FREESTANDING_LDFLAGS) -Wl,-T,platform/kernel.ld
 
 KERNEL_SRCS := $(wildcard platform/*.S platform/*.c kernel/*.S kernel/*.c sv39/*.c lib/*.c)
+ifeq ($(FASTPATH),0)
+KERNEL_SRCS := $(filter-out kernel/ipc_fastpath.S,$(KERNEL_SRCS))
+endif
 KERNEL_OBJS := $(patsubst %,$(B)/kernel-obj/%.o,$(KERNEL_SRCS))
 
 .PHONY: all run debug test test-host test-qemu bench deps clean help
@@ -77,12 +94,23 @@ debug: deps all
 	$(QEMU_RUN) --interactive --gdb --kernel $(B)/kernel.elf
 
 # ---- tests ----
+# With the shortcuts built in (the default), the reference paths are
+# built too (FASTPATH=0, in build/fastpath0/) and a subset of the QEMU
+# cases runs on them as well (test/run_tests.py, REFERENCE_CASES).
+ifeq ($(FASTPATH),1)
+TEST_REFERENCE := --reference-kernel build/fastpath0/kernel.elf
+.PHONY: reference-build
+reference-build:
+	$(Q)$(MAKE) --no-print-directory FASTPATH=0 all
+test: reference-build
+endif
+
 test: deps all $(HOST_TESTS)
-	$(PYTHON) test/run_tests.py --host $(HOST_TESTS) --kernel $(B)/kernel.elf
+	$(PYTHON) test/run_tests.py --host $(HOST_TESTS) --kernel $(B)/kernel.elf $(TEST_REFERENCE)
 
 # Instructions per operation, exact under QEMU -icount (docs/performance.md).
 bench: deps all
-	$(PYTHON) test/bench.py --kernel $(B)/kernel.elf --out $(B)/bench.json
+	$(PYTHON) test/bench.py --kernel $(B)/kernel.elf --out $(B)/bench.json --fastpath $(FASTPATH)
 
 test-host: $(HOST_TESTS)
 	$(PYTHON) test/run_tests.py --host $(HOST_TESTS)

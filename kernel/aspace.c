@@ -1,8 +1,7 @@
 /*
  * aspace.c - address-space objects and ASIDs.
  *
- * Layer: kernel/. Calls sv39/ (to copy the kernel half into a new root)
- * and the CSRs through riscv.h.
+ * Layer: kernel/.
  *
  * ASIDs (privileged spec 4.1.11, 4.2.1) tag TLB entries with the address
  * space they belong to, so switching satp between spaces does not flush

@@ -1,8 +1,7 @@
 /*
  * console_input.c - the console's receive side (see console_input.h).
  *
- * Layer: kernel/. Calls platform/ (PLIC, console), the scheduler and
- * the checked copy routines.
+ * Layer: kernel/.
  */
 #include "kernel/console_input.h"
 #include "kernel/endpoint.h"

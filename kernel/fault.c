@@ -1,12 +1,15 @@
 /*
  * fault.c - forward user exceptions to the pager, or kill.
  *
- * Layer: kernel/. Calls ipc (to send the fault message) and the thread
- * table (to kill).
+ * Layer: kernel/. With CALF_FASTPATH, a fault for a pager that is
+ * waiting goes to it through fault_fastpath.h; otherwise, and always
+ * when built with FASTPATH=0, through ipc_call_kernel_msg (ipc.c).
  */
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
+#if CALF_FASTPATH
 #include "kernel/fault_fastpath.h"
+#endif
 #include "kernel/sched.h"
 #include "kernel/panic.h"
 #include "kernel/printf.h"
@@ -52,11 +55,18 @@ struct user_context *fault_from_user(struct thread *t, uint64_t scause, uint64_t
 		return NULL;
 	}
 	uint64_t msg[CALF_MSG_WORDS] = {
-		CALF_LABEL_FAULT, stval, access_kind(scause), t->ctx.sepc, scause, t->tid,
+		[CALF_FAULT_MR_LABEL] = CALF_LABEL_FAULT,
+		[CALF_FAULT_MR_ADDR] = stval,
+		[CALF_FAULT_MR_ACCESS] = access_kind(scause),
+		[CALF_FAULT_MR_PC] = t->ctx.sepc,
+		[CALF_FAULT_MR_CAUSE] = scause,
+		[CALF_FAULT_MR_TID] = t->tid,
 	};
+#if CALF_FASTPATH
 	struct user_context *next = ipc_fastpath_fault(t, msg, sched_queued);
 	if (next)
 		return next;
+#endif
 	ipc_call_kernel_msg(t, t->pager, t->pager_badge, msg, FAULT_USER);
 	return NULL;
 }

@@ -1,7 +1,7 @@
 /*
  * ipc.c - synchronous IPC over endpoints.
  *
- * Layer: kernel/. Calls the scheduler and the thread table.
+ * Layer: kernel/.
  *
  * A message is six words (MR0..MR5, in a1..a6) and a badge. Delivery
  * writes them straight into the receiver's saved registers: a0 = badge,

@@ -5,7 +5,8 @@
  * a1..a6) plus the badge of the sender's handle. Nothing is buffered in
  * the kernel: a sender waits until a receiver is there, and vice versa.
  * The common cases of call and reply_recv take the fast paths of
- * ipc_fastpath.h; everything else comes here.
+ * ipc_fastpath.S when it is built in (FASTPATH=1); everything else, and
+ * everything when FASTPATH=0, comes here.
  */
 #ifndef KERNEL_IPC_H
 #define KERNEL_IPC_H

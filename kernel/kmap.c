@@ -1,14 +1,13 @@
 /*
  * kmap.c - build the kernel's page table and turn it on.
  *
- * Layer: kernel/. Calls sv39/ for the tables, kernel/frame for their
- * memory and the CSRs through riscv.h. The boot table from entry.S (one
- * RWX gigapage for the image, 16 GiB of direct map) was only good enough
- * to get here; this one gives each part of the image only the rights it
- * needs (W^X), maps exactly the RAM the device tree lists minus the
- * regions firmware reserved (a mapping invites speculative accesses,
- * which a PMP-protected region answers with a fault on some cores), and
- * maps device registers only where the kernel drives a device.
+ * Layer: kernel/. The boot table from entry.S (one RWX gigapage for the
+ * image, 16 GiB of direct map) was only good enough to get here; this one
+ * gives each part of the image only the rights it needs (W^X), maps
+ * exactly the RAM the device tree lists minus the regions firmware
+ * reserved (a mapping invites speculative accesses, which a PMP-protected
+ * region answers with a fault on some cores), and maps device registers
+ * only where the kernel drives a device.
  */
 #include "kernel/frame.h"
 #include "kernel/kmap.h"

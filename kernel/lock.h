@@ -1,14 +1,14 @@
 /*
  * lock.h - the big kernel lock.
  *
- * Layer: kernel/. With several harts the kernel is made correct the
- * simple way (design brief, decision 11; seL4's SMP design): one lock,
- * taken on every entry from user mode and by an idle hart that wakes
- * up, and dropped on the way back to user mode. Inside the kernel
- * nothing else needs a lock, and the kernel never waits for anything
- * while it holds it, except for another hart to leave the page table
- * of a thread being killed (thread.c), which that hart does while it
- * spins for the lock.
+ * Layer: kernel/. With several harts the kernel is made correct the simple
+ * way (docs/architecture.md, The big kernel lock; seL4's SMP design): one
+ * lock, taken on every entry from user mode and by an idle hart that wakes
+ * up, and dropped on the way back to user mode. Inside the kernel nothing
+ * else needs a lock, and the kernel never waits for anything while it
+ * holds it, except for another hart to leave the page table of a thread
+ * being killed (thread.c), which that hart does while it spins for the
+ * lock.
  *
  * The entries from user mode take the lock in assembly (trap_entry.S,
  * before anything else), and every exit to user mode drops it there,

@@ -130,6 +130,11 @@ static void print_banner(unsigned long hartid, uint64_t free_frames)
 	kprintf("  timebase %lu Hz, tick %d Hz\n", board.timebase_hz, TIMER_HZ);
 	kprintf("  frames   %lu free (%lu MiB)\n", free_frames, free_frames >> 8);
 	kprintf("  paging   Sv39, %u ASID bits\n", asid_bits());
+	/* Which build this is (docs/architecture.md, "Fast paths"). */
+	if (CALF_FASTPATH)
+		kprintf("  fastpath on: IPC and page faults take their shortcuts\n");
+	else
+		kprintf("  fastpath off: every IPC and page fault takes the reference path\n");
 	if (quirks.names[0])
 		kprintf("  quirks   %s\n", quirks.names);
 	if (board.bootargs[0])

@@ -1,8 +1,8 @@
 /*
  * panic.c - print the state of the machine and power off.
  *
- * Layer: kernel/. Calls printf and the SBI shutdown only, so it works as
- * early as the console does (SBI console before the UART is up).
+ * Layer: kernel/. It needs nothing but the console and SBI, so it works
+ * as early as the console does (the SBI console before the UART is up).
  */
 #include <stdarg.h>
 

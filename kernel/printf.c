@@ -1,8 +1,8 @@
 /*
  * printf.c - the kernel's printf, over the platform console.
  *
- * Layer: kernel/. Calls platform/console and the printf engine of lib/
- * (lib/fmt.h): this file only says where the characters go.
+ * Layer: kernel/. The printf engine is lib/'s (lib/fmt.h): this file
+ * only says where the characters go, the console.
  */
 #include <stddef.h>
 

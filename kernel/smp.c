@@ -1,8 +1,7 @@
 /*
  * smp.c - starting the other harts and waking them.
  *
- * Layer: kernel/. Calls platform/sbi (HSM, IPI), the scheduler and the
- * per-hart trap and timer set-up. See smp.h and lock.h.
+ * Layer: kernel/. See smp.h and lock.h.
  */
 #include "kernel/kmap.h"
 #include "kernel/lock.h"

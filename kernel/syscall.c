@@ -60,7 +60,10 @@ static long sys_thread_exit(struct thread *t)
 		/* Tell the pager (for a process, the VM server): it has to
 		 * know when a process's last thread is gone. */
 		uint64_t msg[CALF_MSG_WORDS] = {
-			CALF_LABEL_THREAD_EXIT, t->ctx.regs[REG_A0], 0, t->ctx.sepc, 0, t->tid,
+			[0] = CALF_LABEL_THREAD_EXIT,
+			[CALF_EXIT_MR_STATUS] = t->ctx.regs[REG_A0],
+			[CALF_EXIT_MR_PC] = t->ctx.sepc,
+			[CALF_EXIT_MR_TID] = t->tid,
 		};
 		ipc_call_kernel_msg(t, t->pager, t->pager_badge, msg, FAULT_EXIT);
 		return SYSCALL_DONE;

@@ -1,11 +1,11 @@
 /*
  * timer.c - the periodic tick on every hart, through the SBI TIME extension.
  *
- * Layer: kernel/. Calls platform/sbi. Each hart has its own deadline
- * (struct cpu). The next deadline is computed from the previous deadline,
- * not from "now", so the tick does not drift when a handler runs late; if
- * the hart fell more than a tick behind, it skips ahead instead of firing
- * a storm of catch-up interrupts.
+ * Layer: kernel/. Each hart has its own deadline (struct cpu). The next
+ * deadline is computed from the previous deadline, not from "now", so the
+ * tick does not drift when a handler runs late; if the hart fell more
+ * than a tick behind, it skips ahead instead of firing a storm of
+ * catch-up interrupts.
  */
 #include "kernel/riscv.h"
 #include "kernel/thread.h"

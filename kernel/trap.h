@@ -1,10 +1,11 @@
 /*
  * trap.h - the saved state of a trap, and the C entry points.
  *
- * Layer: kernel/. trap_entry.S saves every register: a trap from S-mode
- * into a struct trap_frame on the kernel stack (trap_from_kernel), a trap
- * from U-mode into the thread's struct user_context (syscall_from_user
- * for an ecall, exception_from_user for the rest).
+ * Layer: kernel/. trap_entry.S saves a trap from S-mode, every register,
+ * into a struct trap_frame on the kernel stack (trap_from_kernel), and a
+ * trap from U-mode into the thread's struct user_context: for an ecall
+ * only the registers C may clobber (syscall_from_user), for anything else
+ * every register (exception_from_user).
  */
 #ifndef KERNEL_TRAP_H
 #define KERNEL_TRAP_H

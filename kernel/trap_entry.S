@@ -86,10 +86,12 @@ trap_user_locked:
 	csrr	t0, scause
 	li	t1, 8                   /* EXC_ECALL_U */
 	bne	t0, t1, exception_entry
+#if CALF_FASTPATH
 	li	t1, SYS_CALL
 	beq	a7, t1, ipc_fast_call
 	li	t1, SYS_REPLY_RECV
 	beq	a7, t1, ipc_fast_reply_recv
+#endif
 
 /* A system call the slow way; the IPC fast paths come here when they give
  * up, with t0-t6 saved and every other register as the thread left it. */

@@ -1,8 +1,7 @@
 /*
  * usercopy.c - checked copies between the kernel and user memory.
  *
- * Layer: kernel/. Calls sv39/ to walk the thread's page table and the
- * fault path to reach the pager. See usercopy.h for the rules.
+ * Layer: kernel/. See usercopy.h for the rules.
  */
 #include "calf/abi.h"
 #include "kernel/aspace.h"
@@ -131,12 +130,13 @@ long usercopy_fail(struct thread *t, int err, const struct usercopy_fault *f)
 		return -CALF_EFAULT;
 	/* Ask the pager, as if the thread had faulted at its ecall. */
 	uint64_t msg[CALF_MSG_WORDS] = {
-		CALF_LABEL_FAULT,
-		f->addr,
-		(f->write ? CALF_FAULT_WRITE : CALF_FAULT_READ) | CALF_FAULT_KERNEL,
-		t->ctx.sepc - 4,
-		f->write ? EXC_STORE_PAGE_FAULT : EXC_LOAD_PAGE_FAULT,
-		t->tid,
+		[CALF_FAULT_MR_LABEL] = CALF_LABEL_FAULT,
+		[CALF_FAULT_MR_ADDR] = f->addr,
+		[CALF_FAULT_MR_ACCESS] =
+			(f->write ? CALF_FAULT_WRITE : CALF_FAULT_READ) | CALF_FAULT_KERNEL,
+		[CALF_FAULT_MR_PC] = t->ctx.sepc - 4,
+		[CALF_FAULT_MR_CAUSE] = f->write ? EXC_STORE_PAGE_FAULT : EXC_LOAD_PAGE_FAULT,
+		[CALF_FAULT_MR_TID] = t->tid,
 	};
 	t->ctx.sepc -= 4;        /* back to the ecall: it runs again */
 	ipc_call_kernel_msg(t, t->pager, t->pager_badge, msg, FAULT_KERNEL_COPY);

@@ -1,8 +1,7 @@
 /*
  * vm_boot.c - load the VM server and hand it the machine's memory.
  *
- * Layer: kernel/. Calls the archive and ELF readers, sv39/, the frame
- * allocator, and the thread/aspace/endpoint tables. See vm_boot.h.
+ * Layer: kernel/. See vm_boot.h.
  */
 #include "kernel/aspace.h"
 #include "kernel/endpoint.h"

@@ -18,7 +18,8 @@
 # programs plus whatever other fragments append (vm/vm.mk adds the VM
 # server). kernel/archive_blob.S includes it in the kernel image.
 
-# Same ISA and ABI as the kernel (ARCH_FLAGS, docs/architecture.md).
+# Same ISA and ABI as the kernel (ARCH_FLAGS; docs/architecture.md,
+# docs/porting.md).
 # PICOLIBC_INTEGER_PRINTF_SCANF picks integer-only printf (small), both in
 # the headers and, through picolibc.specs, at link time.
 USER_CFLAGS := $(ARCH_FLAGS) --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
@@ -27,7 +28,7 @@ USER_CFLAGS := $(ARCH_FLAGS) --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SC
 	-Iinclude -Iuserland/lib/include -MMD -MP
 USER_LD_SCRIPT := userland/lib/user.ld
 # Our own crt0 (-nostartfiles): picolibc's never calls exit() and its
-# lp64d variant touches M-mode CSRs (boot-facts.md). -T given to gcc
+# lp64d variant touches M-mode CSRs (docs/porting.md). -T given to gcc
 # itself, so picolibc.specs does not add its own picolibc.ld.
 USER_LDFLAGS := $(ARCH_FLAGS) --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
 	-nostartfiles -static -T $(USER_LD_SCRIPT) \

@@ -2,7 +2,7 @@
  * board.h - what board we are on, as told by the devicetree.
  *
  * Layer: platform/. board_from_fdt() (board_dt.c) reads the DTB the
- * firmware passed in a1 and fills a struct board; it calls only fdt.c.
+ * firmware passed in a1 and fills a struct board.
  * Everything above platform/ learns about RAM, the console UART, the
  * timer frequency, the harts and the PLIC from this struct and never
  * names a board.

@@ -1,8 +1,8 @@
 /*
  * board_dt.c - build a struct board from the devicetree blob.
  *
- * Layer: platform/. Calls only fdt.c; no libc, no allocation, so it runs
- * first thing at boot, before paging, and in the host unit tests.
+ * Layer: platform/. Pure C: no libc, no allocation, so it runs first
+ * thing at boot, before paging, and in the host unit tests.
  *
  * One kernel binary serves QEMU virt, QEMU sifive_u and HiFive boards
  * under U-Boot, so nothing here names a board: each fact is found the way

@@ -1,9 +1,8 @@
 /*
  * fdt.c - read-only flattened devicetree (DTB) access.
  *
- * Layer: platform/. Calls nothing outside this file: no libc, no
- * allocation, no globals, so it runs before the kernel has a heap and
- * inside the host unit tests alike.
+ * Layer: platform/. Pure C: no libc, no allocation, no globals, so it
+ * runs before the kernel has a heap and inside the host unit tests alike.
  *
  * Format: Devicetree Specification v0.4, chapter 5 "Flattened Devicetree
  * (DTB) Format". Everything in the blob is big-endian; we read it byte by

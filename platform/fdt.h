@@ -1,8 +1,8 @@
 /*
  * fdt.h - read-only access to a flattened devicetree (FDT, "DTB").
  *
- * Layer: platform/. Pure C, freestanding: calls nothing outside fdt.c
- * (no libc), so the kernel and the host unit tests use the same code.
+ * Layer: platform/. Pure C, freestanding (no libc), so the kernel and
+ * the host unit tests use the same code.
  *
  * The format is the Devicetree Specification v0.4, chapter 5 "Flattened
  * Devicetree (DTB) Format": a header (5.2), a memory reservation block

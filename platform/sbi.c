@@ -1,7 +1,7 @@
 /*
  * sbi.c - SBI calls (see sbi.h).
  *
- * Layer: platform/. Calls nothing above platform/.
+ * Layer: platform/.
  */
 #include "platform/sbi.h"
 

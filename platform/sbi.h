@@ -78,9 +78,11 @@ long sbi_remote_fence_i(unsigned long hart_mask);
 void sbi_console_putchar(int c);
 int sbi_console_getchar(void);
 
-/* Power: never returns. `failure` picks the SRST reason, which QEMU
- * turns into a non-zero exit status on virt. Falls back to reboot (which
- * QEMU -no-reboot also turns into an exit) and to the legacy call. */
+/* Power: never returns. `failure` picks the SRST reason ("system
+ * failure"); QEMU 7.2 with OpenSBI 1.1 still exits with status 0, so
+ * tests read the console, not the status (docs/porting.md). Falls back
+ * to reboot (which QEMU -no-reboot also turns into an exit) and to the
+ * legacy call. */
 void sbi_shutdown(int failure) __attribute__((noreturn));
 
 #endif

@@ -2,9 +2,9 @@
  * sv39.c - single-address Sv39 operations: create a space, walk, map,
  * unmap, look up, change protection.
  *
- * Layer: sv39/ (pure C). Calls only the struct sv39_mem callbacks; no
- * CSRs, no libc. Range operations (map_range, clone_cow, unmap_range,
- * destroy, for_each_leaf) live in sv39_range.c.
+ * Layer: sv39/ (pure C: no CSRs, no libc; memory only through the
+ * struct sv39_mem callbacks). Range operations (map_range, clone_cow,
+ * unmap_range, destroy, for_each_leaf) live in sv39_range.c.
  *
  * Every walk here is the software twin of the hardware walk in privileged
  * spec 4.3.2: start at the root (level 2), index with VPN[level], stop at

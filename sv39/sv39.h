@@ -19,6 +19,24 @@
  * [SV39_KERNEL_BASE, 2^64) the kernel; root entries 0..255 map the lower
  * half, 256..511 the upper half.
  *
+ * Who runs what. The kernel builds its own tables with sv39_map_range
+ * and sv39_share_kernel_half, and reads user tables with sv39_lookup
+ * (usercopy.c). The VM server builds user tables with sv39_map,
+ * sv39_unmap_range and sv39_for_each_leaf. For the walks on its hot
+ * paths - every fault, every fork, every exit - it has faster versions
+ * of its own in vm/space.h, specialised to what it builds (4 KiB leaves
+ * only, page tables in the frame table's window, level-0 tables shared
+ * between forks), and the functions here are their test oracle: the
+ * reference the host tests hold them to.
+ *     sv39_walk          <- space_leaf (the fault paths), checked in
+ *                           test_vm_fork.c on every page of random spaces
+ *     sv39_clone_cow     <- space_fork, checked in test_vm_fork.c
+ *                           (fork_sees_what_sv39_clone_cow_builds)
+ *     sv39_space_destroy <- space_destroy
+ * sv39_protect, sv39_unmap and sv39_translate have no caller outside
+ * the tests: they complete the library for whoever builds an mprotect,
+ * a pager of their own or a lab on it.
+ *
  * Conventions of this library:
  *  - "level" is the level of the table a PTE sits in: 2 is the root, a leaf
  *    at level 2 maps 1 GiB, at level 1 2 MiB, at level 0 4 KiB.

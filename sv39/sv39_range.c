@@ -3,14 +3,14 @@
  * clone_cow (fork), unmap_range, destroy, for_each_leaf, and sharing the
  * kernel half.
  *
- * Layer: sv39/ (pure C). Calls sv39.c and the struct sv39_mem callbacks;
- * no CSRs, no libc.
+ * Layer: sv39/ (pure C: no CSRs, no libc; memory only through the
+ * struct sv39_mem callbacks).
  *
  * All range walks go through walk_table(), which descends only into valid
  * table pointers that overlap the range. So the cost follows the page
  * tables, not the size of the range: an empty 1 GiB region costs one PTE
- * read at the root, however many pages it could hold (design decision 8:
- * fork costs what the page tables cost).
+ * read at the root, however many pages it could hold (fork costs what
+ * the page tables cost: docs/architecture.md, Fork, exec, exit, wait).
  *
  * Inside a walk, addresses are "linear": the 39-bit index va & (2^39 - 1).
  * It grows with va across both halves (lower half 0..2^38, upper half

@@ -51,7 +51,7 @@ def virt_uboot(build, image, mem, smp):
     if not os.path.exists(UBOOT_VIRT):
         return missing(UBOOT_VIRT + " (Debian package u-boot-qemu)")
     # U-Boot on virt needs 256 MiB or more: its load addresses reach
-    # 0x8c200000 (boot-facts.md).
+    # 0x8c200000 (docs/porting.md, U-Boot).
     return [QEMU, "-M", "virt", "-smp", str(smp), "-m", mem,
             "-bios", "default", "-kernel", UBOOT_VIRT,
             "-dtb", bootdelay0_dtb(build, mem, smp),

@@ -1,8 +1,10 @@
 """qemu_cases.py - the QEMU integration cases: what boots, and what it must say.
 
 Layer: test/. Each case is one QEMU boot with a timeout, the console lines
-it must print, and the exit status it must end with. The kernel powers
-QEMU off by itself when its command line says `poweroff`.
+it must print, and the exit status it must end with. Every run ends by
+itself: `stop-after-boot` on the command line makes the kernel power off
+once its own boot is done, and init's `--poweroff` argument powers off
+after the programs it ran.
 """
 import os
 import subprocess

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """run_tests.py - run every test suite and add up the results.
 
-Layer: test/. Runs the host unit-test binaries (each prints its own
-"N passed, N failed" line), then the QEMU integration cases from
-qemu_cases.py, and ends with one total line "N passed, N failed".
+Layer: test/. Runs the host unit-test binaries and the script tests
+(SCRIPT_TESTS; each prints its own "N passed, N failed" line), then the
+QEMU integration cases, and ends with one total line "N passed, N failed".
 Exits non-zero on any failure or timeout.
 """
 import argparse
@@ -26,7 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # Host-side script tests, run with the host unit tests; each prints its own
 # "N passed, N failed" line.
 SCRIPT_TESTS = [os.path.join(HERE, "check_layers.py"), os.path.join(HERE, "test_sdcard.sh"),
-                os.path.join(HERE, "test_flash.sh")]
+                os.path.join(HERE, "test_flash.sh"), os.path.join(HERE, "check_tree.py")]
 
 
 def run_host(binary):
@@ -53,10 +53,35 @@ def run_host(binary):
     return passed, failed
 
 
-def run_qemu(kernel, only):
+# The cases also run on the kernel and VM server built with FASTPATH=0
+# (every IPC and fault through the reference C paths), so that the paths
+# a student reads cannot rot behind the shortcuts. A subset, to keep
+# `make test` short: every suite (usertests runs them all), the kernel
+# tests (IPC above all), vmtest, cowdemo and the shell, on one hart and
+# on four.
+REFERENCE_CASES = (r"^(ktest on virt( SMP=4)?|vm: vmtest on virt MEM=256M|vm: cowdemo"
+                   r"|vm: shell \(|suites: usertests on virt SMP=(1 MEM=128M|4 MEM=256M))")
+
+
+def all_cases(kernel):
+    return (qemu_cases.cases(kernel) + board_cases.cases(kernel) + vm_cases.cases(kernel)
+            + suite_cases.cases(kernel))
+
+
+def reference_cases(kernel):
+    """REFERENCE_CASES on the FASTPATH=0 kernel, which must say it is one."""
+    out = []
+    for case in all_cases(kernel):
+        if re.search(REFERENCE_CASES, case.name):
+            case.name = "FASTPATH=0 " + case.name
+            case.expect = [r"^  fastpath off"] + case.expect
+            out.append(case)
+    return out
+
+
+def run_qemu(cases, only):
     passed = failed = 0
-    for case in (qemu_cases.cases(kernel) + board_cases.cases(kernel) + vm_cases.cases(kernel)
-                 + suite_cases.cases(kernel)):
+    for case in cases:
         if only and not re.search(only, case.name):
             continue
         t0 = time.monotonic()
@@ -79,6 +104,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--host", nargs="*", default=[])
     ap.add_argument("--kernel")
+    ap.add_argument("--reference-kernel",
+                    help="the FASTPATH=0 kernel: run REFERENCE_CASES on it too")
     ap.add_argument("--only", help="regex: run only QEMU cases whose name matches")
     args = ap.parse_args()
 
@@ -89,9 +116,12 @@ def main():
             p, f = run_host(b)
             total_p += p
             total_f += f
-    if args.kernel:
+    if args.kernel or args.reference_kernel:
         print("== QEMU integration tests")
-        p, f = run_qemu(args.kernel, args.only)
+        cases = all_cases(args.kernel) if args.kernel else []
+        if args.reference_kernel:
+            cases += reference_cases(args.reference_kernel)
+        p, f = run_qemu(cases, args.only)
         print(f"qemu: {p} passed, {f} failed")
         total_p += p
         total_f += f

@@ -6,8 +6,8 @@
 # Puts spl/u-boot-spl.bin and u-boot.itb into OUTDIR. Debian bookworm ships
 # no U-Boot for the HiFive boards, so this builds it from Debian's own
 # `u-boot` source package, the same version as the installed u-boot-qemu
-# (see /work/shared/boot-facts.md, "U-Boot"). A build takes minutes, so the
-# results are cached outside build/ (they survive `make clean`):
+# (docs/porting.md, "U-Boot"). A build takes minutes, so the results are
+# cached outside build/ (they survive `make clean`):
 #
 #   $UBOOT_CACHE (default ${XDG_CACHE_HOME:-~/.cache}/calf/u-boot)
 #     src/                      the fetched and unpacked source package
@@ -100,7 +100,7 @@ fi
 
 # ---- build one defconfig, out of tree ----
 # The Linux-target cross compiler: the bare-metal one fails on an EFI
-# shared object that U-Boot builds (boot-facts.md).
+# shared object that U-Boot builds (docs/porting.md).
 obj="$src/build-$board"
 jobs=$(nproc 2>/dev/null || echo 2)
 echo "build-uboot: building ${board}_defconfig with $jobs jobs (a few minutes, once)"

@@ -10,16 +10,6 @@
 #include "lib/scause.h"
 #include "sv39/sv39.h"
 
-uint64_t fault_region_pte_flags(const struct region *r)
-{
-	return fault_region_pte_flags_inline(r);
-}
-
-struct fault_decision fault_decide(const struct fault_facts *f)
-{
-	return fault_decide_inline(f);
-}
-
 unsigned long fault_deny_reply(bool by_kernel)
 {
 	return by_kernel ? CALF_FAULT_EFAULT : CALF_FAULT_KILL;

@@ -7,7 +7,7 @@
  * the page-table surgery lets every case of the policy be tested on the
  * host, and lets a student read the whole policy in one function.
  *
- * The policy (design decisions 6 and 7):
+ * The policy (docs/architecture.md, Copy-on-write and Zero pages):
  *  - the region's rights decide whether the access is allowed at all:
  *    no region, the stack guard page, a store to a read-only region, an
  *    exec of a non-executable one, or a read of an unreadable one is
@@ -68,13 +68,9 @@ struct fault_decision {
 	uint64_t pte_flags;         /* sv39 flags for the leaf to install (MAP_*, COW_ZERO, COW_COPY) */
 };
 
-struct fault_decision fault_decide(const struct fault_facts *f);
-
-/* The same, inline: the VM server's fault path calls this one (a call,
- * and the facts and decision passed through memory, cost tens of
- * instructions on a path of a few hundred). The policy itself follows
- * at the end of this header. */
-static inline struct fault_decision fault_decide_inline(const struct fault_facts *f);
+/* fault_decide(f), the policy itself, follows at the end of this
+ * header: inline, because both fault paths call it on every fault. */
+static inline struct fault_decision fault_decide(const struct fault_facts *f);
 
 /*
  * A refused access: kill the process, or, when the kernel's copy routine
@@ -83,9 +79,6 @@ static inline struct fault_decision fault_decide_inline(const struct fault_facts
  * for the faulting thread: CALF_FAULT_KILL or CALF_FAULT_EFAULT.
  */
 unsigned long fault_deny_reply(bool by_kernel);
-
-/* The sv39 leaf flags (R W X U) that give a page of r its full rights. */
-uint64_t fault_region_pte_flags(const struct region *r);
 
 /* The name of an exception cause (scause with the interrupt bit clear),
  * privileged spec 1.12 table 4.2, e.g. "illegal instruction". */
@@ -103,17 +96,19 @@ int fault_kill_signal(enum fault_reason reason, uint64_t scause);
 char *fault_describe(char *buf, size_t size, const struct fault_facts *f,
 		     enum fault_reason reason, uint64_t addr, uint64_t pc, uint64_t scause);
 
-/* ---- the policy (fault_decide, fault_region_pte_flags) ---- */
+/* ---- the policy ---- */
 
-static inline uint64_t fault_region_pte_flags_inline(const struct region *r)
+/* The sv39 leaf flags (R W X U) that give a page of a region with
+ * rights prot (REGION_R | REGION_W | REGION_X) its full rights. */
+static inline uint64_t fault_prot_pte_flags(unsigned prot)
 {
 	uint64_t f = SV39_PTE_U;
 
-	if (r->prot & REGION_R)
+	if (prot & REGION_R)
 		f |= SV39_PTE_R;
-	if (r->prot & REGION_W)
+	if (prot & REGION_W)
 		f |= SV39_PTE_W | SV39_PTE_R;   /* W without R is reserved (4.3.1) */
-	if (r->prot & REGION_X)
+	if (prot & REGION_X)
 		f |= SV39_PTE_X;
 	return f;
 }
@@ -132,38 +127,39 @@ static inline struct fault_decision fault_act_(enum fault_action a, uint64_t fla
 	return d;
 }
 
-static inline struct fault_decision fault_decide_inline(const struct fault_facts *f)
+static inline struct fault_decision fault_decide(const struct fault_facts *f)
 {
-	const struct region *r = f->region;
-	uint64_t full, pte = f->pte;
+	uint64_t pte = f->pte;
+	unsigned prot;
 
 	/* 1. The region's rights: is this access allowed at all? */
 	if (f->access == CALF_FAULT_OTHER)
 		return fault_deny_(FAULT_NOT_MEMORY);
-	if (!r)
+	if (!f->region)
 		return fault_deny_(FAULT_NO_REGION);
-	if (r->kind == REGION_GUARD)
+	if (f->region->kind == REGION_GUARD)
 		return fault_deny_(FAULT_GUARD);
-	if (f->access == CALF_FAULT_WRITE && !(r->prot & REGION_W))
+	prot = f->region->prot;
+	if (f->access == CALF_FAULT_WRITE && !(prot & REGION_W))
 		return fault_deny_(FAULT_STORE_RO);
-	if (f->access == CALF_FAULT_EXEC && !(r->prot & REGION_X))
+	if (f->access == CALF_FAULT_EXEC && !(prot & REGION_X))
 		return fault_deny_(FAULT_EXEC_NX);
-	if (f->access == CALF_FAULT_READ && !(r->prot & (REGION_R | REGION_W)))
+	if (f->access == CALF_FAULT_READ && !(prot & (REGION_R | REGION_W)))
 		return fault_deny_(FAULT_READ_NR);
 
-	/* 2. Allowed: bring the page table up to the region's promise. */
-	full = fault_region_pte_flags_inline(r);
+	/* 2. Allowed, and not mapped yet: bring the page table up to the
+	 * region's promise. */
 	if (!f->mapped) {
 		if (f->access == CALF_FAULT_WRITE)
-			return fault_act_(FAULT_MAP_NEW, full);
+			return fault_act_(FAULT_MAP_NEW, fault_prot_pte_flags(prot));
 		/* Read or exec: share the zero frame, never writable. In a
 		 * writable region mark it COW, so the first store knows to
 		 * give the page a frame of its own. */
-		return fault_act_(FAULT_MAP_ZERO,
-			   (full & ~SV39_PTE_W) | ((r->prot & REGION_W) ? SV39_PTE_COW : 0));
+		return fault_act_(FAULT_MAP_ZERO, (fault_prot_pte_flags(prot) & ~SV39_PTE_W) |
+						  ((prot & REGION_W) ? SV39_PTE_COW : 0));
 	}
 
-	/* Mapped, and the PTE already grants the access: the hart used a
+	/* 3. Mapped, and the PTE already grants the access: the hart used a
 	 * stale TLB entry (the spec lets it cache even invalid entries,
 	 * 4.3.2), or another thread of the process got here first. */
 	if ((f->access == CALF_FAULT_READ && (pte & SV39_PTE_R)) ||
@@ -171,12 +167,15 @@ static inline struct fault_decision fault_decide_inline(const struct fault_facts
 	    (f->access == CALF_FAULT_EXEC && (pte & SV39_PTE_X)))
 		return fault_act_(FAULT_RETRY, 0);
 
+	/* 4. A store to a copy-on-write page: the zero frame is never
+	 * written, a frame nobody else maps (count 1) is ours already, any
+	 * other is copied. */
 	if (f->access == CALF_FAULT_WRITE && (pte & SV39_PTE_COW)) {
 		if (f->zero_frame)
-			return fault_act_(FAULT_COW_ZERO, full);
+			return fault_act_(FAULT_COW_ZERO, fault_prot_pte_flags(prot));
 		if (f->refcount == 1)
-			return fault_act_(FAULT_COW_REUSE, full);
-		return fault_act_(FAULT_COW_COPY, full);
+			return fault_act_(FAULT_COW_REUSE, fault_prot_pte_flags(prot));
+		return fault_act_(FAULT_COW_COPY, fault_prot_pte_flags(prot));
 	}
 
 	/* The region allows it but the page does not, and it is not COW:
@@ -187,22 +186,6 @@ static inline struct fault_decision fault_decide_inline(const struct fault_facts
 	if (f->access == CALF_FAULT_EXEC)
 		return fault_deny_(FAULT_EXEC_NX);
 	return fault_deny_(FAULT_READ_NR);
-}
-
-/*
- * The fault path's shortcut for the two common COW stores, deciding from
- * the PTE alone (fault.c, vm_fault): a store (access without the KERNEL
- * bit) in region r, not the guard page and writable, to a page whose
- * leaf pte is valid, COW and not writable. For such a fault over a frame
- * other than the zero frame, fault_decide answers FAULT_COW_REUSE (count
- * 1) or FAULT_COW_COPY (any other count), with the region's full rights
- * (fault_region_pte_flags); test_vm_fault.c checks that it does. false:
- * ask fault_decide.
- */
-static inline bool fault_fast_cow_store(unsigned access, const struct region *r, uint64_t pte)
-{
-	return access == CALF_FAULT_WRITE && r->kind != REGION_GUARD && (r->prot & REGION_W) &&
-	       (pte & (SV39_PTE_V | SV39_PTE_W | SV39_PTE_COW)) == (SV39_PTE_V | SV39_PTE_COW);
 }
 
 #endif

@@ -1,9 +1,10 @@
 /*
- * fork.c - VM_FORK (design decision 8; see fork.h).
+ * fork.c - VM_FORK (docs/architecture.md, Fork, exec, exit, wait; see
+ * fork.h).
  *
- * Layer: vm/ (target only). Calls space.c for the page tables and the
- * kernel for the objects: aspace, handle 0, and a thread that starts
- * with the parent's registers.
+ * Layer: vm/ (target only). A child is page tables (space.c) and kernel
+ * objects: an aspace, its handle 0, and a thread that starts with the
+ * parent's registers.
  *
  * The order matters:
  *  1. read the parent's registers first: it is blocked in its call to

@@ -49,27 +49,6 @@ static void page_copy(void *dst, const void *src)
 }
 #undef COPY8
 
-/* Index of pa in ref[], or -1 if the table does not manage it. The
- * largest range first: the free RAM around the kernel image and the
- * firmware comes in a few small ranges and one big one, and this is on
- * the path of every COW fault. */
-static inline int64_t frame_index(const struct frame_table *ft, uint64_t pa)
-{
-	const uint32_t *c = frame_count_fast(ft, pa);
-
-	if (pa & (FRAME_SIZE - 1))
-		return -1;
-	if (c)
-		return c - ft->ref;
-	for (unsigned i = 0; i < ft->nranges; i++) {
-		const struct frame_range *r = &ft->range[i];
-
-		if (pa >= r->base && pa - r->base < r->nframes * FRAME_SIZE)
-			return (int64_t)(r->first + ((pa - r->base) >> FRAME_SHIFT));
-	}
-	return -1;
-}
-
 int frame_table_init(struct frame_table *ft, void *window, uint64_t window_pa,
 		     const struct frame_span *spans, unsigned n)
 {
@@ -133,6 +112,10 @@ int frame_table_init(struct frame_table *ft, void *window, uint64_t window_pa,
 		ft->ref[ft->range[carved].first + f] = FRAME_PINNED;
 	ft->range[carved].bump = ref_frames;
 	ft->nfree = ft->nframes - ref_frames;
+	ft->big_base = ft->range[ft->big].base;
+	ft->big_size = ft->range[ft->big].nframes << FRAME_SHIFT;
+	ft->big_ref = &ft->ref[ft->range[ft->big].first];
+	ft->big_runs = &ft->runs[ft->range[ft->big].first];
 
 	/* The zero frame: mapped read-only wherever anonymous memory is read
 	 * before it is written; never writable, so it stays zero. */
@@ -247,7 +230,7 @@ int frame_ref(struct frame_table *ft, uint64_t pa)
 	return 0;
 }
 
-int frame_unref(struct frame_table *ft, uint64_t pa)
+int frame_unref_slow(struct frame_table *ft, uint64_t pa)
 {
 	int64_t i = frame_index(ft, pa);
 
@@ -263,9 +246,3 @@ int frame_unref(struct frame_table *ft, uint64_t pa)
 	return 0;
 }
 
-uint32_t frame_refcount(const struct frame_table *ft, uint64_t pa)
-{
-	int64_t i = frame_index(ft, pa);
-
-	return i < 0 ? 0 : ft->ref[i];
-}

@@ -7,17 +7,17 @@
  * the kernel sets up in the VM server (struct calf_bootinfo) and the host
  * tests fake with a malloc'd buffer. No system call is made here.
  *
- * Reference counts are what copy-on-write needs (design decision 6): a
- * frame mapped by N page tables has count N (fork shares level-0 tables
- * between spaces, and such a table counts once; its own count is the
- * number of spaces sharing it, vm/space.h). The store fault that finds
- * count 1, in a table the process does not share, may simply make the
- * page writable again.
+ * Reference counts are what copy-on-write needs (docs/architecture.md,
+ * Copy-on-write): a frame mapped by N page tables has count N (fork shares
+ * level-0 tables between spaces, and such a table counts once; its own
+ * count is the number of spaces sharing it, vm/space.h). The store fault
+ * that finds count 1, in a table the process does not share, may simply
+ * make the page writable again.
  *
  * Two kinds of frame are "pinned" and never counted or freed: the frames
- * holding the reference-count array itself, and the one shared zero
- * frame (decision 7). frame_ref and frame_unref ignore pinned frames, so
- * callers may treat the zero frame like any other leaf.
+ * holding the reference-count array itself, and the one shared zero frame
+ * (docs/architecture.md, Zero pages). frame_ref and frame_unref ignore
+ * pinned frames, so callers may treat the zero frame like any other leaf.
  */
 #ifndef VM_FRAME_H
 #define VM_FRAME_H
@@ -46,6 +46,12 @@ struct frame_table {
 	unsigned nranges;
 	unsigned cursor;         /* first range whose bump pointer may have room */
 	unsigned big;            /* the largest range: searched first */
+	/* The largest range again, in the form its O(1) lookups use
+	 * (frame_count_fast, frame_runs): RAM [big_base, big_base +
+	 * big_size), whose counts start at big_ref and masks at big_runs. */
+	uint64_t big_base, big_size;
+	uint32_t *big_ref;
+	uint64_t *big_runs;
 	uint32_t *ref;           /* one count per frame; 0 = free */
 	uint64_t nframes;        /* frames managed (pinned ones included) */
 	uint64_t nfree;          /* frames frame_alloc can still hand out */
@@ -95,13 +101,7 @@ uint64_t frame_alloc_copy(struct frame_table *ft, uint64_t src);
 /* Count one more user of pa. 0, or -1 if pa is not an allocated frame. */
 int frame_ref(struct frame_table *ft, uint64_t pa);
 
-/* Drop one user of pa; at 0 the frame goes back to the free list.
- * 0, or -1 if pa is not an allocated frame (a bug in the caller). */
-int frame_unref(struct frame_table *ft, uint64_t pa);
 
-/* The count of pa: FRAME_PINNED for pinned frames, 0 for free frames and
- * for addresses this table does not manage. */
-uint32_t frame_refcount(const struct frame_table *ft, uint64_t pa);
 
 /*
  * The count of pa, when pa lies in the largest range (nearly all of RAM,
@@ -111,12 +111,63 @@ uint32_t frame_refcount(const struct frame_table *ft, uint64_t pa);
  */
 static inline uint32_t *frame_count_fast(const struct frame_table *ft, uint64_t pa)
 {
-	const struct frame_range *r = &ft->range[ft->big];
-	uint64_t off = pa - r->base;
+	uint64_t off = pa - ft->big_base;
 
-	if (off >= (r->nframes << FRAME_SHIFT))
+	if (off >= ft->big_size)
 		return NULL;
-	return &ft->ref[r->first + (off >> FRAME_SHIFT)];
+	return &ft->big_ref[off >> FRAME_SHIFT];
+}
+
+/* Index of pa in ref[], or -1 if the table does not manage it. The
+ * largest range first: the free RAM around the kernel image and the
+ * firmware comes in a few small ranges and one big one. Inline, with no
+ * call even for the others: the fault path reads counts on every COW
+ * store. */
+static inline int64_t frame_index(const struct frame_table *ft, uint64_t pa)
+{
+	const uint32_t *c = frame_count_fast(ft, pa);
+
+	if (pa & (FRAME_SIZE - 1))
+		return -1;
+	if (c)
+		return c - ft->ref;
+	for (unsigned i = 0; i < ft->nranges; i++) {
+		const struct frame_range *r = &ft->range[i];
+
+		if (pa >= r->base && pa - r->base < r->nframes * FRAME_SIZE)
+			return (int64_t)(r->first + ((pa - r->base) >> FRAME_SHIFT));
+	}
+	return -1;
+}
+
+/* The count of pa: FRAME_PINNED for pinned frames, 0 for free frames and
+ * for addresses this table does not manage. */
+static inline uint32_t frame_refcount(const struct frame_table *ft, uint64_t pa)
+{
+	const uint32_t *c = frame_count_fast(ft, pa);
+	int64_t i;
+
+	if (c && !(pa & (FRAME_SIZE - 1)))
+		return *c;
+	i = frame_index(ft, pa);
+	return i < 0 ? 0 : ft->ref[i];
+}
+
+/* Drop one user of pa; at 0 the frame goes back to the free list.
+ * 0, or -1 if pa is not an allocated frame (a bug in the caller).
+ * Inline for the common case, a frame of the largest range that others
+ * still use (a COW copy drops the original's count so): no call. */
+int frame_unref_slow(struct frame_table *ft, uint64_t pa);
+
+static inline int frame_unref(struct frame_table *ft, uint64_t pa)
+{
+	uint32_t *c = frame_count_fast(ft, pa);
+
+	if (c && !(pa & (FRAME_SIZE - 1)) && *c >= 2 && *c != FRAME_PINNED) {
+		(*c)--;
+		return 0;
+	}
+	return frame_unref_slow(ft, pa);
 }
 
 /* The run mask of the page-table frame at pa (see runs above). */
@@ -124,12 +175,11 @@ uint64_t *frame_runs_slow(const struct frame_table *ft, uint64_t pa);
 
 static inline uint64_t *frame_runs(const struct frame_table *ft, uint64_t pa)
 {
-	const struct frame_range *r = &ft->range[ft->big];
-	uint64_t off = pa - r->base;
+	uint64_t off = pa - ft->big_base;
 
-	if (off >= (r->nframes << FRAME_SHIFT))
+	if (off >= ft->big_size)
 		return frame_runs_slow(ft, pa);
-	return &ft->runs[r->first + (off >> FRAME_SHIFT)];
+	return &ft->big_runs[off >> FRAME_SHIFT];
 }
 
 static inline bool frame_is_zero(const struct frame_table *ft, uint64_t pa)

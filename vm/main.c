@@ -3,7 +3,7 @@
  *
  * Layer: vm/ (target only). The kernel loads this program first, with
  * handle 0 = its own endpoint, the VM right (privileged system calls
- * 32..41) and every free frame mapped in its window (SYS_BOOTINFO). It
+ * 32..42) and every free frame mapped in its window (SYS_BOOTINFO). It
  * starts the first program, then serves forever: page faults (from the
  * kernel, on behalf of a faulting thread) and the requests of
  * vm/protocol.h (from processes).

@@ -42,6 +42,10 @@ int region_add(struct region_set *rs, uint64_t start, uint64_t end, unsigned pro
 	if ((start & PAGE_MASK) || (end & PAGE_MASK) || end < start ||
 	    (end == start && !empty_ok) || end > SV39_USER_TOP)
 		return -CALF_EINVAL;
+	/* W^X: the fault policy gives a page its region's rights, and sv39
+	 * refuses a leaf both writable and executable. */
+	if ((prot & REGION_W) && (prot & REGION_X))
+		return -CALF_EINVAL;
 	if (overlaps(rs, start, end, -1))
 		return -CALF_EEXIST;
 	if (rs->n == REGION_MAX)

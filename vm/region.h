@@ -7,7 +7,7 @@
  * may be absent from the page table yet valid (anonymous memory not
  * touched yet), and the fault handler asks the region what to do.
  *
- * Every process has (docs/architecture.md, "Process address space"):
+ * Every process has (docs/architecture.md, "Inside the VM server"):
  *   ELF segments  text R-X, rodata R, data+bss RW, at the ELF's addresses
  *   heap          RW, from the page after the last segment, moved by sbrk
  *   stack         RW, [VM_USER_STACK_TOP - VM_USER_STACK_MAX, top)
@@ -70,7 +70,8 @@ void region_set_init(struct region_set *rs);
 
 /*
  * Add [start, end) with `prot`. 0, or a negated CALF_E* code:
- * EINVAL if not page aligned, empty, or not below SV39's user top;
+ * EINVAL if not page aligned, empty, not below SV39's user top, or both
+ * writable and executable (W^X);
  * EEXIST if it overlaps a region; ENOMEM if the set is full.
  */
 int region_add(struct region_set *rs, uint64_t start, uint64_t end, unsigned prot,

@@ -1,7 +1,7 @@
 /*
  * space.c - whole-address-space operations (see space.h).
  *
- * Layer: vm/ (pure, host-tested). Calls sv39/ and frame.c only.
+ * Layer: vm/ (pure, host-tested by test_vm_fork.c).
  */
 #include "vm/space.h"
 
@@ -129,8 +129,7 @@ struct counts {
 
 static inline struct counts counts_of(const struct frame_table *ft)
 {
-	const struct frame_range *r = &ft->range[ft->big];
-	struct counts c = { r->base >> FRAME_SHIFT, r->nframes, &ft->ref[r->first] };
+	struct counts c = { ft->big_base >> FRAME_SHIFT, ft->big_size >> FRAME_SHIFT, ft->big_ref };
 
 	return c;
 }

@@ -3,8 +3,8 @@
  * copy-on-write clone, teardown, the resident count.
  *
  * Layer: vm/ (pure: no system calls, host-tested by test_vm_fork.c).
- * Calls sv39/ and frame.c only. uspace.c wraps these for live processes
- * (adding TLB flushes); the host tests run them over a malloc'd "RAM".
+ * uspace.c wraps these for live processes (adding TLB flushes); the host
+ * tests run them over a malloc'd "RAM".
  *
  * Level-0 tables are shared copy-on-write between the spaces fork
  * makes (docs/architecture.md, "Inside the VM server"): fork copies the
@@ -81,6 +81,34 @@ int space_map(struct sv39_space *s, uint64_t va, uint64_t pa, uint64_t flags);
 /* The level-1 entry of va in s if it points at a level-0 table marked
  * copy-on-write, else NULL. */
 sv39_pte_t *space_cow_table_entry(const struct sv39_space *s, uint64_t va);
+
+/*
+ * The slot of va's 4 KiB leaf in s (va below SV39_USER_TOP), or NULL if
+ * a table on the path is missing or a larger leaf covers va. *shared
+ * gets the level-1 entry above the slot if it marks the level-0 table
+ * copy-on-write (the slot is then only to be read until space_unshare),
+ * else NULL. This is sv39_walk's walk without allocation, straight
+ * through the frame table's window, with the mark tested in the mask
+ * it tests anyway: both fault paths walk with it, and test_vm_fork.c
+ * checks that it answers what sv39_walk and space_cow_table_entry
+ * answer.
+ */
+static inline sv39_pte_t *space_leaf(const struct frame_table *ft, const struct sv39_space *s,
+				     uint64_t va, sv39_pte_t **shared)
+{
+	sv39_pte_t *t = frame_ptr(ft, s->root_pa), *e = NULL;
+
+	*shared = NULL;
+	for (int l = SV39_LEVEL_1G; l > SV39_LEVEL_4K; l--) {
+		e = &t[sv39_vpn(va, l)];
+		if ((*e & (SV39_PTE_V | SV39_PTE_RWX)) != SV39_PTE_V)
+			return NULL;   /* no table, or a larger leaf */
+		t = frame_ptr(ft, sv39_pte_pa(*e));
+	}
+	if (*e & SPACE_TABLE_COW)
+		*shared = e;
+	return &t[sv39_vpn(va, SV39_LEVEL_4K)];
+}
 
 /*
  * Make the level-0 table the marked level-1 entry *e of s points at

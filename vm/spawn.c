@@ -46,7 +46,7 @@ static int load_segment(struct proc *p, const struct vm_segment *s)
 	if (err)
 		return err == -CALF_ENOMEM ? err : -CALF_EINVAL;   /* overlapping segments */
 	r = region_find(&p->regions, start);
-	flags = fault_region_pte_flags(r);
+	flags = fault_prot_pte_flags(r->prot);
 
 	for (uint64_t va = start; s->filesz && va < file_end; va += PAGE) {
 		uint64_t lo = va > s->vaddr ? va : s->vaddr;

@@ -34,8 +34,8 @@ int uspace_map(struct proc *p, uint64_t va, uint64_t pa, uint64_t flags);
  * range covers in part could not be copied) with nothing unmapped. */
 int uspace_unmap_range(struct proc *p, uint64_t lo, uint64_t hi);
 
-/* Drop every mapping and table of p's space, root included (the
- * sv39_space_destroy on_leaf unrefs each frame). */
+/* Drop every mapping and table of p's space, root included, and the
+ * reference each leaf held (space_destroy). */
 void uspace_destroy(struct proc *p);
 
 /*

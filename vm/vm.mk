@@ -9,10 +9,14 @@
 # archive and ELF readers, the string functions, the printf engine),
 # the same files the kernel links.
 
-VM_CFLAGS := $(FREESTANDING_CFLAGS)
+VM_CFLAGS := $(FREESTANDING_CFLAGS) -DCALF_FASTPATH=$(FASTPATH)
 VM_LDFLAGS := $(FREESTANDING_LDFLAGS) -Wl,-T,vm/vm.ld
 
 VM_SRCS := vm/start.S $(wildcard vm/*.c) $(wildcard sv39/*.c) $(wildcard lib/*.c)
+# FASTPATH=0: no shortcut; every fault takes the reference path (fault.c).
+ifeq ($(FASTPATH),0)
+VM_SRCS := $(filter-out vm/fault_fast.c,$(VM_SRCS))
+endif
 VM_OBJS := $(patsubst %,$(B)/vm-obj/%.o,$(VM_SRCS))
 
 $(eval $(call cross_rules,$(B)/vm-obj,VM_CFLAGS))

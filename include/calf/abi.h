@@ -94,26 +94,32 @@
 #define CALF_LABEL_KERNEL_BASE 0xca1f000000000000ull
 #define CALF_LABEL_FAULT       (CALF_LABEL_KERNEL_BASE + 1)
 /* A thread with a pager called SYS_THREAD_EXIT: the kernel makes it call
- * its pager with MR0 = this label, MR1 = the status, MR5 = its thread id,
- * so the pager learns of it (a process whose last thread ends has
- * exited). Whatever the pager answers, the thread then ends. */
+ * its pager with MR0 = this label and the words below, so the pager
+ * learns of it (a process whose last thread ends has exited). Whatever
+ * the pager answers, the thread then ends. */
 #define CALF_LABEL_THREAD_EXIT (CALF_LABEL_KERNEL_BASE + 2)
+#define CALF_EXIT_MR_STATUS  1   /* the status given to SYS_THREAD_EXIT */
+#define CALF_EXIT_MR_PC      3   /* where it called SYS_THREAD_EXIT */
+#define CALF_EXIT_MR_TID     5   /* the thread's id */
 
 /*
  * A fault message: a thread took an exception in U-mode (or the kernel
  * found a user buffer it may not touch). The kernel makes the faulting
- * thread "call" its pager endpoint with:
- *   badge  the badge of the pager handle given at SYS_THREAD_CREATE
- *   MR0    CALF_LABEL_FAULT
- *   MR1    address (stval)
- *   MR2    access: CALF_FAULT_READ/WRITE/EXEC/OTHER, | CALF_FAULT_KERNEL
- *          when the kernel's copy routine, not the thread, needed the page
- *   MR3    pc (sepc)
- *   MR4    scause
- *   MR5    thread id of the faulting thread
- * The pager answers with SYS_REPLY, MR0 = one of CALF_FAULT_RESUME,
- * CALF_FAULT_KILL, CALF_FAULT_EFAULT.
+ * thread "call" its pager endpoint, with the badge of the pager handle
+ * given at SYS_THREAD_CREATE and these message words (as seL4 names its
+ * seL4_VMFault_* words):
  */
+#define CALF_FAULT_MR_LABEL  0   /* CALF_LABEL_FAULT */
+#define CALF_FAULT_MR_ADDR   1   /* the address (stval) */
+#define CALF_FAULT_MR_ACCESS 2   /* CALF_FAULT_READ/WRITE/EXEC/OTHER, | CALF_FAULT_KERNEL
+				  * when the kernel's copy routine, not the thread,
+				  * needed the page */
+#define CALF_FAULT_MR_PC     3   /* sepc */
+#define CALF_FAULT_MR_CAUSE  4   /* scause */
+#define CALF_FAULT_MR_TID    5   /* the faulting thread's id */
+/* The pager answers with SYS_REPLY, word CALF_FAULT_MR_REPLY (MR0) =
+ * one of CALF_FAULT_RESUME, CALF_FAULT_KILL, CALF_FAULT_EFAULT. */
+#define CALF_FAULT_MR_REPLY  0
 #define CALF_FAULT_READ   0
 #define CALF_FAULT_WRITE  1
 #define CALF_FAULT_EXEC   2

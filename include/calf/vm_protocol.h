@@ -46,7 +46,7 @@
  * page table shared with a fork; then nothing changed) */
 #define VM_SBRK      (VM_LABEL_BASE + 8)
 
-/* stats(first): the VM server's counters (design decision 10).
+/* stats(first): the VM server's counters (docs/architecture.md, Measurement).
  *   MR1 = index of the first counter wanted (VM_STAT_*)
  * reply: MR0 = VM_STAT_COUNT, MR1..MR5 = counters first..first+4
  *        (0 past the last) */

@@ -46,6 +46,10 @@ TEST(add_refuses_bad_ranges)
 	CHECK_EQ(region_add(&rs, 0x21000, 0x20000, REGION_R, REGION_ELF), -CALF_EINVAL);
 	CHECK_EQ(region_add(&rs, SV39_USER_TOP - P, SV39_USER_TOP + P, REGION_R, REGION_ELF),
 		 -CALF_EINVAL);
+	/* W^X */
+	CHECK_EQ(region_add(&rs, 0x30000, 0x31000, REGION_R | REGION_W | REGION_X, REGION_ELF),
+		 -CALF_EINVAL);
+	CHECK_EQ(region_add(&rs, 0x30000, 0x31000, REGION_W | REGION_X, REGION_MMAP), -CALF_EINVAL);
 	CHECK_EQ(rs.n, 1);
 }
 

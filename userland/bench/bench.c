@@ -1,15 +1,16 @@
 /*
  * bench - instructions per kernel operation, counted with rdinstret.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc. Starts
- * ipcpeer from the boot archive, and forks itself.
+ * Layer: userland/. Starts ipcpeer from the boot archive, and forks
+ * itself.
  *
  * Run under QEMU with -icount shift=0,align=off,sleep=off (qemu_run.py
  * --icount): rdinstret then counts every guest instruction exactly, in
  * every mode and process, and repeated runs print the same numbers
- * (docs/architecture.md; boot-facts.md). Boot with one hart: the count
- * is global, not per hart. Each result is the loop's count minus the
- * same loop with an empty body, divided by the iterations:
+ * (docs/architecture.md, Measurement; docs/porting.md, Counters and
+ * measurement). Boot with one hart: the count is global, not per hart.
+ * Each result is the loop's count minus the same loop with an empty body,
+ * divided by the iterations:
  *   bench: syscall_null N     SYS_NULL, user ecall to user return
  *   bench: ipc_roundtrip N    call + ipcpeer's reply_recv, across
  *                             address spaces, back to the caller

@@ -2,9 +2,10 @@
  * cowdemo - copy-on-write fork, shown step by step with the VM server's
  * counters.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc.
+ * Layer: userland/.
  *
- * The story (design decisions 6 and 8):
+ * The story (docs/architecture.md, Copy-on-write; Fork, exec, exit,
+ * wait):
  *   1. fill 1 MiB (256 pages) of heap: 256 frames of our own
  *   2. fork: the child shares all 256 frames, and even the page tables
  *      that map them: fork copies only the upper tables, not memory,

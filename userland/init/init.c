@@ -2,7 +2,7 @@
  * init - the first user program: starts the shell, or runs the programs
  * it is told to run; and reaps orphans.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc.
+ * Layer: userland/.
  *
  * Start-up (the VM server's side, vm/cmdline.h): the VM server starts
  * init from the boot archive (the name given by `init=NAME` on the kernel

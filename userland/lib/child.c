@@ -3,7 +3,7 @@
  * end one at once, park one until it is killed, fork parked ones until
  * fork fails.
  *
- * Layer: userland/ (libcalf). May call: calf.h.
+ * Layer: userland/ (libcalf).
  */
 #include "calf.h"
 

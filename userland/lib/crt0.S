@@ -1,8 +1,9 @@
 /*
  * crt0.S - where every user program starts.
  *
- * Layer: userland/ (libcalf). May call: runtime.c, the program's main,
- * picolibc's exit. The VM server starts a program at its ELF entry with
+ * Layer: userland/ (libcalf). It sets gp and tp, runs calf_runtime_init
+ * (runtime.c) and the C constructors, then main, then exit() with main's
+ * result. The VM server starts a program at its ELF entry with
  *   a0 = VM_USER_ARGS: a page holding  unsigned long argc;
  *        char *argv[argc + 1];  then the strings
  *   sp = VM_USER_STACK_TOP, 16-byte aligned (the stack grows on demand)

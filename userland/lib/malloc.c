@@ -2,15 +2,14 @@
  * malloc.c - the C heap: malloc, free, calloc, realloc and the aligned
  * variants, built for a system with zero pages.
  *
- * Layer: userland/ (libcalf). May call: runtime.c (sbrk), posix.c
- * (mmap, munmap), picolibc (memset, memcpy, errno). Replaces picolibc's
- * allocator (libcalf comes first on the link line, and this one object
- * defines every entry point, so none of picolibc's is linked).
+ * Layer: userland/ (libcalf). Replaces picolibc's allocator (libcalf
+ * comes first on the link line, and this one object defines every entry
+ * point, so none of picolibc's is linked).
  *
  * Why not picolibc's: its malloc clears every block it returns, and its
  * calloc adds a memset. Each first store to a page costs a fault and a
- * frame (design decision 7), so calloc(64 MiB) would use 64 MiB even if
- * the program only ever reads a few bytes of it. Here:
+ * frame (docs/architecture.md, Zero pages), so calloc(64 MiB) would use
+ * 64 MiB even if the program only ever reads a few bytes of it. Here:
  *   - small blocks (up to 64 KiB with the header) come in power-of-two
  *     classes from the heap (sbrk, 64 KiB at a time); freed ones go on
  *     a list per class and are reused. calloc clears them (they may be

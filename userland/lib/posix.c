@@ -1,10 +1,10 @@
 /*
  * posix.c - the POSIX names for calf's process and memory calls.
  *
- * Layer: userland/ (libcalf). May call: calf.h (VM-server requests),
- * picolibc (errno). Programs written for POSIX use fork, execv,
- * waitpid, kill and mmap; each is a thin wrapper over one VM-server
- * request that turns "-CALF_Exxx" into -1 and errno, as POSIX wants.
+ * Layer: userland/ (libcalf). Programs written for POSIX use fork,
+ * execv, waitpid, kill and mmap; each is a thin wrapper over one
+ * VM-server request that turns "-CALF_Exxx" into -1 and errno, as POSIX
+ * wants.
  * The CALF_E* numbers are the Linux/POSIX numbers, so they pass through.
  *
  * Wait status: the VM server reports a plain number, the exit status or

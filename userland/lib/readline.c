@@ -1,8 +1,7 @@
 /*
  * readline.c - one line from the console, for the shell.
  *
- * Layer: userland/ (libcalf). May call: calf.h (SYS_CONSOLE_READ,
- * SYS_CONSOLE_WRITE, SYS_YIELD), runtime.c (calf_console_flush).
+ * Layer: userland/ (libcalf).
  *
  * SYS_CONSOLE_READ blocks until at least one byte is there and returns
  * 1..len bytes: whatever the UART had. So one read may bring part of a

@@ -1,8 +1,7 @@
 /*
  * runtime.c - the glue that lets picolibc run on calf.
  *
- * Layer: userland/ (libcalf). May call: calf.h (kernel system calls and
- * VM-server requests). picolibc needs very little from an OS:
+ * Layer: userland/ (libcalf). picolibc needs very little from an OS:
  *   stdin/stdout/stderr  one console stream (FDEV_SETUP_STREAM) over
  *                        SYS_CONSOLE_WRITE / SYS_CONSOLE_READ
  *   _exit                flush the console, then VM_EXIT

@@ -1,9 +1,9 @@
 /*
  * vm_client.c - requests to the VM server (calf/vm_protocol.h).
  *
- * Layer: userland/ (libcalf). May call: the kernel's IPC (calf.h). Every
- * request is one call on handle CALF_HANDLE_VM, which the VM server gave
- * this program when it started it; the badge it sees is our pid.
+ * Layer: userland/ (libcalf). Every request is one call on handle
+ * CALF_HANDLE_VM, which the VM server gave this program when it started
+ * it; the badge it sees is our pid.
  */
 #include "calf.h"
 

@@ -1,7 +1,7 @@
 /*
  * poweroff - switch the machine off.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc.
+ * Layer: userland/.
  *
  * Asks the VM server (VM_POWEROFF), which holds the right to the
  * kernel's SYS_POWEROFF. `poweroff --failure` reports a failure to the

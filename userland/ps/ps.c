@@ -1,7 +1,7 @@
 /*
  * ps - the processes the VM server runs.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc.
+ * Layer: userland/.
  *
  * One line per process from VM_PS (calf/vm_protocol.h): pid, parent pid,
  * state, resident pages (pages mapped to a frame, its own or shared

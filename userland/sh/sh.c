@@ -1,11 +1,10 @@
 /*
  * sh - the shell: runs programs from the boot archive.
  *
- * Layer: userland/. May call: libcalf (calf.h: calf_fork, calf_exec,
- * calf_wait, calf_read_line), picolibc (printf). It uses the calf_*
- * calls rather than POSIX fork/waitpid because it shows the VM server's
- * raw status (128 + signal). Started by init, which starts a new one
- * when it ends.
+ * Layer: userland/. It uses the calf_* calls (calf_fork, calf_exec,
+ * calf_wait) rather than POSIX fork/waitpid because it shows the VM
+ * server's raw status (128 + signal). Started by init, which starts a new
+ * one when it ends.
  *
  * A line is words separated by spaces; there is no quoting, no
  * redirection, no `cd` (there are no files). The first word is a builtin

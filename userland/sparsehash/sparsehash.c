@@ -2,15 +2,14 @@
  * sparsehash - a hash table over a huge zero-mapped region that uses
  * frames only for the buckets it writes.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc (mmap through
- * libcalf's posix.c).
+ * Layer: userland/.
  *
- * The table is one mmap'd region of 16-byte buckets (key, value), as
- * large as the VM server gives: 256 MiB, or half that, and so on, so it
- * runs with 128 MiB of RAM too, where the region is larger than all of
- * memory. Design decision 7: until a page is written it has no frame; a
- * lookup that reads an untouched page sees the one shared zero frame,
- * and an empty bucket (key 0) there means "not found". Keys hash to
+ * The table is one mmap'd region of 16-byte buckets (key, value), as large
+ * as the VM server gives: 256 MiB, or half that, and so on, so it runs
+ * with 128 MiB of RAM too, where the region is larger than all of memory.
+ * Zero pages (docs/architecture.md): until a page is written it has no
+ * frame; a lookup that reads an untouched page sees the one shared zero
+ * frame, and an empty bucket (key 0) there means "not found". Keys hash to
  * buckets all over the region, so each insert usually touches a page of
  * its own: the frames used track the keys stored, not the table's size.
  */

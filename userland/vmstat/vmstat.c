@@ -1,9 +1,10 @@
 /*
  * vmstat - the VM server's counters, one "name value" per line.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc.
+ * Layer: userland/.
  *
- * The counters come from VM_STATS (calf/vm_protocol.h, design decision 10).
+ * The counters come from VM_STATS (calf/vm_protocol.h;
+ * docs/architecture.md, Measurement).
  * The VM server says how many it has; counters this program has no name
  * for (a newer VM server) are printed as counter_N, so nothing is hidden.
  * The names past the first eight are #ifdef'd: calf/vm_protocol.h grows.

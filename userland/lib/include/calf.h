@@ -308,7 +308,7 @@ static inline long calf_fence_i(void)
 	return calf_syscall0(SYS_FENCE_I);
 }
 
-/* ---- counters (scounteren lets U-mode read them, boot-facts.md) ---- */
+/* ---- counters (the firmware's scounteren lets U-mode read them; docs/porting.md) ---- */
 
 static inline unsigned long calf_rdinstret(void)
 {

@@ -1,7 +1,7 @@
 /*
  * utest.h - the small harness every test suite program uses.
  *
- * Layer: userland/ (header only). May call: stdio, calf.h.
+ * Layer: userland/ (header only).
  *
  * A suite prints one line per check - "ok   name" or "FAIL name: why" -
  * and ends with the plain line "<suite>: N passed, N failed" that the

@@ -1,8 +1,8 @@
 /*
- * badcalls - bad system calls and bad programs (issue 5).
+ * badcalls - bad system calls and bad programs: nothing a program asks
+ * for may crash the kernel or the VM server.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc, utest.h,
- * userland/tests/proctests/child.h. Starts `faulter` from the boot archive.
+ * Layer: userland/. Starts `faulter` from the boot archive.
  *
  *   badcalls [SEED [CALLS [FIRST]]]
  *

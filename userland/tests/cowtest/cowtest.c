@@ -1,7 +1,9 @@
 /*
- * cowtest - test suite for copy-on-write fork (design decisions 6, 8, 9).
+ * cowtest - test suite for copy-on-write fork, the kernel's writes into
+ * copy-on-write pages included (docs/architecture.md, Copy-on-write;
+ * Fork, exec, exit, wait; Checked user copies).
  *
- * Layer: userland/. May call: libcalf (calf.h, utest.h), picolibc.
+ * Layer: userland/.
  *
  * Checks:
  *   1. fork while holding more than half of free memory. A fork that
@@ -18,10 +20,10 @@
  *      pattern in the second half. Repeated a few rounds.
  *   3. the kernel writing into a COW page: SYS_BOOTINFO with its output
  *      buffer in a page shared copy-on-write. The kernel may not write
- *      through the read-only PTE (decision 9); it must send the fault to
- *      the VM server, which copies the page. Done once by the parent
- *      (the child then checks that its copy was not touched) and once by
- *      a child (the parent checks its copy).
+ *      through the read-only PTE (docs/architecture.md, Checked user
+ *      copies); it must send the fault to the VM server, which copies the
+ *      page. Done once by the parent (the child then checks that its copy
+ *      was not touched) and once by a child (the parent checks its copy).
  *   4. copies into read-only or unmapped memory fail with -CALF_EFAULT
  *      and change nothing (SYS_BOOTINFO into our own text and rodata).
  * The suite ends with utest_end: every frame must be back.

@@ -2,7 +2,7 @@
  * faulter - does one forbidden thing, named by its argument, so that
  * ktest can check the pager kills it and nothing else.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc.
+ * Layer: userland/.
  *
  *   none            exits 0 (the control: spawn and wait work)
  *   load0           reads address 0 (page 0 is never mapped)
@@ -14,7 +14,7 @@
  *   stack-overflow  touches the stack below VM_USER_STACK_MAX
  *
  * and modes that block in the kernel for ever, so that ktest can kill a
- * thread blocked in IPC (issue 3):
+ * thread blocked in IPC (the kernel kills a thread in any state):
  *   block-recv      SYS_RECV on a fresh endpoint nobody sends to
  *   block-send      SYS_SEND on a fresh endpoint nobody receives on
  *   block-call      SYS_CALL on a fresh endpoint nobody receives on

@@ -1,7 +1,7 @@
 /*
  * forkbomb - test suite: fork until the system says no, then clean up.
  *
- * Layer: userland/. May call: libcalf (calf.h, utest.h), picolibc.
+ * Layer: userland/.
  *
  * The parent forks until fork fails; each child blocks at once (in
  * calf_recv on an endpoint of its own that nobody will ever send to), so

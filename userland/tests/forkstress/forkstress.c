@@ -2,7 +2,7 @@
  * forkstress - test suite: a tree of processes writing into one
  * inherited copy-on-write buffer at once.
  *
- * Layer: userland/. May call: libcalf (calf.h, utest.h), picolibc.
+ * Layer: userland/.
  *
  *   forkstress [width [depth]]   a tree (default 3 3: 1+3+9+27 = 40 processes)
  *   forkstress --forks N         N sequential fork+exit+wait (for `make stress`),

@@ -1,11 +1,11 @@
 /*
  * ipcpeer - the other end of ktest's and bench's IPC tests.
  *
- * Layer: userland/. May call: libcalf (calf.h). Runs as its own process,
- * so every call it answers crosses address spaces. The loop is the
- * classic server shape: one calf_reply_recv per message, answering the
- * last caller and waiting for the next in one system call. It prints
- * nothing in the loop, so bench measures IPC and not the console.
+ * Layer: userland/. Runs as its own process, so every call it answers
+ * crosses address spaces. The loop is the classic server shape: one
+ * calf_reply_recv per message, answering the last caller and waiting for
+ * the next in one system call. It prints nothing in the loop, so bench
+ * measures IPC and not the console.
  *
  * With the argument --echo it answers every message unchanged: bench
  * uses that, so the round trip it reports is the cost of the IPC, not of

@@ -1,8 +1,8 @@
 /*
  * ktest - the kernel's integration test, run as a user program.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc. Starts the
- * programs ipcpeer and faulter from the boot archive.
+ * Layer: userland/. Starts the programs ipcpeer and faulter from the
+ * boot archive.
  *
  * Each check prints "ok   NAME" or "FAIL NAME: why"; the last line is
  * "ktest: N passed, N failed" and the exit status is 0 only if nothing
@@ -191,7 +191,8 @@ static void test_bad_pointers(void)
 	expect("efault_bootinfo_kernel",
 	       calf_bootinfo((struct calf_bootinfo *)0xffffffc000000000ul), -CALF_EFAULT);
 	/* Our text is mapped R-X: the kernel must not write through it
-	 * (design decision 9), and we must still run afterwards. */
+	 * (docs/architecture.md, Checked user copies), and we must still run
+	 * afterwards. */
 	expect("efault_bootinfo_into_text",
 	       calf_bootinfo((struct calf_bootinfo *)(((uintptr_t)&test_bad_pointers + 7) & ~7ul)),
 	       -CALF_EFAULT);
@@ -368,7 +369,7 @@ static void test_faulter(const char *what, int want_killed)
 		ok(name);
 }
 
-/* ---- (g) killing threads blocked in the kernel (issue 3) ---- */
+/* ---- (g) killing threads blocked in the kernel, in every IPC state ---- */
 
 /* Start `faulter MODE`, and let it run until it blocks: at equal
  * priority each yield lets it run until it blocks or its turn ends. */

@@ -2,8 +2,7 @@
  * child.h - running a piece of a test in a child process, and waiting
  * for it without hanging the suite. Shared by proctests and badcalls.
  *
- * Layer: userland/ (header only). May call: calf.h (fork, wait, kill,
- * ps). Include after utest.h.
+ * Layer: userland/ (header only). Include after utest.h.
  *
  * Why a child: a check whose correct outcome is "the process dies"
  * (a wild store, SYS_THREAD_EXIT) can only be made from outside the

@@ -1,8 +1,7 @@
 /*
- * proctests - the process life cycle under load (issue 5).
+ * proctests - the process life cycle under load.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc, utest.h,
- * child.h.
+ * Layer: userland/.
  *
  *   proctests [PERCENT]
  *
@@ -36,7 +35,7 @@
 
 #define PAGE 4096ul
 
-/* Round counts of the issue, scaled by the PERCENT argument. */
+/* Round counts at PERCENT = 100 (the default), scaled by the argument. */
 #define EXIT_ROUNDS   100
 #define ORPHAN_ROUNDS 800
 #define PAIR_ROUNDS   1000

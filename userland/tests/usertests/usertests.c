@@ -1,8 +1,7 @@
 /*
  * usertests - every test suite in one go, as `make test` runs them.
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc, utest.h.
- * Starts the suites from the boot archive.
+ * Layer: userland/. Starts the suites from the boot archive.
  *
  *   usertests [NAME...]
  *
@@ -23,8 +22,8 @@
 #include "calf.h"
 #include "utest.h"
 
-/* The order of the issue: the VM-server suites, the abuse suites,
- * then the older integration tests. */
+/* The VM-server suites first, then the abuse suites, then the older
+ * integration tests. */
 static const char *const suites[] = {
 	"cowtest", "forkstress", "forkbomb", "zerotest", "badcalls", "proctests",
 	"ktest", "vmtest",

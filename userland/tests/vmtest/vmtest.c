@@ -3,9 +3,8 @@
  * pages, exec, kill, mmap, running out of memory (also while a fault
  * unshares a page table).
  *
- * Layer: userland/. May call: libcalf (calf.h), picolibc. Forks itself
- * and execs itself (`vmtest --args-check ...`, a mode for the exec
- * test).
+ * Layer: userland/. Forks itself and execs itself (`vmtest --args-check
+ * ...`, a mode for the exec test).
  *
  * Each check prints "ok   NAME" or "FAIL NAME: why"; the last line is
  * "vmtest: N passed, N failed" and the exit status is 0 only if nothing

@@ -1,7 +1,7 @@
 /*
- * zerotest - test suite for zero pages (design decision 7).
+ * zerotest - test suite for zero pages (docs/architecture.md, Zero pages).
  *
- * Layer: userland/. May call: libcalf (calf.h, utest.h), picolibc.
+ * Layer: userland/.
  *
  * Checks:
  *   1. untouched anonymous memory (mmap, and sbrk) reads as zero and
