@@ -17,10 +17,6 @@ CROSS_COMPILE ?= riscv64-unknown-elf-
 HOSTCC ?= gcc
 PYTHON ?= python3
 
-CC := $(CROSS_COMPILE)gcc
-OBJCOPY := $(CROSS_COMPILE)objcopy
-OBJDUMP := $(CROSS_COMPILE)objdump
-
 # The shortcuts (docs/architecture.md, "Fast paths"): FASTPATH=0 builds
 # a kernel without ipc_fastpath.S and fault_fastpath.h and a VM server
 # without fault_fast.c, into a build directory of its own.
@@ -34,26 +30,12 @@ $(error FASTPATH must be 0 or 1, not "$(FASTPATH)")
 endif
 export FASTPATH
 
-# Quiet by default: one line per file. `make V=1` shows whole commands.
-ifeq ($(V),1)
-Q :=
-say := @true
-else
-Q := @
-say := @echo
-endif
+include mk/toolchain.mk
 
-# RV64IMAC, soft-float ABI. -misa-spec=2.2 keeps csr and fence.i in the
-# base ISA so the lp64 multilib of libgcc links (see docs/architecture.md).
-ARCH_FLAGS := -march=rv64imac -mabi=lp64 -misa-spec=2.2 -mcmodel=medany
-KERNEL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g $(ARCH_FLAGS) \
-	-ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
-	-fno-tree-loop-distribute-patterns -DCALF_FASTPATH=$(FASTPATH) \
-	-I. -MMD -MP
-KERNEL_LDFLAGS := -nostdlib -static -Wl,--no-dynamic-linker \
-	-Wl,-T,platform/kernel.ld -Wl,--gc-sections -Wl,-z,max-page-size=4096
+KERNEL_CFLAGS := $(FREESTANDING_CFLAGS) -DCALF_FASTPATH=$(FASTPATH)
+KERNEL_LDFLAGS := $(FREESTANDING_LDFLAGS) -Wl,-T,platform/kernel.ld
 
-KERNEL_SRCS := $(wildcard platform/*.S platform/*.c kernel/*.S kernel/*.c sv39/*.c)
+KERNEL_SRCS := $(wildcard platform/*.S platform/*.c kernel/*.S kernel/*.c sv39/*.c lib/*.c)
 ifeq ($(FASTPATH),0)
 KERNEL_SRCS := $(filter-out kernel/ipc_fastpath.S,$(KERNEL_SRCS))
 endif
@@ -76,15 +58,7 @@ help:
 	@echo "make deps       install missing Debian packages (as root)"
 	@echo "make clean      remove build/"
 
-$(B)/kernel-obj/%.S.o: %.S
-	@mkdir -p $(dir $@)
-	$(say) "  AS      $<"
-	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
-
-$(B)/kernel-obj/%.c.o: %.c
-	@mkdir -p $(dir $@)
-	$(say) "  CC      $<"
-	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(eval $(call cross_rules,$(B)/kernel-obj,KERNEL_CFLAGS))
 
 $(B)/kernel.elf: $(KERNEL_OBJS) platform/kernel.ld
 	$(say) "  LD      $@"
@@ -102,7 +76,6 @@ $(B)/kernel-obj/kernel/archive_blob.S.o: KERNEL_CFLAGS += -Wa,-I$(B)
 -include $(KERNEL_OBJS:.o=.d)
 
 # ---- host unit tests (host gcc, sanitizers) ----
-HOST_TESTS :=
 include test/host/host.mk
 include mk/boards.mk
 include mk/userland.mk

@@ -31,8 +31,8 @@
 #include "kernel/kmap.h"
 #include "kernel/riscv.h"
 #include "kernel/smp.h"
-#include "kernel/string.h"
 #include "kernel/thread.h"
+#include "lib/string.h"
 #include "platform/memlayout.h"
 #include "platform/sbi.h"
 

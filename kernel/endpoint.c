@@ -7,7 +7,7 @@
  */
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 static struct endpoint endpoints[MAX_ENDPOINTS];
 

@@ -9,7 +9,7 @@
  */
 #include "kernel/frame.h"
 #include "kernel/panic.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "platform/memlayout.h"
 
 #define FRAME_MAX_RANGES 32

@@ -33,7 +33,7 @@
  * Offsets and constants: asm_offsets.h, checked against the structures
  * at compile time.
  */
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "kernel/asm_offsets.h"
 #include "kernel/asm_regs.h"
 #include "kernel/lock.h"

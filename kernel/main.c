@@ -12,7 +12,6 @@
  * Until step 5 the console is SBI's legacy console.
  */
 #include "kernel/aspace.h"
-#include "kernel/cmdline.h"
 #include "kernel/console_input.h"
 #include "kernel/frame.h"
 #include "kernel/kmap.h"
@@ -23,12 +22,14 @@
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
-#include "kernel/string.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "kernel/usercopy.h"
 #include "kernel/vm_boot.h"
+#include "lib/cmdline.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
 #include "platform/board.h"
 #include "platform/console.h"
 #include "platform/fdt.h"
@@ -64,7 +65,7 @@ static void read_device_tree(uint64_t dtb_pa, uint64_t kernel_pa)
 	static char why[96];
 
 	if (dtb_pa < map_lo || dtb_pa >= map_hi - 64 || (dtb_pa & 3)) {
-		ksnprintf(why, sizeof(why), "device tree address 0x%lx is not usable", dtb_pa);
+		fmt_snprintf(why, sizeof(why), "device tree address 0x%lx is not usable", dtb_pa);
 		boot_fail(why, 0);
 	}
 	uint64_t limit = map_hi - dtb_pa;
@@ -81,7 +82,21 @@ static void read_device_tree(uint64_t dtb_pa, uint64_t kernel_pa)
 		boot_fail("the device tree has no hart with Sv39 paging", 0);
 }
 
-/* crash=KIND on the command line: fault on purpose (see cmdline.h). */
+/*
+ * The kernel's options on its command line (/chosen/bootargs), read with
+ * lib/cmdline.h; the VM server reads init= and the words after "--"
+ * (vm/cmdline.h):
+ *   stop-after-boot  power off once the kernel's own boot is complete,
+ *                    before user space starts (used by tests)
+ *   asid-bits=N      use at most N ASID bits (0-16): tests force ASID
+ *                    generation roll-overs with a small N
+ *   crash=KIND       fault on purpose after the banner, to show (and
+ *                    test) the panic report and the kernel's W^X
+ *                    mappings: load (read address 0), store-text (write
+ *                    to kernel text), exec-data (jump into kernel data)
+ */
+
+/* crash=KIND: fault on purpose. */
 static void crash_on_request(void)
 {
 	static uint64_t data_word = 0x00100073;   /* an ebreak, in data */

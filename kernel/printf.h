@@ -1,21 +1,16 @@
 /*
- * printf.h - formatted output for the kernel.
+ * printf.h - formatted output on the kernel's console.
  *
- * Layer: kernel/. Supports %d %i %u %x %X %p %s %c %%, the length
- * modifiers l, ll and z, a field width, and the '0' and '-' flags: enough
- * for tables of registers and counters, and nothing that needs floats.
+ * Layer: kernel/. The conversions are lib/fmt.h's (%d %i %u %x %X %p %s
+ * %c %%, l ll z, width, '0' and '-'); formatting into a buffer is
+ * lib/fmt.h's fmt_snprintf.
  */
 #ifndef KERNEL_PRINTF_H
 #define KERNEL_PRINTF_H
 
 #include <stdarg.h>
-#include <stddef.h>
 
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list ap);
-/* Format into buf (always NUL-terminated when size > 0); returns the
- * length the full output would have had. */
-int ksnprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 #endif

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "lib/scause.h"
+
 /* sstatus (4.1.1) */
 #define SSTATUS_SIE  (1ul << 1)  /* interrupts enabled in S-mode */
 #define SSTATUS_SPIE (1ul << 5)  /* SIE before the trap */
@@ -22,25 +24,8 @@
 #define SIE_STIE (1ul << 5)
 #define SIE_SEIE (1ul << 9)
 
-/* scause (4.1.9): top bit set for interrupts */
-#define SCAUSE_INTERRUPT (1ul << 63)
-#define IRQ_S_SOFT  1
-#define IRQ_S_TIMER 5
-#define IRQ_S_EXT   9
-
-#define EXC_INST_MISALIGNED   0
-#define EXC_INST_ACCESS       1
-#define EXC_ILLEGAL_INST      2
-#define EXC_BREAKPOINT        3
-#define EXC_LOAD_MISALIGNED   4
-#define EXC_LOAD_ACCESS       5
-#define EXC_STORE_MISALIGNED  6
-#define EXC_STORE_ACCESS      7
-#define EXC_ECALL_U           8
-#define EXC_ECALL_S           9
-#define EXC_INST_PAGE_FAULT  12
-#define EXC_LOAD_PAGE_FAULT  13
-#define EXC_STORE_PAGE_FAULT 15
+/* scause (4.1.9): SCAUSE_INTERRUPT, the IRQ_S_* and EXC_* codes and
+ * scause_name() are in lib/scause.h, shared with the VM server. */
 
 /* satp (4.1.11): MODE in bits 63:60, ASID in 59:44, root PPN in 43:0 */
 #define SATP_MODE_SV39 (8ul << 60)

@@ -1,7 +1,7 @@
 /*
  * syscall.h - the system-call table.
  *
- * Layer: kernel/. Numbers and errors are in abi.h; docs/syscalls.md is
+ * Layer: kernel/. Numbers and errors are in calf/abi.h; docs/syscalls.md is
  * the prose version. A handler reads its arguments from the thread's
  * saved a0..a6 and returns the value for a0, or SYSCALL_DONE when it has
  * already arranged what the thread sees (it blocked, or IPC wrote its

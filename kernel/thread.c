@@ -10,8 +10,8 @@
 #include "kernel/ipc.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
-#include "kernel/string.h"
 #include "kernel/thread.h"
+#include "lib/string.h"
 
 _Static_assert(MAX_THREADS <= 256, "tid keeps the slot in 8 bits");
 

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
 
 #define MAX_THREADS 256          /* slot 0 unused: tid 0 is never valid */
 #define MAX_HARTS 8              /* hart ids 0..7 */

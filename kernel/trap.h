@@ -43,7 +43,6 @@ struct user_context;
 struct user_context *syscall_from_user(struct user_context *ctx);
 struct user_context *exception_from_user(struct user_context *ctx, uint64_t scause,
 					 uint64_t stval);
-const char *scause_name(uint64_t scause);
 #endif
 
 #endif

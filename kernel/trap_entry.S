@@ -19,7 +19,7 @@
  *   - from U-mode: sp = the context to save into, sscratch = user sp;
  *   - from S-mode: sp = 0, so swap back and push a frame on the stack.
  */
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "kernel/asm_offsets.h"
 #include "kernel/asm_regs.h"
 #include "kernel/lock.h"

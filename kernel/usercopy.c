@@ -3,13 +3,13 @@
  *
  * Layer: kernel/. See usercopy.h for the rules.
  */
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "kernel/aspace.h"
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"
 #include "kernel/riscv.h"
-#include "kernel/string.h"
 #include "kernel/usercopy.h"
+#include "lib/string.h"
 #include "platform/board.h"
 #include "platform/memlayout.h"
 #include "sv39/sv39.h"

@@ -3,17 +3,17 @@
  *
  * Layer: kernel/. See vm_boot.h.
  */
-#include "kernel/archive.h"
 #include "kernel/aspace.h"
-#include "kernel/elf.h"
 #include "kernel/endpoint.h"
 #include "kernel/frame.h"
 #include "kernel/kmap.h"
 #include "kernel/panic.h"
 #include "kernel/printf.h"
 #include "kernel/sched.h"
-#include "kernel/string.h"
 #include "kernel/vm_boot.h"
+#include "lib/archive.h"
+#include "lib/elf.h"
+#include "lib/string.h"
 #include "platform/memlayout.h"
 
 extern const char boot_archive[], boot_archive_end[];

@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "platform/board.h"
 
 #define VMS_STACK_TOP    0x0000000080000000ul

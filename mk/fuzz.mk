@@ -19,12 +19,11 @@
 # Options: FUZZ_SECONDS=60 (per target), FUZZ_TARGETS="fdt sv39",
 # FUZZ_CC=clang. `make fuzz-sv39` fuzzes one target.
 
-B ?= build
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= fdt sv39
 FUZZ_B := $(B)/fuzz
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -I. \
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -I. -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SRCS_fdt := test/fuzz/fuzz_fdt.c platform/fdt.c platform/board_dt.c
 FUZZ_SRCS_sv39 := test/fuzz/fuzz_sv39.c sv39/sv39.c sv39/sv39_range.c
@@ -49,14 +48,17 @@ $(FUZZ_B)/fuzz_$(1): $(FUZZ_SRCS_$(1)) $(FUZZ_DEPS_$(1)) | fuzz-check-clang
 	$$(say) "  CLANG   $$@"
 	$$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SRCS_$(1)) -o $$@
 
-$(B)/host/fuzz_replay_$(1): test/fuzz/replay.c $(FUZZ_SRCS_$(1)) $(FUZZ_DEPS_$(1))
+# The replay driver is compiled once per target: its corpus is built in.
+$(HOST_OBJ)/test/fuzz/replay_$(1).o: test/fuzz/replay.c
 	@mkdir -p $$(dir $$@)
-	$$(HOSTCC) $$(HOST_CFLAGS) -DFUZZ_CORPUS='"$(CURDIR)/test/fuzz/corpus/$(1)"' \
-		test/fuzz/replay.c $(FUZZ_SRCS_$(1)) -o $$@
+	$$(say) "  HOSTCC  $$<"
+	$$(Q)$$(HOSTCC) $$(HOST_CFLAGS) -MMD -MP \
+		-DFUZZ_CORPUS='"$(CURDIR)/test/fuzz/corpus/$(1)"' -c $$< -o $$@
+-include $(HOST_OBJ)/test/fuzz/replay_$(1).d
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_TARGET_RULES,$(t))))
-
-HOST_TESTS += $(FUZZ_TARGETS:%=$(B)/host/fuzz_replay_%)
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call host_test,fuzz_replay_$(t),$(FUZZ_SRCS_$(t)),\
+	$(HOST_OBJ)/test/fuzz/replay_$(t).o)))
 
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 

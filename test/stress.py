@@ -11,7 +11,7 @@ build/stress/<name>.log. The summary has one line per run:
 
     ok      forkstress --forks 100000      412.3 s
     FAIL    badcalls 1234 100000            88.0 s  missing expected line: ...
-    MISSING forkbomb                                  no userland/forkbomb yet
+    MISSING forkbomb                                  no userland/tests/forkbomb yet
 
 and the exit status is 0 only if every run was ok.
 
@@ -72,14 +72,16 @@ def runs(seed):
 
 
 def exists(prog):
-    """A program is built from userland/<prog>/ (mk/userland.mk)."""
-    return os.path.isdir(os.path.join(ROOT, "userland", prog))
+    """A program is built from userland/<prog>/ or userland/tests/<prog>/
+    (mk/userland.mk)."""
+    return any(os.path.isdir(os.path.join(ROOT, "userland", *where, prog))
+               for where in ((), ("tests",)))
 
 
 def one(run, kernel, scale, logdir):
     """Boot once; returns (verdict, seconds, reason)."""
     if not exists(run.prog):
-        return "MISSING", 0.0, f"no userland/{run.prog} yet"
+        return "MISSING", 0.0, f"no userland/tests/{run.prog} yet"
     spec = ",".join([run.prog, *run.args])
     cmd = qemu_command(run.board, run.smp, run.mem, kernel,
                        append=f"init=init -- {spec} --poweroff")

@@ -1,6 +1,6 @@
 """suite_cases.py - QEMU cases that run the user-space test suites.
 
-Layer: test/. Cases like vm_cases.py's. `usertests` (userland/usertests)
+Layer: test/. Cases like vm_cases.py's. `usertests` (userland/tests/usertests)
 runs every suite in one go - cowtest, forkstress, forkbomb, zerotest,
 badcalls, proctests, each in its default (short) size - and ends with
 "usertests: N passed, N failed"; every suite also checks that the free

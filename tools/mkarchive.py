@@ -3,7 +3,7 @@
 
 Layer: tools/ (runs on the build host, Python 3 standard library only).
 The kernel links the result into its image (kernel/archive_blob.S) and
-reads it with kernel/archive.c; docs/boot-archive.md describes the format:
+reads it with lib/archive.c; docs/boot-archive.md describes the format:
 
     magic "CALFARC1" | u32 count | u32 reserved = 0       (16 bytes)
     count entries of 64 bytes: name[48] NUL-padded | u64 offset | u64 size

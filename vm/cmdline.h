@@ -2,9 +2,10 @@
  * cmdline.h - what the kernel command line says about the first program.
  *
  * Layer: vm/ (pure, host-tested by test_vm_misc.c). Words are separated
- * by spaces. `init=NAME` names the first program (default "init"); the
- * words after a lone `--` are its arguments. Everything before `--`
- * other than init= is the kernel's business and ignored here. Example:
+ * by spaces or tabs (lib/cmdline.h). `init=NAME` names the first
+ * program (default "init"); the words after a lone `--` are its
+ * arguments. Everything before `--` other than init= is the kernel's
+ * business and ignored here. Example:
  *     poweroff init=init -- ktest --poweroff
  * starts "init" with argv = { "init", "ktest", "--poweroff" }.
  */

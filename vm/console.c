@@ -14,7 +14,9 @@ void vm_printf(const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vm_vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;   /* cut short */
 	sys_console_write(buf, (unsigned long)n);
 }

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "vm/sys.h"
 #include "vm/vm.h"
 

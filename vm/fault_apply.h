@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "sv39/sv39.h"
 #include "vm/fault_policy.h"
 #include "vm/frame.h"

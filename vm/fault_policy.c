@@ -6,7 +6,8 @@
  */
 #include "vm/fault_policy.h"
 #include "vm/print.h"
-#include "kernel/abi.h"
+#include "calf/abi.h"
+#include "lib/scause.h"
 #include "sv39/sv39.h"
 
 unsigned long fault_deny_reply(bool by_kernel)
@@ -16,28 +17,7 @@ unsigned long fault_deny_reply(bool by_kernel)
 
 const char *fault_scause_name(uint64_t scause)
 {
-	/* Privileged spec 1.12, table 4.2 (exceptions, interrupt bit 0). */
-	static const char *const names[] = {
-		[0] = "instruction address misaligned",
-		[1] = "instruction access fault",
-		[2] = "illegal instruction",
-		[3] = "breakpoint",
-		[4] = "load address misaligned",
-		[5] = "load access fault",
-		[6] = "store/AMO address misaligned",
-		[7] = "store/AMO access fault",
-		[8] = "environment call from U-mode",
-		[9] = "environment call from S-mode",
-		[12] = "instruction page fault",
-		[13] = "load page fault",
-		[15] = "store/AMO page fault",
-	};
-
-	if ((int64_t)scause < 0)
-		return "interrupt";
-	if (scause < sizeof(names) / sizeof(names[0]) && names[scause])
-		return names[scause];
-	return "unknown exception";
+	return scause_name(scause);
 }
 
 int fault_kill_signal(enum fault_reason reason, uint64_t scause)

@@ -23,6 +23,7 @@
  * Any failure tears the half-built child down, returning every frame.
  */
 #include "vm/fork.h"
+#include "vm/reply.h"
 #include "vm/space.h"
 #include "vm/sys.h"
 #include "vm/uspace.h"
@@ -69,7 +70,7 @@ long vm_fork(struct proc *parent)
 	tid = r;
 	/* The parent's pc is already past its ecall; the child resumes
 	 * there as if its VM_FORK call had returned 0. */
-	space_fork_child_regs(&regs);
+	reply_fork_child_regs(&regs);
 	if (sys_thread_set_regs((unsigned long)tid, &regs) < 0) {
 		err = -CALF_EINVAL;
 		goto fail;   /* the aspace's destruction takes the thread */

@@ -3,15 +3,15 @@
  * (see load.h).
  *
  * Layer: vm/ (target only). docs/boot-archive.md describes the archive;
- * kernel/archive.c finds a file by name, kernel/elf.c validates the ELF
+ * lib/archive.c finds a file by name, lib/elf.c validates the ELF
  * and lists its PT_LOAD segments. This file turns them into struct
  * vm_image.
  */
 #include "vm/load.h"
 #include "vm/region.h"
-#include "kernel/abi.h"
-#include "kernel/archive.h"
-#include "kernel/elf.h"
+#include "calf/abi.h"
+#include "lib/archive.h"
+#include "lib/elf.h"
 #include "sv39/sv39.h"
 
 int vm_image_find(const void *archive, size_t archive_size, const char *name,

@@ -2,7 +2,7 @@
  * load.h - a program of the boot archive, as the VM server loads it.
  *
  * Layer: vm/ (target only). The one file that talks to the boot-archive
- * reader (kernel/archive.h) and the ELF parser (kernel/elf.h), both pure
+ * reader (lib/archive.h) and the ELF parser (lib/elf.h), both pure
  * C shared with the kernel; the rest of vm/ sees only struct vm_image.
  */
 #ifndef VM_LOAD_H

@@ -12,7 +12,7 @@
 #include "vm/fault.h"
 #include "vm/print.h"
 #include "vm/process.h"
-#include "vm/protocol.h"
+#include "calf/vm_protocol.h"
 #include "vm/request.h"
 #include "vm/spawn.h"
 #include "vm/sys.h"

@@ -1,23 +1,23 @@
 /*
- * print.h - a tiny printf for the VM server.
+ * print.h - printf for the VM server.
  *
- * Layer: vm/. vm_vsnprintf is pure (host-tested); vm_printf writes the
- * result with SYS_CONSOLE_WRITE. The VM server is freestanding and must
- * not link kernel/printf.c (kernel code) or userland/ (a layer above).
+ * Layer: vm/. The formatting is lib/'s printf engine (lib/fmt.h): the
+ * VM server's code calls fmt_snprintf by the name below. vm_printf,
+ * the VM server's own front end (vm/console.c), formats into a buffer
+ * and writes it with one SYS_CONSOLE_WRITE.
  *
- * Conversions: %s %c %d %i %u %x %p %%, length modifiers l ll z, an
- * optional '0' flag and field width (e.g. %08lx). Output is truncated to
- * the buffer, always NUL-terminated when size > 0.
+ * Conversions: lib/fmt.h's (%s %c %d %i %u %x %X %p %%, l ll z, width,
+ * '0' and '-'). vm_snprintf cuts the output to the buffer, always
+ * NUL-terminated when size > 0, and returns the length the whole output
+ * would have had, as C's snprintf does.
  */
 #ifndef VM_PRINT_H
 #define VM_PRINT_H
 
-#include <stdarg.h>
-#include <stddef.h>
+#include "lib/fmt.h"
 
-int vm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int vm_snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+#define vm_snprintf fmt_snprintf
+
 void vm_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -4,9 +4,9 @@
  * Layer: vm/ (target only). spawn.c builds a process; this file ends it.
  */
 #include "vm/process.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "vm/print.h"
-#include "vm/protocol.h"
+#include "calf/vm_protocol.h"
 #include "vm/sys.h"
 #include "vm/uspace.h"
 

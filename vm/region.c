@@ -7,7 +7,7 @@
  * path first tries the region it found last (rs->hint).
  */
 #include "vm/region.h"
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "sv39/sv39.h"
 
 #define PAGE_MASK (REGION_PAGE - 1)

@@ -1,5 +1,5 @@
 /*
- * request.c - serving vm/protocol.h (see request.h).
+ * request.c - serving calf/vm_protocol.h (see request.h).
  *
  * Layer: vm/ (target only). The badge is the caller's pid: the VM server
  * granted each process its handle 0 with that badge, so a request cannot
@@ -7,10 +7,11 @@
  */
 #include "vm/request.h"
 #include "vm/fork.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "vm/process.h"
-#include "vm/protocol.h"
+#include "calf/vm_protocol.h"
 #include "vm/rendezvous.h"
+#include "vm/reply.h"
 #include "vm/space.h"
 #include "vm/spawn.h"
 #include "vm/uspace.h"
@@ -109,7 +110,7 @@ static bool do_kill(struct proc *caller, long pid, long *result)
 	return victim != caller;
 }
 
-/* ps(index) (protocol.h). */
+/* ps(index) (calf/vm_protocol.h). */
 static long do_ps(unsigned long index, unsigned long *out)
 {
 	struct proc *q;
@@ -123,7 +124,7 @@ static long do_ps(unsigned long index, unsigned long *out)
 	else
 		out[1] = q->wait_tid >= 0 ? VM_PS_WAITING : VM_PS_RUNNING;
 	out[2] = space_resident(&q->space);
-	space_pack_name(q->name, &out[3]);
+	reply_pack_name(q->name, &out[3]);
 	return pid;
 }
 

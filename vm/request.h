@@ -1,5 +1,5 @@
 /*
- * request.h - the requests of vm/protocol.h, one handler each.
+ * request.h - the requests of calf/vm_protocol.h, one handler each.
  *
  * Layer: vm/ (target only).
  */

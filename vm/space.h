@@ -1,7 +1,6 @@
 /*
  * space.h - whole-address-space operations over the frame table: fork's
- * copy-on-write clone, teardown, the resident count, and the small pure
- * pieces of fork and ps.
+ * copy-on-write clone, teardown, the resident count.
  *
  * Layer: vm/ (pure: no system calls, host-tested by test_vm_fork.c).
  * uspace.c wraps these for live processes (adding TLB flushes); the host
@@ -41,7 +40,7 @@
 
 #include <stdint.h>
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "sv39/sv39.h"
 #include "vm/frame.h"
 
@@ -154,18 +153,5 @@ void space_destroy(struct sv39_space *s);
 /* Pages of s mapped to a frame (own or shared), the zero frame not
  * counted (VM_PS). */
 uint64_t space_resident(const struct sv39_space *s);
-
-/*
- * The child's registers from the parent's, read while the parent is
- * blocked in its VM_FORK call: the saved a0..a7 hold the call's
- * arguments and pc is already past the ecall, so the child resumes as
- * if the call returned 0 to it: a0 (status) = 0, a1 (MR0, the result)
- * = 0, a2..a6 (MR1..MR5) = 0 as in the parent's reply. a7 stays.
- */
-void space_fork_child_regs(struct calf_regs *r);
-
-/* The first 16 bytes of name, NUL-padded, packed little-endian into two
- * message words (VM_PS MR4, MR5). */
-void space_pack_name(const char *name, unsigned long out[2]);
 
 #endif

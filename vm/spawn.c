@@ -9,10 +9,10 @@
  */
 #include "vm/spawn.h"
 #include "vm/fault_policy.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "vm/load.h"
 #include "vm/process.h"
-#include "vm/protocol.h"
+#include "calf/vm_protocol.h"
 #include "vm/sys.h"
 #include "vm/uspace.h"
 #include "vm/vm.h"
@@ -224,7 +224,7 @@ long vm_spawn(long ppid, const char *block, size_t len)
 		return argc;
 	p = proc_alloc(ppid, block);
 	if (!p)
-		return -CALF_ENOMEM;   /* the process table is full (protocol.h) */
+		return -CALF_ENOMEM;   /* the process table is full (calf/vm_protocol.h) */
 	err = build_program(p, &img, block, len, argc, &tid);
 	if (err) {
 		proc_free(p);

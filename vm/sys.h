@@ -12,7 +12,7 @@
 #ifndef VM_SYS_H
 #define VM_SYS_H
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
 
 struct vm_msg {
 	unsigned long mr[CALF_MSG_WORDS];   /* MR0 (label or result) .. MR5 */

@@ -4,7 +4,7 @@
  * Layer: vm/ (target only).
  */
 #include "vm/uspace.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "vm/print.h"
 #include "vm/space.h"
 #include "vm/sys.h"

@@ -8,7 +8,7 @@
 #ifndef VM_VM_H
 #define VM_VM_H
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "vm/frame.h"
 
 struct vm_stats {

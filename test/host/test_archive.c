@@ -1,12 +1,12 @@
 /*
- * test_archive.c - host unit tests for kernel/archive.c and
+ * test_archive.c - host unit tests for lib/archive.c and
  * tools/mkarchive.py.
  *
  * Layer: test/ (host only). Reads an archive that tools/mkarchive.py made
  * from the ELF fixtures (test/host/userland_tests.mk builds
  * build/host/test-archive.bin; argv[1] may name another, argv[2] the
  * fixture folder), checks every file against its source and through
- * kernel/elf.c, then feeds the reader archives built by hand that break
+ * lib/elf.c, then feeds the reader archives built by hand that break
  * one rule each, every truncation, and random mutations (fixed seed).
  * Every archive lives in a malloc'd buffer of exactly its size, so
  * AddressSanitizer reports any read past the end.
@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/archive.h"
+#include "lib/elf.h"
 #include "test/host/check.h"
 #include "test/host/fixture.h"
-#include "kernel/archive.h"
-#include "kernel/elf.h"
 
 static const char *archive_path = "build/host/test-archive.bin";
 static const char *fixture_dir = "test/fixtures/elf";

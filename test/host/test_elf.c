@@ -1,5 +1,5 @@
 /*
- * test_elf.c - host unit tests for kernel/elf.c.
+ * test_elf.c - host unit tests for lib/elf.c.
  *
  * Layer: test/ (host only). Parses real executables from
  * test/fixtures/elf/ (argv[1] names the folder), then ELF files built by
@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/elf.h"
 #include "test/host/check.h"
 #include "test/host/fixture.h"
-#include "kernel/elf.h"
 
 static const char *fixture_dir = "test/fixtures/elf";
 

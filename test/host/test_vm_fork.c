@@ -1,8 +1,7 @@
 /*
  * test_vm_fork.c - host unit tests of fork's bookkeeping (vm/space.c):
  * the copy-on-write clone with shared level-0 tables, unsharing, unmap
- * over shared tables, teardown, reference counts, out of memory, the
- * child's registers, and ps's name packing.
+ * over shared tables, teardown, reference counts, out of memory.
  *
  * Layer: test/ (host only). The "RAM" is a malloc'd window managed by
  * the real frame table (vm/frame.c); page tables are built with the real
@@ -16,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
 #include "sv39/sv39.h"
 #include "test/host/check.h"
 #include "test/host/fixture.h"
@@ -917,36 +916,6 @@ TEST(random_with_few_frames_and_two_ranges)
 	random_run(80, 24, 0x0badc0ffee15600dull, 3000);
 }
 
-/* ---- the rest of fork ---- */
-
-TEST(child_regs_look_like_a_returned_call)
-{
-	struct calf_regs r;
-
-	for (int i = 0; i < 32; i++)
-		r.x[i] = 100 + (unsigned long)i;
-	r.pc = 0x10104;
-	space_fork_child_regs(&r);
-	for (int i = 10; i <= 16; i++)
-		CHECK_EQ(r.x[i], 0);
-	CHECK_EQ(r.x[17], 117);   /* a7 stays */
-	CHECK_EQ(r.x[2], 102);    /* sp */
-	CHECK_EQ(r.x[9], 109);
-	CHECK_EQ(r.pc, 0x10104);
-}
-
-TEST(ps_name_packing)
-{
-	unsigned long w[2];
-
-	space_pack_name("sh", w);
-	CHECK_EQ(w[0], 's' | ('h' << 8));
-	CHECK_EQ(w[1], 0);
-	space_pack_name("abcdefghijklmnopqrstuvwxyz", w);
-	CHECK_EQ(w[0] & 0xff, 'a');
-	CHECK_EQ(w[1] >> 56, 'p');
-}
-
 int main(void)
 {
 	RUN(fork_shares_level0_tables);
@@ -960,8 +929,6 @@ int main(void)
 	RUN(unmap_over_shared_tables);
 	RUN(random_fork_store_unmap_exit);
 	RUN(random_with_few_frames_and_two_ranges);
-	RUN(child_regs_look_like_a_returned_call);
-	RUN(ps_name_packing);
 	free(window);
 	return check_summary();
 }

@@ -1,6 +1,8 @@
 /*
- * test_vm_misc.c - host unit tests of the VM server's command-line
- * reading (init= and the words after --) and its tiny printf.
+ * test_vm_misc.c - host unit tests of the VM server's small pure parts:
+ * its command-line reading (init= and the words after --) and the
+ * registers fork and ps leave a caller (reply.c). Its printf is lib/'s
+ * (test_fmt.c).
  *
  * Layer: test/ (host only).
  */
@@ -8,7 +10,7 @@
 
 #include "test/host/check.h"
 #include "vm/cmdline.h"
-#include "vm/print.h"
+#include "vm/reply.h"
 
 static char block[64];
 
@@ -51,36 +53,34 @@ TEST(cmdline_refuses)
 	CHECK_EQ(vm_cmdline_init_args("-- a b c", block, 11), 11);
 }
 
-TEST(printf_conversions)
-{
-	char buf[80];
+/* ---- what a returning request leaves in the caller's registers ---- */
 
-	vm_snprintf(buf, sizeof(buf), "%d %i %u %x %lx %ld", -5, 7, 4000000000u, 0xbeef,
-		    0x123456789abcul, -9000000000l);
-	CHECK(!strcmp(buf, "-5 7 4000000000 beef 123456789abc -9000000000"));
-	vm_snprintf(buf, sizeof(buf), "[%s] [%c] [%%] [%08lx] [%5d]", "hi", 'z', 0xabcul, 42);
-	CHECK(!strcmp(buf, "[hi] [z] [%] [00000abc] [   42]"));
-	vm_snprintf(buf, sizeof(buf), "%ld %zu", (long)INT64_MIN, (size_t)0);
-	CHECK(!strcmp(buf, "-9223372036854775808 0"));
-	vm_snprintf(buf, sizeof(buf), "%p", (void *)0x1000);
-	CHECK(!strcmp(buf, "0x1000"));
+TEST(child_regs_look_like_a_returned_call)
+{
+	struct calf_regs r;
+
+	for (int i = 0; i < 32; i++)
+		r.x[i] = 100 + (unsigned long)i;
+	r.pc = 0x10104;
+	reply_fork_child_regs(&r);
+	for (int i = 10; i <= 16; i++)
+		CHECK_EQ(r.x[i], 0);
+	CHECK_EQ(r.x[17], 117);   /* a7 stays */
+	CHECK_EQ(r.x[2], 102);    /* sp */
+	CHECK_EQ(r.x[9], 109);
+	CHECK_EQ(r.pc, 0x10104);
 }
 
-TEST(printf_truncates)
+TEST(ps_name_packing)
 {
-	char buf[6];
+	unsigned long w[2];
 
-	CHECK_EQ(vm_snprintf(buf, sizeof(buf), "abcdefgh"), 5);
-	CHECK(!strcmp(buf, "abcde"));
-	CHECK_EQ(vm_snprintf(buf, 1, "abc"), 0);
-	CHECK_EQ(buf[0], 0);
-	{
-		/* a lone '%' at the end (via a variable: gcc checks literals) */
-		const char *fmt = "x%";
-
-		CHECK_EQ(vm_snprintf(buf, sizeof(buf), fmt), 1);
-		CHECK(!strcmp(buf, "x"));
-	}
+	reply_pack_name("sh", w);
+	CHECK_EQ(w[0], 's' | ('h' << 8));
+	CHECK_EQ(w[1], 0);
+	reply_pack_name("abcdefghijklmnopqrstuvwxyz", w);
+	CHECK_EQ(w[0] & 0xff, 'a');
+	CHECK_EQ(w[1] >> 56, 'p');
 }
 
 int main(void)
@@ -89,7 +89,7 @@ int main(void)
 	RUN(cmdline_init_and_args);
 	RUN(cmdline_named_init_and_spaces);
 	RUN(cmdline_refuses);
-	RUN(printf_conversions);
-	RUN(printf_truncates);
+	RUN(child_regs_look_like_a_returned_call);
+	RUN(ps_name_packing);
 	return check_summary();
 }

@@ -5,10 +5,10 @@
  */
 #include <string.h>
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
+#include "calf/vm_protocol.h"
 #include "sv39/sv39.h"
 #include "test/host/check.h"
-#include "vm/protocol.h"
 #include "vm/region.h"
 
 #define P REGION_PAGE

@@ -35,7 +35,7 @@
 #include <string.h>
 
 #include "calf.h"
-#include "userland/ipcpeer/ipcpeer.h"
+#include "../tests/ipcpeer/ipcpeer.h"
 
 #define NULL_LOOPS 10000
 #define IPC_LOOPS  2000

@@ -1,5 +1,5 @@
 /*
- * vm_client.c - requests to the VM server (vm/protocol.h).
+ * vm_client.c - requests to the VM server (calf/vm_protocol.h).
  *
  * Layer: userland/ (libcalf). Every request is one call on handle
  * CALF_HANDLE_VM, which the VM server gave this program when it started
@@ -80,7 +80,7 @@ long calf_fork(void)
 
 	/* Both processes come back from this one call: the VM server
 	 * answers the parent with the child's pid and starts the child as
-	 * if the same call had answered 0 (vm/protocol.h). */
+	 * if the same call had answered 0 (calf/vm_protocol.h). */
 	return request(&m, VM_FORK, 0, 0);
 }
 
@@ -170,7 +170,7 @@ long calf_wait(long pid, long *status)
 	struct calf_msg m;
 	long r;
 
-	/* vm/protocol.h: while the child still runs, the VM server answers
+	/* calf/vm_protocol.h: while the child still runs, the VM server answers
 	 * -CALF_EBUSY ("not yet", it cannot hold our call open); yield so
 	 * the child runs, and ask again. Works unchanged once the server
 	 * blocks the caller instead. */

@@ -3,7 +3,7 @@
  *
  * Layer: userland/.
  *
- * One line per process from VM_PS (vm/protocol.h): pid, parent pid,
+ * One line per process from VM_PS (calf/vm_protocol.h): pid, parent pid,
  * state, resident pages (pages mapped to a frame, its own or shared
  * copy-on-write with a parent or child; the shared zero page does not
  * count) and name. After a fork, parent and child both count the pages

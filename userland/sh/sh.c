@@ -9,9 +9,10 @@
  * A line is words separated by spaces; there is no quoting, no
  * redirection, no `cd` (there are no files). The first word is a builtin
  * or a program in the boot archive:
- *   help        the builtins and the programs (the list is made at build
- *               time from the userland/ folders: mk/userland.mk writes
- *               CALF_PROGRAMS into programs.h)
+ *   help        the builtins, the programs and the tests (the lists are
+ *               made at build time from the folders userland/<prog>/
+ *               and userland/tests/<prog>/: mk/userland.mk writes
+ *               CALF_PROGRAMS and CALF_TESTS into programs.h)
  *   exit [N]    end the shell with status N (init starts another)
  *   kill PID    end a process (its status becomes 137 = 128 + 9)
  *   PROG ARGS   fork; the child execs PROG with ARGS; the shell waits.
@@ -55,6 +56,7 @@ static void show_help(void)
 {
 	printf("builtins: help exit kill\n");
 	printf("programs: %s\n", CALF_PROGRAMS);
+	printf("tests: %s\n", CALF_TESTS);
 	printf("Type a program's name and its arguments, separated by spaces.\n");
 	printf("Try: cowdemo, sparsehash, vmstat, ps, vmtest, poweroff\n");
 }

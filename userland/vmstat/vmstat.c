@@ -3,11 +3,11 @@
  *
  * Layer: userland/.
  *
- * The counters come from VM_STATS (vm/protocol.h; docs/architecture.md,
- * Measurement).
+ * The counters come from VM_STATS (calf/vm_protocol.h;
+ * docs/architecture.md, Measurement).
  * The VM server says how many it has; counters this program has no name
  * for (a newer VM server) are printed as counter_N, so nothing is hidden.
- * The names past the first eight are #ifdef'd: protocol.h grows.
+ * The names past the first eight are #ifdef'd: calf/vm_protocol.h grows.
  * A frame is 4 KiB; free_frames * 4 is the free memory in KiB.
  */
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * calf.h - system calls and VM-server requests for user programs.
  *
  * Layer: userland/ (libcalf). May call: the kernel through `ecall`
- * (kernel/abi.h is the contract) and the VM server through IPC on
- * handle CALF_HANDLE_VM (vm/protocol.h is the contract). Nothing here
+ * (calf/abi.h is the contract) and the VM server through IPC on
+ * handle CALF_HANDLE_VM (calf/vm_protocol.h is the contract). Nothing here
  * needs picolibc; the C library glue sits on top (runtime.c).
  *
  * The system calls are inline functions: each is one `ecall` with the
@@ -16,8 +16,8 @@
 #ifndef USERLAND_CALF_H
 #define USERLAND_CALF_H
 
-#include "kernel/abi.h"
-#include "vm/protocol.h"
+#include "calf/abi.h"
+#include "calf/vm_protocol.h"
 
 /* An IPC message: MR0..MR5 (MR0 is the label by convention). */
 struct calf_msg {
@@ -143,7 +143,7 @@ static inline long calf_bootinfo(struct calf_bootinfo *buf)
 /* One IPC system call; the message registers are both sent and
  * received, so *m holds whatever the kernel left in a1..a6. a7 is in
  * and out: SYS_RECV and SYS_REPLY_RECV return the sender's thread id
- * there (kernel/abi.h), stored in *sender when it is not NULL. */
+ * there (calf/abi.h), stored in *sender when it is not NULL. */
 static inline long calf_ipc(long nr, long ep, struct calf_msg *m, long *sender)
 {
 	register long a0 __asm__("a0") = ep;
@@ -318,7 +318,7 @@ static inline unsigned long calf_rdinstret(void)
 	return v;
 }
 
-/* ---- VM server requests (vm/protocol.h; vm_client.c) ---- */
+/* ---- VM server requests (calf/vm_protocol.h; vm_client.c) ---- */
 
 /* One request: m->w[0] = VM_* label. Returns the reply's MR0 (a result
  * >= 0 or -error), or the IPC error; the reply is left in *m. */

@@ -3,7 +3,7 @@
  *
  * Layer: userland/ (libcalf; picolibc has no sys/mman.h, this one is
  * found first through -Iuserland/lib/include). posix.c implements the
- * calls over VM_MMAP and VM_MUNMAP (vm/protocol.h). Only private
+ * calls over VM_MMAP and VM_MUNMAP (calf/vm_protocol.h). Only private
  * anonymous read-write memory exists: there are no files to map, and
  * every mapping is zero-filled on demand.
  */

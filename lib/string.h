@@ -1,11 +1,13 @@
 /*
- * string.h - the few memory and string routines the kernel uses.
+ * string.h - the few memory and string routines the kernel and the VM
+ * server use.
  *
- * Layer: kernel/. The kernel is freestanding; gcc may also emit calls to
- * memcpy/memset for structure copies, so these exact names must exist.
+ * Layer: lib/ (pure). Both are freestanding, without a libc; gcc may
+ * also emit calls to memcpy/memset for structure copies, so these exact
+ * names must exist. User programs have picolibc's instead.
  */
-#ifndef KERNEL_STRING_H
-#define KERNEL_STRING_H
+#ifndef LIB_STRING_H
+#define LIB_STRING_H
 
 #include <stddef.h>
 

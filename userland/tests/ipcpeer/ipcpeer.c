@@ -19,7 +19,7 @@
 
 #include "calf.h"
 #include "ecall_all.h"
-#include "userland/ipcpeer/ipcpeer.h"
+#include "ipcpeer.h"
 
 /* The bench server: answer each message as it came. */
 static int echo(long ep)

@@ -24,7 +24,7 @@
 
 #include "calf.h"
 #include "ecall_all.h"
-#include "userland/ipcpeer/ipcpeer.h"
+#include "../ipcpeer/ipcpeer.h"
 
 static int passed, failed;
 

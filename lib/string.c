@@ -1,13 +1,15 @@
 /*
- * string.c - memory and string routines for the freestanding kernel.
+ * string.c - memory and string routines for the freestanding kernel and
+ * VM server.
  *
- * Layer: kernel/. Plain C with no kernel dependencies, so the VM server
- * links this same file (vm/vm.mk). The page routines move 8 bytes at a
- * time and are unrolled because page zeroing and copying are on hot paths.
+ * Layer: lib/ (pure: no CSRs, no libc; each user compiles it with its
+ * own flags). The kernel and the VM server link this same file. The page
+ * routines move 8 bytes at a time and are unrolled because page zeroing
+ * and copying are on hot paths.
  */
 #include <stdint.h>
 
-#include "kernel/string.h"
+#include "string.h"
 
 /* A word that may alias anything: memcpy and memset handle objects of
  * any type, so their word accesses must not break type-based aliasing. */

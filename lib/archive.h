@@ -3,17 +3,17 @@
  * kernel image (format: docs/boot-archive.md, written by
  * tools/mkarchive.py).
  *
- * Layer: kernel/, but pure C with no hardware access and no libc, so the
- * VM server can use it too and the host unit tests can check it
- * (test/host/test_archive.c). Every call validates the whole archive
+ * Layer: lib/ (pure: no hardware access, no libc): the kernel finds the
+ * VM server with it, the VM server the programs it spawns, and the host
+ * unit tests check it (test/host/test_archive.c). Every call validates the whole archive
  * first, so a corrupt archive gives -CALF_EINVAL, never a wild read.
  */
-#ifndef KERNEL_ARCHIVE_H
-#define KERNEL_ARCHIVE_H
+#ifndef LIB_ARCHIVE_H
+#define LIB_ARCHIVE_H
 
 #include <stdint.h>
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
 
 #define ARCHIVE_MAGIC      "CALFARC1"   /* 8 bytes, no NUL */
 #define ARCHIVE_HEADER     16           /* magic[8], u32 count, u32 reserved */

@@ -1,13 +1,13 @@
 /*
  * archive.c - read the boot archive (docs/boot-archive.md).
  *
- * Layer: kernel/, pure C: no CSRs, no libc, no kernel services; the host
+ * Layer: lib/ (pure: no CSRs, no libc, no kernel services); the host
  * unit tests build it with the sanitizers. The archive may come from
  * anywhere (a corrupt image, a hand-made test blob), so every field is
  * bounds-checked before use and nothing assumes the buffer is aligned:
  * fields are read byte by byte, little endian.
  */
-#include "kernel/archive.h"
+#include "archive.h"
 
 static uint32_t rd32(const uint8_t *p)
 {

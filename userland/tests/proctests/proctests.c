@@ -31,7 +31,7 @@
 
 #include "calf.h"
 #include "utest.h"
-#include "userland/proctests/child.h"
+#include "child.h"
 
 #define PAGE 4096ul
 

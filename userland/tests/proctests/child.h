@@ -9,7 +9,7 @@
  * process that dies. The child does the deed; its parent reads the exit
  * status that wait() reports: the child's own exit status, or
  * VM_STATUS_KILLED + a signal number when the VM server killed it
- * (vm/protocol.h).
+ * (calf/vm_protocol.h).
  *
  * Children use calf_exit(), not exit(): a forked child must not run the
  * parent's atexit work, and every line printed here ends in '\n', so the

@@ -1,11 +1,13 @@
 /*
- * abi.h - the kernel's system-call ABI: numbers, errors, IPC message
- * layout, fault messages, boot information.
+ * calf/abi.h - the kernel's system-call ABI: numbers, errors, IPC
+ * message layout, fault messages, boot information.
  *
- * Layer: kernel/, but this header is the contract with user space: the
- * VM server (vm/) and userland/ include it. It holds only constants and
- * plain structures, no kernel internals. docs/syscalls.md explains it in
- * prose; keep the two in step.
+ * Layer: include/calf/, the headers user code is allowed to look at (as
+ * Linux's uapi or seL4's libsel4). The kernel implements this contract;
+ * the VM server (vm/), userland/ and the pure lib/ include it, as
+ * "calf/abi.h" (every compile has -Iinclude). It holds only constants
+ * and plain structures, no kernel internals, and includes nothing.
+ * docs/syscalls.md explains it in prose; keep the two in step.
  *
  * Calling convention (RISC-V ecall from U-mode):
  *   a7       system call number
@@ -25,8 +27,8 @@
  * and SYS_REPLY_TO(tid) answers that one later, in any order (the VM
  * server holds `wait` callers this way).
  */
-#ifndef KERNEL_ABI_H
-#define KERNEL_ABI_H
+#ifndef CALF_ABI_H
+#define CALF_ABI_H
 
 /* ---- system call numbers (a7) ---- */
 #define SYS_NULL             0   /* () -> 0; the cheapest round trip */

@@ -1,17 +1,16 @@
 /*
  * elf.h - check an ELF64 RISC-V executable and list what to load.
  *
- * Layer: kernel/, but pure C with no hardware access and no libc: the
- * kernel (for the VM server it starts at boot), the VM server (for every
- * program it spawns) and the host unit tests (test/host/test_elf.c) all
- * use it. elf_parse only reads and validates; loading is the caller's job.
+ * Layer: lib/ (pure: no hardware access, no libc): the kernel (for the
+ * VM server it starts at boot), the VM server (for every program it
+ * spawns) and the host unit tests (test/host/test_elf.c) all use it. elf_parse only reads and validates; loading is the caller's job.
  */
-#ifndef KERNEL_ELF_H
-#define KERNEL_ELF_H
+#ifndef LIB_ELF_H
+#define LIB_ELF_H
 
 #include <stdint.h>
 
-#include "kernel/abi.h"
+#include "calf/abi.h"
 
 #define ELF_MAX_SEGMENTS 8
 

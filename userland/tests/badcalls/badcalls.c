@@ -41,7 +41,7 @@
 
 #include "calf.h"
 #include "utest.h"
-#include "userland/proctests/child.h"
+#include "../proctests/child.h"
 
 #define PAGE 4096ul
 

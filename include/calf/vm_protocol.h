@@ -1,16 +1,19 @@
 /*
- * protocol.h - the messages user programs send to the VM server.
+ * calf/vm_protocol.h - the messages user programs send to the VM server.
  *
- * Layer: vm/ (the contract between the VM server and userland/; userland
- * includes this header). Every request is an IPC call on handle
+ * Layer: include/calf/, the headers user code is allowed to look at: the
+ * contract between the VM server (vm/, which serves it) and userland/
+ * (libcalf's calf.h, which wraps it); both include it as
+ * "calf/vm_protocol.h". Constants only, on top of calf/abi.h's message
+ * registers and errors. Every request is an IPC call on handle
  * CALF_HANDLE_VM with MR0 = a VM_* label and arguments in MR1..MR5; the
  * reply carries MR0 = result (>= 0, or a negated CALF_E* code) and
  * results in MR1..MR5. Strings too long for registers (argv) travel in a
  * buffer in the caller's memory, which the VM server reads through the
  * page tables it owns.
  */
-#ifndef VM_PROTOCOL_H
-#define VM_PROTOCOL_H
+#ifndef CALF_VM_PROTOCOL_H
+#define CALF_VM_PROTOCOL_H
 
 #define VM_LABEL_BASE 0x564d0000ul   /* "VM" */
 

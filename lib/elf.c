@@ -1,7 +1,7 @@
 /*
  * elf.c - check an ELF64 RISC-V executable and list its loadable segments.
  *
- * Layer: kernel/, pure C: no CSRs, no libc. The file comes from the boot
+ * Layer: lib/ (pure: no CSRs, no libc). The file comes from the boot
  * archive, which a student may have corrupted, so every offset and size
  * is checked before it is used, without ever computing a sum that could
  * wrap. Fields are read byte by byte (little endian): the data may sit at
@@ -10,7 +10,7 @@
  * Reference: System V ABI, "ELF Object File Format", and the RISC-V ELF
  * psABI (EM_RISCV = 243).
  */
-#include "kernel/elf.h"
+#include "elf.h"
 
 /* ELF header fields (Elf64_Ehdr) */
 #define EH_SIZE       64
