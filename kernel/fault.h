@@ -3,7 +3,7 @@
  *
  * Layer: kernel/. The kernel holds no memory policy: a page fault (or
  * any other exception) of a user thread becomes a fault message to the
- * thread's pager (abi.h, "fault message"). A thread without a pager is
+ * thread's pager (calf/abi.h, CALF_FAULT_MR_*). A thread without a pager is
  * killed with a message naming the fault, the address and the pc.
  */
 #ifndef KERNEL_FAULT_H

@@ -107,7 +107,8 @@ static void do_recv(struct thread *t, struct endpoint *ep)
 	block_current(t);
 }
 
-/* The pager's answer to a fault: MR0 says what to do (abi.h). */
+/* The pager's answer to a fault: CALF_FAULT_MR_REPLY says what to do
+ * (calf/abi.h). */
 static void apply_fault_reply(struct thread *target, uint64_t action)
 {
 	enum fault_kind why = target->fault;

@@ -24,6 +24,7 @@
 #include "kernel/asm_regs.h"
 #include "kernel/lock.h"
 #include "kernel/trap.h"
+#include "lib/scause.h"
 
 	.section .text
 	.balign 4
@@ -84,7 +85,7 @@ trap_user:
 	bnez	t1, trap_user_wait
 trap_user_locked:
 	csrr	t0, scause
-	li	t1, 8                   /* EXC_ECALL_U */
+	li	t1, EXC_ECALL_U
 	bne	t0, t1, exception_entry
 #if CALF_FASTPATH
 	li	t1, SYS_CALL

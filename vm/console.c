@@ -5,7 +5,7 @@
  * Layer: vm/ (target only).
  */
 #include "vm/print.h"
-#include "vm/sys.h"
+#include "calf/syscall.h"
 
 void vm_printf(const char *fmt, ...)
 {
@@ -18,5 +18,5 @@ void vm_printf(const char *fmt, ...)
 	va_end(ap);
 	if (n >= (int)sizeof(buf))
 		n = sizeof(buf) - 1;   /* cut short */
-	sys_console_write(buf, (unsigned long)n);
+	calf_console_write(buf, (unsigned long)n);
 }

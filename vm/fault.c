@@ -35,7 +35,7 @@ static sv39_pte_t *find_slot(struct proc *p, const struct region *r, uint64_t pa
 	return r ? space_leaf(&vm_frames, &p->space, page, shared) : NULL;
 }
 
-static bool reply(struct vm_msg *m, unsigned long answer)
+static bool reply(struct calf_msg *m, unsigned long answer)
 {
 	m->mr[CALF_FAULT_MR_REPLY] = answer;
 	return true;
@@ -44,7 +44,7 @@ static bool reply(struct vm_msg *m, unsigned long answer)
 /* A fault we cannot resolve: the process is killed (no reply: its thread
  * is gone), or, when the kernel's copy routine touched the page for a
  * system call, the call fails with EFAULT and the process lives. */
-static bool refuse(struct vm_msg *m, struct proc *p, const struct fault_msg *f,
+static bool refuse(struct calf_msg *m, struct proc *p, const struct fault_msg *f,
 		   const struct fault_facts *facts, enum fault_reason why)
 {
 	char msg[160];
@@ -69,7 +69,7 @@ static bool out_of_memory(struct proc *p, const struct fault_msg *f)
 }
 
 /* The reference path: every fault can be resolved here alone. */
-bool fault_resolve(struct vm_msg *m)
+bool fault_resolve(struct calf_msg *m)
 {
 	const struct fault_msg f = fault_msg_decode(m);
 	const struct region *r = NULL;

@@ -13,10 +13,10 @@
 #include <stdint.h>
 
 #include "calf/abi.h"
-#include "vm/sys.h"
+#include "calf/syscall.h"
 #include "vm/vm.h"
 
-/* A fault message, decoded once (the words: kernel/abi.h). */
+/* A fault message, decoded once (its words: calf/abi.h, CALF_FAULT_MR_*). */
 struct fault_msg {
 	uint64_t addr;       /* the faulting address (stval) */
 	unsigned access;     /* CALF_FAULT_READ, _WRITE, _EXEC or _OTHER */
@@ -26,7 +26,7 @@ struct fault_msg {
 	long tid;            /* the faulting thread */
 };
 
-static inline struct fault_msg fault_msg_decode(const struct vm_msg *m)
+static inline struct fault_msg fault_msg_decode(const struct calf_msg *m)
 {
 	struct fault_msg f = {
 		.addr = m->mr[CALF_FAULT_MR_ADDR],
@@ -48,8 +48,8 @@ static inline struct fault_msg fault_msg_decode(const struct vm_msg *m)
  * fault (the thread may resume), or -1, having changed nothing, for
  * fault_resolve to take it from the start.
  */
-bool fault_resolve(struct vm_msg *m);
-int fault_fast(const struct vm_msg *m);
+bool fault_resolve(struct calf_msg *m);
+int fault_fast(const struct calf_msg *m);
 
 /*
  * Handle the fault message m (MR0 = CALF_LABEL_FAULT). Returns true when
@@ -60,7 +60,7 @@ int fault_fast(const struct vm_msg *m);
  * space, so there is no one to reply to. Inline into the server loop:
  * the shortcut costs no call of its own.
  */
-static inline bool vm_fault(struct vm_msg *m)
+static inline bool vm_fault(struct calf_msg *m)
 {
 	vm_stats.faults++;
 #if CALF_FASTPATH

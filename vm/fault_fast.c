@@ -22,7 +22,7 @@
 #include "vm/space.h"
 #include "vm/vm.h"
 
-int fault_fast(const struct vm_msg *m)
+int fault_fast(const struct calf_msg *m)
 {
 	const struct fault_msg f = fault_msg_decode(m);
 	struct proc *p = proc_tid_hash[(unsigned long)f.tid % PROC_TID_HASH];

@@ -15,11 +15,6 @@ unsigned long fault_deny_reply(bool by_kernel)
 	return by_kernel ? CALF_FAULT_EFAULT : CALF_FAULT_KILL;
 }
 
-const char *fault_scause_name(uint64_t scause)
-{
-	return scause_name(scause);
-}
-
 int fault_kill_signal(enum fault_reason reason, uint64_t scause)
 {
 	/* Signal numbers as POSIX shells know them, so "exit 139" reads as
@@ -27,13 +22,13 @@ int fault_kill_signal(enum fault_reason reason, uint64_t scause)
 	if (reason != FAULT_NOT_MEMORY)
 		return 11;   /* SIGSEGV */
 	switch (scause) {
-	case 2:
+	case EXC_ILLEGAL_INST:
 		return 4;    /* SIGILL */
-	case 3:
+	case EXC_BREAKPOINT:
 		return 5;    /* SIGTRAP */
-	case 0:
-	case 4:
-	case 6:
+	case EXC_INST_MISALIGNED:
+	case EXC_LOAD_MISALIGNED:
+	case EXC_STORE_MISALIGNED:
 		return 7;    /* SIGBUS: misaligned */
 	default:
 		return 11;   /* access faults and the rest: SIGSEGV */
@@ -82,7 +77,7 @@ char *fault_describe(char *buf, size_t size, const struct fault_facts *f,
 		break;
 	case FAULT_NOT_MEMORY:
 		vm_snprintf(buf, size, "%s (scause %lu) at pc 0x%lx, stval 0x%lx",
-			    fault_scause_name(scause), (unsigned long)scause, (unsigned long)pc,
+			    scause_name(scause), (unsigned long)scause, (unsigned long)pc,
 			    (unsigned long)addr);
 		break;
 	default:

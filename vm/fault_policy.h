@@ -80,12 +80,8 @@ static inline struct fault_decision fault_decide(const struct fault_facts *f);
  */
 unsigned long fault_deny_reply(bool by_kernel);
 
-/* The name of an exception cause (scause with the interrupt bit clear),
- * privileged spec 1.12 table 4.2, e.g. "illegal instruction". */
-const char *fault_scause_name(uint64_t scause);
-
 /* The exit status reason (a signal number, as a shell shows 128 + it)
- * for a process killed by this fault. */
+ * for a process killed by this fault (scause: an EXC_* of lib/scause.h). */
 int fault_kill_signal(enum fault_reason reason, uint64_t scause);
 
 /*

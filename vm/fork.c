@@ -25,7 +25,7 @@
 #include "vm/fork.h"
 #include "vm/reply.h"
 #include "vm/space.h"
-#include "vm/sys.h"
+#include "calf/syscall.h"
 #include "vm/uspace.h"
 #include "vm/vm.h"
 
@@ -36,7 +36,7 @@ long vm_fork(struct proc *parent)
 	long r, tid;
 	int err;
 
-	if (sys_thread_get_regs((unsigned long)parent->tid, &regs) < 0)
+	if (calf_thread_get_regs((unsigned long)parent->tid, &regs) < 0)
 		return -CALF_EINVAL;
 	c = proc_alloc(parent->pid, parent->name);
 	if (!c)
@@ -48,7 +48,7 @@ long vm_fork(struct proc *parent)
 		goto fail;
 	c->regions = parent->regions;   /* brk and the heap's limit with them */
 
-	r = sys_aspace_create(c->space.root_pa);
+	r = calf_aspace_create(c->space.root_pa);
 	if (r < 0) {
 		err = -CALF_ENOMEM;
 		goto fail;
@@ -56,12 +56,12 @@ long vm_fork(struct proc *parent)
 	c->aspace = r;
 	/* Handle 0 = the VM endpoint, badged with the child's pid. Other
 	 * handles of the parent (rendezvous endpoints) are not inherited. */
-	r = sys_handle_grant((unsigned long)c->aspace, VM_EP, (unsigned long)c->pid, 0);
+	r = calf_handle_grant((unsigned long)c->aspace, VM_EP, (unsigned long)c->pid, 0);
 	if (r != CALF_HANDLE_VM) {
 		err = -CALF_ENOMEM;
 		goto fail;
 	}
-	r = sys_thread_create((unsigned long)c->aspace, regs.pc, regs.x[2], VM_EP,
+	r = calf_thread_create((unsigned long)c->aspace, regs.pc, regs.x[2], VM_EP,
 			      CALF_PRIO_DEFAULT | CALF_THREAD_SUSPENDED, 0);
 	if (r < 0) {
 		err = -CALF_ENOMEM;
@@ -71,18 +71,18 @@ long vm_fork(struct proc *parent)
 	/* The parent's pc is already past its ecall; the child resumes
 	 * there as if its VM_FORK call had returned 0. */
 	reply_fork_child_regs(&regs);
-	if (sys_thread_set_regs((unsigned long)tid, &regs) < 0) {
+	if (calf_thread_set_regs((unsigned long)tid, &regs) < 0) {
 		err = -CALF_EINVAL;
 		goto fail;   /* the aspace's destruction takes the thread */
 	}
 	proc_set_tid(c, tid);
-	sys_thread_start((unsigned long)tid);
+	calf_thread_start((unsigned long)tid);
 	vm_stats.forks++;
 	return c->pid;
 
 fail:
 	if (c->aspace >= 0)
-		sys_aspace_destroy((unsigned long)c->aspace);
+		calf_aspace_destroy((unsigned long)c->aspace);
 	space_destroy(&c->space);
 	proc_free(c);
 	return err;

@@ -6,7 +6,7 @@
  * 32..42) and every free frame mapped in its window (SYS_BOOTINFO). It
  * starts the first program, then serves forever: page faults (from the
  * kernel, on behalf of a faulting thread) and the requests of
- * vm/protocol.h (from processes).
+ * calf/vm_protocol.h (from processes).
  */
 #include "vm/cmdline.h"
 #include "vm/fault.h"
@@ -15,7 +15,7 @@
 #include "calf/vm_protocol.h"
 #include "vm/request.h"
 #include "vm/spawn.h"
-#include "vm/sys.h"
+#include "calf/syscall.h"
 #include "vm/vm.h"
 
 struct frame_table vm_frames;
@@ -32,12 +32,12 @@ static void start_init(void)
 
 	if (len < 0) {
 		vm_printf("vm: cannot parse init's arguments from the command line\n");
-		sys_poweroff(1);
+		vm_poweroff(1);
 	}
 	pid = vm_spawn(0, block, (size_t)len);
 	if (pid != 1) {
 		vm_printf("vm: cannot start init \"%s\": error %ld\n", block, pid);
-		sys_poweroff(1);
+		vm_poweroff(1);
 	}
 }
 
@@ -47,11 +47,13 @@ static void start_init(void)
  * caller is gone (exit, killed), which get SYS_RECV alone. */
 static void __attribute__((noreturn)) serve(void)
 {
-	struct vm_msg m;
+	struct calf_msg m;
 	bool reply = false;
 
 	for (;;) {
-		long badge = reply ? sys_reply_recv(VM_EP, &m) : sys_recv(VM_EP, &m);
+		long tid;   /* the sender's thread id */
+		long badge = reply ? calf_reply_recv_from(VM_EP, &m, &tid)
+				   : calf_recv_from(VM_EP, &m, &tid);
 
 		if (badge < 0) {
 			/* Nothing received (e.g. the caller we replied to was
@@ -67,17 +69,18 @@ static void __attribute__((noreturn)) serve(void)
 			/* The process's one thread ended itself with
 			 * SYS_THREAD_EXIT instead of VM_EXIT: the process has
 			 * exited with that status. */
-			struct proc *p = proc_by_tid((long)m.mr[5]);
+			struct proc *p = proc_by_tid((long)m.mr[CALF_EXIT_MR_TID]);
+
 			if (p)
-				proc_exit(p, (int)(m.mr[1] & 0xff));
+				proc_exit(p, (int)(m.mr[CALF_EXIT_MR_STATUS] & 0xff));
 			else
-				m.mr[0] = CALF_FAULT_KILL;
+				m.mr[CALF_FAULT_MR_REPLY] = CALF_FAULT_KILL;
 			reply = !p;
 		} else if (badge == 0) {
 			m.mr[0] = (unsigned long)-CALF_EINVAL;
 			reply = true;
 		} else {
-			reply = vm_request((unsigned long)badge, &m);
+			reply = vm_request((unsigned long)badge, tid, &m);
 		}
 	}
 }
@@ -87,9 +90,9 @@ void vm_main(void)
 	struct frame_span spans[CALF_BOOTINFO_MAX_RANGES];
 	unsigned n;
 
-	if (sys_bootinfo(&vm_boot) < 0) {
+	if (calf_bootinfo(&vm_boot) < 0) {
 		vm_printf("vm: SYS_BOOTINFO failed\n");
-		sys_poweroff(1);
+		vm_poweroff(1);
 	}
 	vm_boot.cmdline[sizeof(vm_boot.cmdline) - 1] = '\0';
 	n = vm_boot.nranges < CALF_BOOTINFO_MAX_RANGES ? (unsigned)vm_boot.nranges
@@ -101,7 +104,7 @@ void vm_main(void)
 	if (frame_table_init(&vm_frames, (void *)vm_boot.window, vm_boot.window_pa_base, spans,
 			     n) != 0) {
 		vm_printf("vm: too little memory for the frame table\n");
-		sys_poweroff(1);
+		vm_poweroff(1);
 	}
 	vm_printf("vm: %lu frames free (%lu KiB)\n", (unsigned long)vm_frames.nfree,
 		  (unsigned long)(vm_frames.nfree * 4));

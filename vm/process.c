@@ -4,11 +4,12 @@
  * Layer: vm/ (target only). spawn.c builds a process; this file ends it.
  */
 #include "vm/process.h"
+#include "calf/syscall.h"
+#include "calf/vm_protocol.h"
 #include "lib/string.h"
 #include "vm/print.h"
-#include "calf/vm_protocol.h"
-#include "vm/sys.h"
 #include "vm/uspace.h"
+#include "vm/vm.h"
 
 static struct proc procs[VM_MAX_PROCS];
 static long next_pid = VM_INIT_PID;
@@ -84,7 +85,7 @@ struct proc *proc_by_tid_slow(long tid)
  * now, reap it and answer the wait. */
 static void wake_waiter(struct proc *parent)
 {
-	struct vm_msg m = { { 0 }, 0 };
+	struct calf_msg m = { { 0 } };
 	long status = 0, pid;
 
 	if (!parent || parent->state != PROC_LIVE || parent->wait_tid < 0)
@@ -95,7 +96,7 @@ static void wake_waiter(struct proc *parent)
 	/* A reaped pid, or -ESRCH if its last candidate child is gone. */
 	m.mr[0] = (unsigned long)pid;
 	m.mr[1] = (unsigned long)status;
-	sys_reply_to((unsigned long)parent->wait_tid, &m);
+	calf_reply_to((unsigned long)parent->wait_tid, &m);
 	parent->wait_tid = -1;
 }
 
@@ -105,7 +106,7 @@ void proc_exit(struct proc *p, long status)
 	 * retires the ASID, so no hart can walk these tables any more.
 	 * Only then are the frames and tables given back for reuse. */
 	if (p->aspace >= 0)
-		sys_aspace_destroy((unsigned long)p->aspace);
+		calf_aspace_destroy((unsigned long)p->aspace);
 	p->aspace = -1;
 	proc_set_tid(p, -1);
 	/* A wait() we held for it is answered by nobody now: its thread is
@@ -117,7 +118,7 @@ void proc_exit(struct proc *p, long status)
 
 	if (p->pid == VM_INIT_PID) {
 		vm_printf("vm: init exited with status %ld, powering off\n", status);
-		sys_poweroff(status != 0);
+		vm_poweroff(status != 0);
 	}
 
 	/* Orphans, running or zombie, go to init, which reaps them; init

@@ -7,7 +7,7 @@
  * key stays valid for the life of the system.
  */
 #include "vm/rendezvous.h"
-#include "vm/sys.h"
+#include "calf/syscall.h"
 
 #define VM_MAX_KEYS 8
 
@@ -26,7 +26,7 @@ long vm_rendezvous(struct proc *p, unsigned long key)
 	for (unsigned i = 0; i < VM_MAX_KEYS && !ep; i++) {
 		if (keys[i].ep)
 			continue;
-		ep = sys_endpoint_create();
+		ep = calf_endpoint_create();
 		if (ep < 0)
 			return ep;
 		keys[i].key = key;
@@ -35,6 +35,6 @@ long vm_rendezvous(struct proc *p, unsigned long key)
 	if (!ep)
 		return -CALF_ENOMEM;   /* every slot taken */
 	/* Both sides of a rendezvous may receive: either may be the server. */
-	return sys_handle_grant((unsigned long)p->aspace, (unsigned long)ep, (unsigned long)p->pid,
+	return calf_handle_grant((unsigned long)p->aspace, (unsigned long)ep, (unsigned long)p->pid,
 				CALF_RIGHT_RECV);
 }

@@ -176,10 +176,10 @@ static long do_stats(unsigned long first, unsigned long *out)
 	return VM_STAT_COUNT;
 }
 
-bool vm_request(unsigned long badge, struct vm_msg *m)
+bool vm_request(unsigned long badge, long tid, struct calf_msg *m)
 {
 	struct proc *p = proc_live_by_pid((long)badge);
-	unsigned long label = m->mr[0], a1 = m->mr[1], a2 = m->mr[2], tid = m->sender_tid;
+	unsigned long label = m->mr[0], a1 = m->mr[1], a2 = m->mr[2];
 	long status = 0, r;
 
 	memset(m, 0, sizeof(*m));
@@ -195,7 +195,7 @@ bool vm_request(unsigned long badge, struct vm_msg *m)
 		proc_exit(p, (long)a1);
 		return false;   /* its thread is gone: nothing to reply to */
 	case VM_WAIT:
-		r = proc_wait_or_block(p, (long)a1, (long)tid, &status);
+		r = proc_wait_or_block(p, (long)a1, tid, &status);
 		if (r == -CALF_EBUSY)
 			return false;   /* held: the child's exit replies (SYS_REPLY_TO) */
 		m->mr[1] = (unsigned long)status;
@@ -210,7 +210,7 @@ bool vm_request(unsigned long badge, struct vm_msg *m)
 		r = vm_rendezvous(p, a1);
 		break;
 	case VM_POWEROFF:
-		sys_poweroff(a1 != 0);
+		vm_poweroff(a1 != 0);
 	case VM_SBRK:
 		r = do_sbrk(p, (long)a1);
 		break;

@@ -8,11 +8,11 @@
 
 #include <stdbool.h>
 
-#include "vm/sys.h"
+#include "calf/syscall.h"
 
-/* Serve the request m from the process whose pid is `badge`. Returns
- * true with the reply in m, or false when no reply is due (the caller
- * exited). */
-bool vm_request(unsigned long badge, struct vm_msg *m);
+/* Serve the request m from thread tid of the process whose pid is
+ * `badge`. Returns true with the reply in m, or false when no reply is
+ * due (the caller exited, or waits for a child: answered later). */
+bool vm_request(unsigned long badge, long tid, struct calf_msg *m);
 
 #endif

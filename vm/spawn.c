@@ -13,7 +13,7 @@
 #include "vm/load.h"
 #include "vm/process.h"
 #include "calf/vm_protocol.h"
-#include "vm/sys.h"
+#include "calf/syscall.h"
 #include "vm/uspace.h"
 #include "vm/vm.h"
 
@@ -179,7 +179,7 @@ static int build_program(struct proc *p, const struct vm_image *img, const char 
 
 	/* Now the kernel: it copies its upper-half root entries into our
 	 * root and gives the space an ASID. */
-	r = sys_aspace_create(p->space.root_pa);
+	r = calf_aspace_create(p->space.root_pa);
 	if (r < 0) {
 		err = r == -CALF_ENOMEM ? -CALF_ENOMEM : -CALF_EINVAL;
 		goto fail;
@@ -188,15 +188,15 @@ static int build_program(struct proc *p, const struct vm_image *img, const char 
 	/* Instructions were written as data through the window: make every
 	 * hart's instruction cache see them (real SiFive cores need it;
 	 * the unprivileged spec, "Zifencei"). */
-	sys_fence_i();
+	calf_fence_i();
 	/* Handle 0 of the child: the VM endpoint, badged with its pid, so
 	 * every request says who sent it and cannot lie about it. */
-	r = sys_handle_grant((unsigned long)p->aspace, VM_EP, (unsigned long)p->pid, 0);
+	r = calf_handle_grant((unsigned long)p->aspace, VM_EP, (unsigned long)p->pid, 0);
 	if (r != CALF_HANDLE_VM) {
 		err = r == -CALF_ENOMEM ? -CALF_ENOMEM : -CALF_EINVAL;
 		goto fail;
 	}
-	r = sys_thread_create((unsigned long)p->aspace, img->entry, VM_USER_STACK_TOP, VM_EP,
+	r = calf_thread_create((unsigned long)p->aspace, img->entry, VM_USER_STACK_TOP, VM_EP,
 			      CALF_PRIO_DEFAULT | CALF_THREAD_SUSPENDED, VM_USER_ARGS);
 	if (r < 0) {
 		err = -CALF_ENOMEM;
@@ -207,7 +207,7 @@ static int build_program(struct proc *p, const struct vm_image *img, const char 
 
 fail:
 	if (p->aspace >= 0)
-		sys_aspace_destroy((unsigned long)p->aspace);
+		calf_aspace_destroy((unsigned long)p->aspace);
 	p->aspace = -1;
 	uspace_destroy(p);
 	return err;
@@ -231,7 +231,7 @@ long vm_spawn(long ppid, const char *block, size_t len)
 		return err;
 	}
 	proc_set_tid(p, tid);
-	sys_thread_start((unsigned long)tid);
+	calf_thread_start((unsigned long)tid);
 	return p->pid;
 }
 
@@ -260,7 +260,7 @@ long vm_exec(struct proc *p, const char *block, size_t len)
 	/* The point of no return. Destroying the old aspace kills the old
 	 * thread, blocked in this very call (the kernel drops the call we
 	 * will never answer); then its frames and tables go back. */
-	sys_aspace_destroy((unsigned long)p->aspace);
+	calf_aspace_destroy((unsigned long)p->aspace);
 	proc_set_tid(p, -1);
 	uspace_destroy(p);
 	p->aspace = fresh.aspace;
@@ -272,6 +272,6 @@ long vm_exec(struct proc *p, const char *block, size_t len)
 	memcpy(p->name, block, n);
 	p->name[n] = '\0';
 	proc_set_tid(p, tid);
-	sys_thread_start((unsigned long)tid);
+	calf_thread_start((unsigned long)tid);
 	return 0;
 }

@@ -7,7 +7,7 @@
 #include "lib/string.h"
 #include "vm/print.h"
 #include "vm/space.h"
-#include "vm/sys.h"
+#include "calf/syscall.h"
 #include "vm/vm.h"
 
 /* Page tables are frames of the frame table (space.c). */
@@ -21,7 +21,7 @@ const struct sv39_mem vm_sv39_mem = {
 void uspace_flush(struct proc *p, uint64_t va, uint64_t len)
 {
 	if (p->aspace >= 0)
-		sys_tlb_invalidate((unsigned long)p->aspace, va, len);
+		calf_tlb_invalidate((unsigned long)p->aspace, va, len);
 }
 
 int uspace_map(struct proc *p, uint64_t va, uint64_t pa, uint64_t flags)

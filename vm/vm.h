@@ -9,6 +9,7 @@
 #define VM_VM_H
 
 #include "calf/abi.h"
+#include "calf/syscall.h"
 #include "vm/frame.h"
 
 struct vm_stats {
@@ -29,5 +30,14 @@ extern struct vm_stats vm_stats;
 
 /* The VM server's own endpoint: requests and faults arrive here. */
 #define VM_EP CALF_HANDLE_VM
+
+/* End the machine (failure != 0 reports a failure). The VM server holds
+ * the right to, so the call does not return. */
+static inline __attribute__((noreturn)) void vm_poweroff(long failure)
+{
+	calf_sys_poweroff(failure);
+	for (;;)
+		;
+}
 
 #endif

@@ -150,6 +150,14 @@
 #define CALF_PRIO_DEFAULT 10
 
 #ifndef __ASSEMBLER__     /* the numbers above are for assembly too */
+/* An IPC message as user code holds it: MR0..MR5 (MR0 is the label by
+ * convention; a fault message's words are named CALF_FAULT_MR_* above).
+ * The kernel moves the words between a1..a6 of the two threads; this is
+ * where the stubs of calf/syscall.h keep them. */
+struct calf_msg {
+	unsigned long mr[CALF_MSG_WORDS];
+};
+
 struct calf_regs {
 	unsigned long x[32];   /* x0..x31 by number (x0 ignored) */
 	unsigned long pc;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "calf/abi.h"
+#include "lib/scause.h"
 #include "sv39/sv39.h"
 #include "test/host/check.h"
 #include "vm/fault_policy.h"
@@ -178,17 +179,13 @@ TEST(kernel_copy_gets_efault_not_kill)
 	CHECK_EQ(decide(CALF_FAULT_WRITE, &heap, false, 0, false, 0).action, FAULT_MAP_NEW);
 }
 
-TEST(scause_names_and_signals)
+TEST(kill_signals)
 {
-	CHECK(!strcmp(fault_scause_name(2), "illegal instruction"));
-	CHECK(!strcmp(fault_scause_name(15), "store/AMO page fault"));
-	/* the names are lib/scause.c's (test_scause.c checks them all) */
-	CHECK(!strcmp(fault_scause_name(10), "reserved exception"));
-	CHECK_EQ(fault_kill_signal(FAULT_NOT_MEMORY, 2), 4);
-	CHECK_EQ(fault_kill_signal(FAULT_NOT_MEMORY, 3), 5);
-	CHECK_EQ(fault_kill_signal(FAULT_NOT_MEMORY, 6), 7);
-	CHECK_EQ(fault_kill_signal(FAULT_STORE_RO, 15), 11);
-	CHECK_EQ(fault_kill_signal(FAULT_NO_REGION, 13), 11);
+	CHECK_EQ(fault_kill_signal(FAULT_NOT_MEMORY, EXC_ILLEGAL_INST), 4);
+	CHECK_EQ(fault_kill_signal(FAULT_NOT_MEMORY, EXC_BREAKPOINT), 5);
+	CHECK_EQ(fault_kill_signal(FAULT_NOT_MEMORY, EXC_STORE_MISALIGNED), 7);
+	CHECK_EQ(fault_kill_signal(FAULT_STORE_RO, EXC_STORE_PAGE_FAULT), 11);
+	CHECK_EQ(fault_kill_signal(FAULT_NO_REGION, EXC_LOAD_PAGE_FAULT), 11);
 }
 
 TEST(kill_messages)
@@ -196,30 +193,30 @@ TEST(kill_messages)
 	char buf[160];
 	struct fault_facts f = { CALF_FAULT_WRITE, &text, true, URX, false, 1 };
 
-	fault_describe(buf, sizeof(buf), &f, FAULT_STORE_RO, 0x10234, 0x10100, 15);
+	fault_describe(buf, sizeof(buf), &f, FAULT_STORE_RO, 0x10234, 0x10100, EXC_STORE_PAGE_FAULT);
 	CHECK(!strcmp(buf, "store to read-only text at 0x10234, pc 0x10100"));
 
 	f.access = CALF_FAULT_EXEC;
 	f.region = &data;
-	fault_describe(buf, sizeof(buf), &f, FAULT_EXEC_NX, 0x14000, 0x14000, 12);
+	fault_describe(buf, sizeof(buf), &f, FAULT_EXEC_NX, 0x14000, 0x14000, EXC_INST_PAGE_FAULT);
 	CHECK(!strcmp(buf, "exec of non-executable data at 0x14000, pc 0x14000"));
 
 	f.access = CALF_FAULT_READ;
 	f.region = NULL;
-	fault_describe(buf, sizeof(buf), &f, FAULT_NO_REGION, 0, 0x10008, 13);
+	fault_describe(buf, sizeof(buf), &f, FAULT_NO_REGION, 0, 0x10008, EXC_LOAD_PAGE_FAULT);
 	CHECK(!strcmp(buf, "load at unmapped address 0x0, pc 0x10008"));
 
 	f.access = CALF_FAULT_WRITE;
 	f.region = &guard;
-	fault_describe(buf, sizeof(buf), &f, FAULT_GUARD, 0x1ff8, 0x10010, 15);
+	fault_describe(buf, sizeof(buf), &f, FAULT_GUARD, 0x1ff8, 0x10010, EXC_STORE_PAGE_FAULT);
 	CHECK(!strcmp(buf, "stack overflow: store in the stack guard page at 0x1ff8, pc 0x10010"));
 
 	f.access = CALF_FAULT_OTHER;
 	f.region = NULL;
-	fault_describe(buf, sizeof(buf), &f, FAULT_NOT_MEMORY, 0, 0x10040, 2);
+	fault_describe(buf, sizeof(buf), &f, FAULT_NOT_MEMORY, 0, 0x10040, EXC_ILLEGAL_INST);
 	CHECK(!strcmp(buf, "illegal instruction (scause 2) at pc 0x10040, stval 0x0"));
 
-	fault_describe(buf, 10, &f, FAULT_NOT_MEMORY, 0, 0x10040, 2);
+	fault_describe(buf, 10, &f, FAULT_NOT_MEMORY, 0, 0x10040, EXC_ILLEGAL_INST);
 	CHECK(!strcmp(buf, "illegal i"));   /* truncated, still terminated */
 }
 
@@ -308,7 +305,7 @@ int main(void)
 	RUN(other_exceptions_denied);
 	RUN(inconsistent_pte_denied_not_guessed);
 	RUN(kernel_copy_gets_efault_not_kill);
-	RUN(scause_names_and_signals);
+	RUN(kill_signals);
 	RUN(kill_messages);
 	RUN(decide_properties_on_every_input);
 	return check_summary();

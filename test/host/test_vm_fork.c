@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "calf/abi.h"
+#include "lib/scause.h"
 #include "sv39/sv39.h"
 #include "test/host/check.h"
 #include "test/host/fixture.h"
@@ -171,12 +172,12 @@ enum fault_path { BY_REFERENCE, BY_SHORTCUT };
 static int store_by(struct sv39_space *s, uint64_t va, uint8_t byte, enum fault_path path,
 		    bool *fast)
 {
-	struct vm_msg m = { .mr = {
+	struct calf_msg m = { .mr = {
 		[CALF_FAULT_MR_LABEL] = CALF_LABEL_FAULT,
 		[CALF_FAULT_MR_ADDR] = va,
 		[CALF_FAULT_MR_ACCESS] = CALF_FAULT_WRITE,
 		[CALF_FAULT_MR_PC] = 0x10000,
-		[CALF_FAULT_MR_CAUSE] = 15,
+		[CALF_FAULT_MR_CAUSE] = EXC_STORE_PAGE_FAULT,
 		[CALF_FAULT_MR_TID] = 7,
 	} };
 	unsigned killed = kills;

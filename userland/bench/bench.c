@@ -66,7 +66,7 @@ static __attribute__((noinline)) unsigned long ipc_setup_loop(int n, struct calf
 	unsigned long t0 = calf_rdinstret();
 
 	for (int i = 0; i < n; i++) {
-		m->w[0] = (unsigned long)i;
+		m->mr[0] = (unsigned long)i;
 		__asm__ volatile("" ::: "memory");
 	}
 	return calf_rdinstret() - t0;
@@ -77,7 +77,7 @@ static __attribute__((noinline)) unsigned long ipc_loop(int n, long ep, struct c
 	unsigned long t0 = calf_rdinstret();
 
 	for (int i = 0; i < n; i++) {
-		m->w[0] = (unsigned long)i;
+		m->mr[0] = (unsigned long)i;
 		calf_call(ep, m);
 	}
 	return calf_rdinstret() - t0;
@@ -118,7 +118,7 @@ static int bench_ipc(void)
 	printf("bench: ipc_roundtrip %lu\n", per_op(full, empty, IPC_LOOPS));
 
 	memset(&m, 0, sizeof(m));
-	m.w[0] = IPCPEER_STOP;
+	m.mr[0] = IPCPEER_STOP;
 	calf_call(ep, &m);
 	calf_wait(pid, &status);
 	calf_handle_close(ep);

@@ -13,7 +13,7 @@ long calf_vm_request(struct calf_msg *m)
 
 	if (r < 0)
 		return r;
-	return (long)m->w[0];
+	return (long)m->mr[0];
 }
 
 /* Send one label with up to two arguments; the reply stays in *m. */
@@ -21,10 +21,10 @@ static long request(struct calf_msg *m, unsigned long label,
 		    unsigned long arg1, unsigned long arg2)
 {
 	for (int i = 0; i < CALF_MSG_WORDS; i++)
-		m->w[i] = 0;
-	m->w[0] = label;
-	m->w[1] = arg1;
-	m->w[2] = arg2;
+		m->mr[i] = 0;
+	m->mr[0] = label;
+	m->mr[1] = arg1;
+	m->mr[2] = arg2;
 	return calf_vm_request(m);
 }
 
@@ -113,13 +113,13 @@ long calf_ps(long index, struct calf_ps *out)
 	if (r < 0)
 		return r;
 	out->pid = r;
-	out->ppid = (long)m.w[1];
-	out->state = (long)m.w[2];
-	out->resident = m.w[3];
+	out->ppid = (long)m.mr[1];
+	out->state = (long)m.mr[2];
+	out->resident = m.mr[3];
 	/* MR4..MR5: the name's 16 bytes, in memory order (RISC-V is little
 	 * endian, so copying the words copies the bytes in order) */
 	for (int i = 0; i < 16; i++)
-		out->name[i] = (char)(m.w[4 + i / 8] >> (8 * (i % 8)));
+		out->name[i] = (char)(m.mr[4 + i / 8] >> (8 * (i % 8)));
 	out->name[16] = '\0';
 	return r;
 }
@@ -140,7 +140,7 @@ long calf_stats(unsigned long *out, unsigned long max)
 			return r;
 		count = r;
 		for (unsigned long i = 0; i < 5 && first + i < max; i++)
-			out[first + i] = m.w[1 + i];
+			out[first + i] = m.mr[1 + i];
 		if (first + 5 >= (unsigned long)count)
 			break;
 	}
@@ -152,7 +152,7 @@ unsigned long calf_stat(unsigned long index)
 	struct calf_msg m;
 	long r = request(&m, VM_STATS, index, 0);
 
-	return r > (long)index ? m.w[1] : 0;
+	return r > (long)index ? m.mr[1] : 0;
 }
 
 void calf_exit(long status)
@@ -177,7 +177,7 @@ long calf_wait(long pid, long *status)
 	while ((r = request(&m, VM_WAIT, (unsigned long)pid, 0)) == -CALF_EBUSY)
 		calf_yield();
 	if (r >= 0 && status != 0)
-		*status = (long)m.w[1];
+		*status = (long)m.mr[1];
 	return r;
 }
 

@@ -147,7 +147,7 @@ static long junk_number(void)
 enum op {
 	OP_SYSCALL,      /* a system call: nr, a[0..5] */
 	OP_ENDPOINT,     /* SYS_ENDPOINT_CREATE, then close what it gave */
-	OP_VM,           /* a VM-server request: m.w[] = a[0..5] */
+	OP_VM,           /* a VM-server request: m.mr[] = a[0..5] */
 	OP_VM_RENDEZVOUS,/* ... VM_RENDEZVOUS: close the handle it gave */
 	OP_VM_SBRK,      /* ... VM_SBRK: move the break back after */
 	OP_VM_MMAP,      /* ... VM_MMAP: unmap what it gave */
@@ -516,7 +516,7 @@ static long raw_ecall(long nr, const long a[6])
 static long vm_call(const long a[6], struct calf_msg *m)
 {
 	for (int k = 0; k < CALF_MSG_WORDS; k++)
-		m->w[k] = (unsigned long)a[k];
+		m->mr[k] = (unsigned long)a[k];
 	return calf_vm_request(m);
 }
 
@@ -961,13 +961,13 @@ static int recv_on_vm_handle(long unused)
 	if (badge < 0)
 		return 0;
 	printf("badcalls: receive on handle 0 took a message meant for the VM server: "
-	       "badge %ld, label %lx, from thread %ld\n", badge, m.w[0], sender);
-	if (m.w[0] == CALF_LABEL_FAULT) {
+	       "badge %ld, label %lx, from thread %ld\n", badge, m.mr[0], sender);
+	if (m.mr[0] == CALF_LABEL_FAULT) {
 		memset(&m, 0, sizeof(m));
-		m.w[0] = CALF_FAULT_RESUME;
+		m.mr[0] = CALF_FAULT_RESUME;
 	} else {
 		memset(&m, 0, sizeof(m));
-		m.w[0] = (unsigned long)-CALF_EINTR;
+		m.mr[0] = (unsigned long)-CALF_EINTR;
 	}
 	calf_reply(&m);
 	return 1;

@@ -27,11 +27,11 @@ static int echo(long ep)
 	struct calf_msg m;
 	long r = calf_recv(ep, &m);
 
-	while (r >= 0 && m.w[0] != IPCPEER_STOP)
+	while (r >= 0 && m.mr[0] != IPCPEER_STOP)
 		r = calf_reply_recv(ep, &m);
 	if (r < 0)
 		return 1;
-	m.w[0] = 0;
+	m.mr[0] = 0;
 	calf_reply(&m);
 	return 0;
 }
@@ -43,12 +43,12 @@ static int checked(long ep)
 	struct calf_ecall_regs r;
 	long badge = calf_recv(ep, &m);
 
-	for (unsigned long seed = 1; badge >= 0 && m.w[0] != IPCPEER_STOP; seed++) {
+	for (unsigned long seed = 1; badge >= 0 && m.mr[0] != IPCPEER_STOP; seed++) {
 		calf_regcheck_fill(&r, seed);
 		r.in[10] = (unsigned long)ep;
 		r.in[17] = SYS_REPLY_RECV;
 		for (int i = 0; i < CALF_MSG_WORDS; i++)
-			r.in[11 + i] = ipcpeer_transform(i, m.w[i]);
+			r.in[11 + i] = ipcpeer_transform(i, m.mr[i]);
 		calf_ecall_all(&r);
 		if (calf_regcheck_changed(&r)) {
 			printf("ipcpeer: reply_recv changed registers (mask 0x%lx)\n",
@@ -57,7 +57,7 @@ static int checked(long ep)
 		}
 		badge = (long)r.out[10];
 		for (int i = 0; i < CALF_MSG_WORDS; i++)
-			m.w[i] = r.out[11 + i];
+			m.mr[i] = r.out[11 + i];
 	}
 	if (badge < 0)
 		return 1;
@@ -82,14 +82,14 @@ int main(int argc, char **argv)
 		return checked(ep);
 	r = calf_recv(ep, &m);
 	while (r >= 0) {
-		if (m.w[0] == IPCPEER_STOP) {
+		if (m.mr[0] == IPCPEER_STOP) {
 			for (int i = 0; i < CALF_MSG_WORDS; i++)
-				m.w[i] = 0;
+				m.mr[i] = 0;
 			calf_reply(&m);
 			return 0;
 		}
 		for (int i = 0; i < CALF_MSG_WORDS; i++)
-			m.w[i] = ipcpeer_transform(i, m.w[i]);
+			m.mr[i] = ipcpeer_transform(i, m.mr[i]);
 		r = calf_reply_recv(ep, &m);
 	}
 	printf("ipcpeer: receive failed: %ld\n", r);

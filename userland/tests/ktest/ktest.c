@@ -130,7 +130,7 @@ static void test_privileged(void)
 	expect("eperm_thread_set_regs", calf_thread_set_regs(calf_thread_self(), &regs),
 	       -CALF_EPERM);
 	expect("eperm_tlb_invalidate", calf_tlb_invalidate(1, 0, 0), -CALF_EPERM);
-	expect("eperm_handle_grant", calf_handle_grant(1, CALF_HANDLE_VM, 7), -CALF_EPERM);
+	expect("eperm_handle_grant", calf_handle_grant(1, CALF_HANDLE_VM, 7, 0), -CALF_EPERM);
 	expect("eperm_fence_i", calf_fence_i(), -CALF_EPERM);
 	expect("eperm_poweroff", calf_sys_poweroff(1), -CALF_EPERM);
 }
@@ -225,7 +225,7 @@ static void test_ipc(void)
 		unsigned long sent[CALF_MSG_WORDS];
 
 		for (k = 0; k < CALF_MSG_WORDS; k++)
-			sent[k] = m.w[k] = (unsigned long)i * 0x10001ul + (unsigned long)k * 0x1111ul +
+			sent[k] = m.mr[k] = (unsigned long)i * 0x10001ul + (unsigned long)k * 0x1111ul +
 				  ((unsigned long)k << 40);
 		r = calf_call(ep, &m);
 		if (r != 0) {
@@ -233,11 +233,11 @@ static void test_ipc(void)
 			break;
 		}
 		for (k = 0; k < CALF_MSG_WORDS; k++)
-			if (m.w[k] != ipcpeer_transform(k, sent[k]))
+			if (m.mr[k] != ipcpeer_transform(k, sent[k]))
 				break;
 		if (k < CALF_MSG_WORDS) {
-			printf("  call %d: word %d is 0x%lx\n", i, k, m.w[k]);
-			fail("ipc_1000_calls", "wrong reply word", (long)m.w[k],
+			printf("  call %d: word %d is 0x%lx\n", i, k, m.mr[k]);
+			fail("ipc_1000_calls", "wrong reply word", (long)m.mr[k],
 			     (long)ipcpeer_transform(k, sent[k]));
 			break;
 		}
@@ -246,7 +246,7 @@ static void test_ipc(void)
 		ok("ipc_1000_calls");
 
 	memset(&m, 0, sizeof(m));
-	m.w[0] = IPCPEER_STOP;
+	m.mr[0] = IPCPEER_STOP;
 	expect("ipc_stop_peer", calf_call(ep, &m), 0);
 	r = calf_wait(pid, &status);
 	expect("ipc_wait_peer", r, pid);
@@ -320,7 +320,7 @@ static void test_ipc_keeps_registers(void)
 		ok("ipc_bad_call_keeps_registers");
 
 	memset(&m, 0, sizeof(m));
-	m.w[0] = IPCPEER_STOP;
+	m.mr[0] = IPCPEER_STOP;
 	if (i < 200)
 		calf_kill(pid);     /* it may be gone: a call would wait for ever */
 	else

@@ -163,10 +163,10 @@ static int orphan(long old_parent)
 	if (ep < 0)
 		return 2;
 	memset(&m, 0, sizeof(m));
-	m.w[0] = ORPHAN_REPORT;
-	m.w[1] = (unsigned long)calf_getppid();
-	m.w[2] = (unsigned long)calf_getpid();
-	m.w[3] = (unsigned long)old_parent;
+	m.mr[0] = ORPHAN_REPORT;
+	m.mr[1] = (unsigned long)calf_getppid();
+	m.mr[2] = (unsigned long)calf_getpid();
+	m.mr[3] = (unsigned long)old_parent;
 	r = calf_call(ep, &m);
 	return r == 0 ? 0 : 3;
 }
@@ -211,17 +211,17 @@ static void test_orphans(void)
 		/* The parent is gone: the orphan reports, and waits in its
 		 * call for our reply. */
 		badge = calf_recv(ep, &m);
-		if (badge < 0 || m.w[0] != ORPHAN_REPORT) {
-			round_fail("round %ld: receive gave %ld, label %lx", r, badge, (long)m.w[0]);
+		if (badge < 0 || m.mr[0] != ORPHAN_REPORT) {
+			round_fail("round %ld: receive gave %ld, label %lx", r, badge, (long)m.mr[0]);
 			continue;
 		}
-		if (m.w[1] != 1 && fail_getppid++ == 0)
+		if (m.mr[1] != 1 && fail_getppid++ == 0)
 			printf("  orphan %ld: getppid() = %ld, want 1 (old parent %ld)\n",
-			       (long)m.w[2], (long)m.w[1], (long)m.w[3]);
-		if ((!child_ps_find((long)m.w[2], &ps) || ps.ppid != 1 ||
+			       (long)m.mr[2], (long)m.mr[1], (long)m.mr[3]);
+		if ((!child_ps_find((long)m.mr[2], &ps) || ps.ppid != 1 ||
 		     ps.state != VM_PS_RUNNING) && fail_ps++ == 0)
 			printf("  orphan %ld: VM_PS parent %ld state %ld, want 1 and running\n",
-			       (long)m.w[2], ps.ppid, ps.state);
+			       (long)m.mr[2], ps.ppid, ps.state);
 		memset(&m, 0, sizeof(m));
 		calf_reply(&m);   /* the orphan exits, and init reaps it */
 	}
