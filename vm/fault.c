@@ -2,7 +2,8 @@
  * fault.c - a fault message, from facts to page tables: the reference
  * path (see fault.h).
  *
- * Layer: vm/ (target only). This is the VM server's half of a page
+ * Layer: vm/ (host-tested by test_vm_fork.c, which stubs the process
+ * table, killing and TLB flushes). This is the VM server's half of a page
  * fault's round trip: the kernel turned the trap into a call from the
  * faulting thread to us; our reply resumes it. Every fault can be
  * resolved here alone (build with FASTPATH=0 and every fault is); with

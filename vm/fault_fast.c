@@ -2,18 +2,20 @@
  * fault_fast.c - the fault path's shortcut: the reference path's steps
  * (fault.c) reached through O(1) lookups only.
  *
- * Layer: vm/ (target only; built when CALF_FASTPATH is 1). It decides
+ * Layer: vm/ (built when CALF_FASTPATH is 1; test_vm_fork.c runs it on
+ * the host, with the reference path, on random spaces). It decides
  * with the same fault_decide and changes page tables with the same
  * fault_apply helpers as the reference path; only the finding is
  * different. Where a lookup misses it gives up before it has changed
  * anything, and the reference path takes the fault from the start:
  *  - the process: the tid hash (process.h), no scan of the table;
  *  - the region: the one the last fault hit (region.h's hint), no search;
- *  - the leaf: space_leaf_slot, a walk through the window that gives up
- *    where a table is missing or shared with a fork (space.h);
+ *  - the leaf: space_leaf (space.h), and it gives up where a table is
+ *    missing or shared with a fork;
  *  - a refusal or an out-of-memory: the reference path says why.
- * Everything stays in registers: no facts in memory, no calls but the
- * helpers' own. docs/performance.md has the figures with and without it.
+ * Everything stays in registers, and every call is a tail call, so it
+ * needs no stack frame. docs/performance.md has the figures with and
+ * without it.
  */
 #include "vm/fault.h"
 #include "vm/fault_apply.h"
