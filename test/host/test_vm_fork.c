@@ -151,17 +151,6 @@ void vm_printf(const char *fmt, ...)
 
 enum fault_path { BY_REFERENCE, BY_SHORTCUT };
 
-/* CHECK for store_by, which returns a value: -2 on failure. */
-#define STORE_CHECK(cond)                                                  \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			printf("  %s:%d: CHECK(%s) failed\n", __FILE__,    \
-			       __LINE__, #cond);                           \
-			check_current_failed = 1;                          \
-			return -2;                                         \
-		}                                                          \
-	} while (0)
-
 /*
  * A store of `byte` at va in s, resolved by the VM server's fault path:
  * the reference path alone, or the shortcut first (as the server built
@@ -190,8 +179,8 @@ static int store_by(struct sv39_space *s, uint64_t va, uint8_t byte, enum fault_
 	fault_proc.aspace = -1;
 	fault_proc.space = *s;
 	region_set_init(&fault_proc.regions);
-	STORE_CHECK(region_add(&fault_proc.regions, 0, SV39_USER_TOP, REGION_R | REGION_W,
-			       REGION_MMAP) == 0);
+	CHECK_OR_RETURN(region_add(&fault_proc.regions, 0, SV39_USER_TOP, REGION_R | REGION_W,
+				   REGION_MMAP) == 0, -2);
 	proc_tid_hash[7 % PROC_TID_HASH] = &fault_proc;
 	if (fast)
 		*fast = false;
@@ -204,18 +193,18 @@ static int store_by(struct sv39_space *s, uint64_t va, uint8_t byte, enum fault_
 		resolved = fault_resolve(&m);
 	}
 	proc_tid_hash[7 % PROC_TID_HASH] = NULL;
-	STORE_CHECK(fault_proc.space.root_pa == s->root_pa);
+	CHECK_OR_RETURN(fault_proc.space.root_pa == s->root_pa, -2);
 	if (!resolved) {
-		STORE_CHECK(kills == killed + 1);   /* out of memory: killed, no reply */
+		CHECK_OR_RETURN(kills == killed + 1, -2);   /* out of memory: killed, no reply */
 		return -1;
 	}
-	STORE_CHECK(m.mr[CALF_FAULT_MR_REPLY] == CALF_FAULT_RESUME);
-	STORE_CHECK(kills == killed);
+	CHECK_OR_RETURN(m.mr[CALF_FAULT_MR_REPLY] == CALF_FAULT_RESUME, -2);
+	CHECK_OR_RETURN(kills == killed, -2);
 	/* The store can go ahead now: the page is writable, in a table of
 	 * s's own. */
-	STORE_CHECK(sv39_lookup(s, va, &pte, NULL) == SV39_OK);
-	STORE_CHECK((pte & SV39_PTE_W) && !(pte & SV39_PTE_COW));
-	STORE_CHECK(space_cow_table_entry(s, va) == NULL);
+	CHECK_OR_RETURN(sv39_lookup(s, va, &pte, NULL) == SV39_OK, -2);
+	CHECK_OR_RETURN((pte & SV39_PTE_W) && !(pte & SV39_PTE_COW), -2);
+	CHECK_OR_RETURN(space_cow_table_entry(s, va) == NULL, -2);
 	((uint8_t *)frame_ptr(&vm_frames, sv39_pte_pa(pte)))[va & (FRAME_SIZE - 1)] = byte;
 	return 0;
 }
