@@ -16,6 +16,7 @@
 #include "vm/print.h"
 #include "vm/process.h"
 #include "vm/space.h"
+#include "vm/trace.h"
 #include "vm/uspace.h"
 #include "vm/vm.h"
 
@@ -50,6 +51,7 @@ static bool refuse(struct calf_msg *m, struct proc *p, const struct fault_msg *f
 {
 	char msg[160];
 
+	vm_stats.refused++;
 	if (fault_deny_reply(f->by_kernel) == CALF_FAULT_EFAULT)
 		return reply(m, CALF_FAULT_EFAULT);
 	fault_describe(msg, sizeof(msg), facts, why, f->addr, f->pc, f->scause);
@@ -79,6 +81,7 @@ bool fault_resolve(struct calf_msg *m)
 	sv39_pte_t *slot, *shared;
 	struct proc *p;
 	uint64_t page = f.addr & ~(SV39_PAGE_SIZE - 1);
+	bool table_copied = false;
 
 	/* 1. Whose fault, and in which region. */
 	p = proc_by_tid(f.tid);
@@ -87,6 +90,7 @@ bool fault_resolve(struct calf_msg *m)
 		 * tearing down: nothing to resolve. */
 		vm_printf("vm: fault from unknown thread %ld at 0x%lx, pc 0x%lx\n", f.tid,
 			  (unsigned long)f.addr, (unsigned long)f.pc);
+		vm_stats.refused++;
 		return reply(m, CALF_FAULT_KILL);
 	}
 	if (f.access != CALF_FAULT_OTHER && f.addr < SV39_USER_TOP)
@@ -110,12 +114,18 @@ bool fault_resolve(struct calf_msg *m)
 		/* A level-1 entry changed: a flush by address would cover
 		 * only leaf entries (privileged spec 4.2.1), so flush the
 		 * whole address space. */
-		if (moved)
+		if (moved) {
 			uspace_flush(p, 0, 0);
+			vm_stats.table_copies++;
+			table_copied = true;
+		}
 		slot = find_slot(p, r, page, &shared);
 		facts = fault_facts_at(slot, f.access, r);
 		d = fault_decide(&facts);
 	}
+
+	if (trace_on)
+		trace_fault(p, &f, d, table_copied);
 
 	/* 4. Apply it, or refuse. */
 	if (d.action == FAULT_DENY)

@@ -38,6 +38,7 @@ static void replace(struct proc *p, sv39_pte_t *slot, uint64_t page, uint64_t pa
 int fault_retry(struct proc *p, uint64_t page)
 {
 	uspace_flush(p, page, SV39_PAGE_SIZE);
+	vm_stats.retries++;
 	return 0;
 }
 
@@ -66,6 +67,7 @@ int fault_zero_fill(struct proc *p, sv39_pte_t *slot, uint64_t page, sv39_pte_t 
 		 * it is a COW fault too. */
 		replace(p, slot, page, pa, flags);
 		vm_stats.cow_faults++;
+		vm_stats.cow_zero++;
 	}
 	vm_stats.zero_fills++;
 	return 0;

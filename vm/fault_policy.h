@@ -80,6 +80,11 @@ static inline struct fault_decision fault_decide(const struct fault_facts *f);
  */
 unsigned long fault_deny_reply(bool by_kernel);
 
+/* What the action does, in the words the fault trace prints: "zero
+ * map", "COW copy", ...; a FAULT_DENY is "kill", or "EFAULT" when the
+ * kernel's copy routine (by_kernel) touched the page. */
+const char *fault_action_name(enum fault_action a, bool by_kernel);
+
 /* The exit status reason (a signal number, as a shell shows 128 + it)
  * for a process killed by this fault (scause: an EXC_* of lib/scause.h). */
 int fault_kill_signal(enum fault_reason reason, uint64_t scause);

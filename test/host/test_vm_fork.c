@@ -25,6 +25,7 @@
 #include "vm/frame.h"
 #include "vm/process.h"
 #include "vm/space.h"
+#include "vm/trace.h"
 #include "vm/vm.h"
 
 #define FAKE_PA 0x80000000ull
@@ -147,6 +148,19 @@ void uspace_flush(struct proc *p, uint64_t va, uint64_t len)
 void vm_printf(const char *fmt, ...)
 {
 	(void)fmt;
+}
+
+/* The fault trace (vm/trace.c prints through the console): off here,
+ * as the VM server starts. */
+bool trace_on;
+
+void trace_fault(const struct proc *p, const struct fault_msg *f, struct fault_decision d,
+		 bool table_copied)
+{
+	(void)p;
+	(void)f;
+	(void)d;
+	(void)table_copied;
 }
 
 enum fault_path { BY_REFERENCE, BY_SHORTCUT };

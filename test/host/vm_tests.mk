@@ -15,3 +15,5 @@ $(eval $(call host_test,test_vm_misc,test/host/test_vm_misc.c vm/cmdline.c vm/re
 $(eval $(call host_test,test_vm_fork,test/host/test_vm_fork.c vm/space.c vm/fault.c \
 	vm/fault_fast.c vm/fault_apply.c vm/frame.c vm/fault_policy.c vm/region.c lib/fmt.c \
 	lib/scause.c sv39/sv39.c sv39/sv39_range.c))
+$(eval $(call host_test,test_vm_inspect,test/host/test_vm_inspect.c vm/inspect.c vm/space.c \
+	vm/frame.c sv39/sv39.c sv39/sv39_range.c))
