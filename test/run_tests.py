@@ -88,6 +88,10 @@ def run_qemu(cases, only):
         res = qemu_run.run(case.cmd, case.timeout, case.expect, case.status,
                            stop_on_failure_line=not case.panic_expected)
         secs = time.monotonic() - t0
+        if res.ok and case.check:
+            why = case.check(res.output)
+            if why:
+                res.ok, res.reason = False, why
         if res.ok:
             passed += 1
             print(f"ok   qemu {case.name} ({secs:.1f} s)")
