@@ -59,11 +59,20 @@ static bool refuse(struct calf_msg *m, struct proc *p, const struct fault_msg *f
 	return false;
 }
 
-/* Out of frames: only this process pays; the system stays up. */
-static bool out_of_memory(struct proc *p, const struct fault_msg *f)
+/* The page tables could not be changed (err): out of frames, or, in a
+ * lab's student tree, code not written yet (-CALF_ENOSYS, lab.h). Only
+ * this process pays; the system stays up. */
+static bool cannot_resolve(struct proc *p, const struct fault_msg *f, int err)
 {
 	char msg[160];
 
+	if (err == -CALF_ENOSYS) {
+		vm_stats.refused++;
+		vm_snprintf(msg, sizeof(msg), "the fault at 0x%lx, pc 0x%lx, needs a lab's code",
+			    (unsigned long)f->addr, (unsigned long)f->pc);
+		proc_kill(p, 11, msg);
+		return false;
+	}
 	vm_stats.oom_kills++;
 	vm_snprintf(msg, sizeof(msg), "out of memory at 0x%lx, pc 0x%lx", (unsigned long)f->addr,
 		    (unsigned long)f->pc);
@@ -82,6 +91,7 @@ bool fault_resolve(struct calf_msg *m)
 	struct proc *p;
 	uint64_t page = f.addr & ~(SV39_PAGE_SIZE - 1);
 	bool table_copied = false;
+	int err;
 
 	/* 1. Whose fault, and in which region. */
 	p = proc_by_tid(f.tid);
@@ -110,7 +120,7 @@ bool fault_resolve(struct calf_msg *m)
 		int moved = space_unshare(&p->space, shared);
 
 		if (moved < 0)
-			return out_of_memory(p, &f);
+			return cannot_resolve(p, &f, moved);
 		/* A level-1 entry changed: a flush by address would cover
 		 * only leaf entries (privileged spec 4.2.1), so flush the
 		 * whole address space. */
@@ -130,7 +140,8 @@ bool fault_resolve(struct calf_msg *m)
 	/* 4. Apply it, or refuse. */
 	if (d.action == FAULT_DENY)
 		return refuse(m, p, &f, &facts, d.reason);
-	if (fault_apply(p, slot, page, facts.pte, d) < 0)
-		return out_of_memory(p, &f);
+	err = fault_apply(p, slot, page, facts.pte, d);
+	if (err < 0)
+		return cannot_resolve(p, &f, err);
 	return reply(m, CALF_FAULT_RESUME);
 }
