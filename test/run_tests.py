@@ -29,12 +29,12 @@ SCRIPT_TESTS = [os.path.join(HERE, "check_layers.py"), os.path.join(HERE, "test_
                 os.path.join(HERE, "test_flash.sh"), os.path.join(HERE, "check_tree.py")]
 
 
-def run_host(binary):
-    """Run one host test binary; return (passed, failed)."""
+def run_host(binary, args=(), timeout=HOST_TIMEOUT):
+    """Run one host test binary (or script, with args); return (passed, failed)."""
     name = os.path.basename(binary)
     try:
-        proc = subprocess.run([binary], capture_output=True, text=True,
-                              timeout=HOST_TIMEOUT)
+        proc = subprocess.run([binary, *args], capture_output=True, text=True,
+                              timeout=timeout)
     except subprocess.TimeoutExpired:
         print(f"FAIL {name}: timeout after {HOST_TIMEOUT} s")
         return 0, 1
@@ -110,6 +110,8 @@ def main():
     ap.add_argument("--kernel")
     ap.add_argument("--reference-kernel",
                     help="the FASTPATH=0 kernel: run REFERENCE_CASES on it too")
+    ap.add_argument("--labs-kernel",
+                    help="check the labs (check_labs.py) against this full-tree kernel")
     ap.add_argument("--only", help="regex: run only QEMU cases whose name matches")
     args = ap.parse_args()
 
@@ -127,6 +129,12 @@ def main():
             cases += reference_cases(args.reference_kernel)
         p, f = run_qemu(cases, args.only)
         print(f"qemu: {p} passed, {f} failed")
+        total_p += p
+        total_f += f
+    if args.labs_kernel:
+        print("== labs: full marks on the full tree, less on each student tree")
+        p, f = run_host(os.path.join(HERE, "check_labs.py"), ["--kernel", args.labs_kernel],
+                        timeout=900)
         total_p += p
         total_f += f
     print("== total")

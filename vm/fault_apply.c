@@ -44,10 +44,15 @@ int fault_retry(struct proc *p, uint64_t page)
 
 int fault_map_zero(struct proc *p, sv39_pte_t *slot, uint64_t page, uint64_t flags)
 {
+	/* LAB zero: begin */
 	if (install(p, slot, page, vm_frames.zero_pa, flags))
 		return -CALF_ENOMEM;
 	vm_stats.zero_maps++;
 	return 0;
+	/* LAB zero: stub
+	 * (void)p; (void)slot; (void)page; (void)flags;
+	 * return (int)lab_missing("zero", "fault_map_zero");
+	 * LAB zero: end */
 }
 
 int fault_zero_fill(struct proc *p, sv39_pte_t *slot, uint64_t page, sv39_pte_t old,
@@ -76,6 +81,7 @@ int fault_zero_fill(struct proc *p, sv39_pte_t *slot, uint64_t page, sv39_pte_t 
 int fault_cow_copy(struct proc *p, sv39_pte_t *slot, uint64_t page, sv39_pte_t old,
 		   uint64_t flags)
 {
+	/* LAB cow: begin */
 	uint64_t old_pa = sv39_pte_pa(old);
 	uint64_t pa = frame_alloc_copy(&vm_frames, old_pa);
 
@@ -86,4 +92,8 @@ int fault_cow_copy(struct proc *p, sv39_pte_t *slot, uint64_t page, sv39_pte_t o
 	vm_stats.cow_faults++;
 	vm_stats.cow_copies++;
 	return 0;
+	/* LAB cow: stub
+	 * (void)p; (void)slot; (void)page; (void)old; (void)flags;
+	 * return (int)lab_missing("cow", "fault_cow_copy");
+	 * LAB cow: end */
 }

@@ -156,8 +156,13 @@ static inline struct fault_decision fault_decide(const struct fault_facts *f)
 		/* Read or exec: share the zero frame, never writable. In a
 		 * writable region mark it COW, so the first store knows to
 		 * give the page a frame of its own. */
+		/* LAB zero: begin */
 		return fault_act_(FAULT_MAP_ZERO, (fault_prot_pte_flags(prot) & ~SV39_PTE_W) |
 						  ((prot & REGION_W) ? SV39_PTE_COW : 0));
+		/* LAB zero: stub
+		 * // no zero frame yet: a load gets a zeroed frame of its own, as a store does
+		 * return fault_act_(FAULT_MAP_NEW, fault_prot_pte_flags(prot));
+		 * LAB zero: end */
 	}
 
 	/* 3. Mapped, and the PTE already grants the access: the hart used a
@@ -174,8 +179,12 @@ static inline struct fault_decision fault_decide(const struct fault_facts *f)
 	if (f->access == CALF_FAULT_WRITE && (pte & SV39_PTE_COW)) {
 		if (f->zero_frame)
 			return fault_act_(FAULT_COW_ZERO, fault_prot_pte_flags(prot));
+		/* LAB reuse: begin */
 		if (f->refcount == 1)
 			return fault_act_(FAULT_COW_REUSE, fault_prot_pte_flags(prot));
+		/* LAB reuse: stub
+		 * // no reuse yet: a page nobody else maps is copied all the same
+		 * LAB reuse: end */
 		return fault_act_(FAULT_COW_COPY, fault_prot_pte_flags(prot));
 	}
 
