@@ -167,7 +167,7 @@ static inline struct fault_decision fault_decide(const struct fault_facts *f)
 
 	/* 3. Mapped, and the PTE already grants the access: the hart used a
 	 * stale TLB entry (the spec lets it cache even invalid entries,
-	 * 4.3.2), or another thread of the process got here first. */
+	 * 4.2.1), or another thread of the process got here first. */
 	if ((f->access == CALF_FAULT_READ && (pte & SV39_PTE_R)) ||
 	    (f->access == CALF_FAULT_WRITE && (pte & SV39_PTE_W)) ||
 	    (f->access == CALF_FAULT_EXEC && (pte & SV39_PTE_X)))
