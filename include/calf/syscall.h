@@ -123,6 +123,12 @@ static inline unsigned long calf_timebase(void)
 	return (unsigned long)calf_syscall0(SYS_TIMEBASE);
 }
 
+/* Sleep for at least `ticks` timer ticks (100 a second). */
+static inline long calf_sleep(unsigned long ticks)
+{
+	return calf_syscall1(SYS_SLEEP, (long)ticks);
+}
+
 static inline long calf_bootinfo(struct calf_bootinfo *buf)
 {
 	return calf_syscall1(SYS_BOOTINFO, (long)buf);
