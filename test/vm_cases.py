@@ -154,6 +154,26 @@ def cases(kernel):
                      append="init=init -- maptest,--trace --poweroff"),
         [r"^maptest: trace demo done", r"^init: maptest exited with status 0", POWEROFF_OK],
         timeout=120, check=trace_as_expected))
+    # Same-page merging: the demo scanning itself, and the daemon init
+    # starts with the shell, switched on at the prompt.
+    out.append(Case(
+        "vm: mergedemo (same-page merging)",
+        qemu_command("virt", 1, "256M", kernel, append="init=init -- mergedemo --poweroff"),
+        [r"^      192 pages merged; free frames \d+ -> \d+ \(\+1(8|9)\d\)",
+         r"^      frames holding merged contents 64, mappings they save 192",
+         r"others their old contents: yes", r"^mergedemo: done", POWEROFF_OK],
+        timeout=120))
+    out.append(Case(
+        "vm: the merged daemon (merged on, mergedemo --daemon)",
+        typed(qemu_command("virt", 1, "256M", kernel),
+              ["mergedemo --daemon", "merged on", "mergedemo --daemon", "merged status",
+               "poweroff"]),
+        [r"^mergedemo: merging is off: type `merged on` first",
+         r"^merged: merging is on",
+         r"^step 2: the merged daemon scans in the background",
+         r"^mergedemo: done",
+         r"^  pages merged 192 \(0 of them into the zero frame\)",
+         POWEROFF_OK], timeout=120))
     # The shell: the default init (nothing on the command line) starts
     # it; a person types at the prompt.
     out.append(Case(

@@ -7,9 +7,11 @@
  */
 #include "vm/request.h"
 #include "calf/vm_protocol.h"
+#include "lib/cmdline.h"
 #include "lib/string.h"
 #include "vm/fork.h"
 #include "vm/inspect.h"
+#include "vm/merge.h"
 #include "vm/process.h"
 #include "vm/rendezvous.h"
 #include "vm/reply.h"
@@ -86,6 +88,7 @@ static long do_munmap(struct proc *p, unsigned long addr, unsigned long len)
 	if (err)
 		return err;
 	p->regions = scratch;
+	merge_forget(p, addr, addr + len);
 	return 0;
 }
 
@@ -110,6 +113,33 @@ static bool do_kill(struct proc *caller, long pid, long *result)
 	proc_exit(victim, VM_STATUS_KILLED + 9);
 	*result = 0;
 	return victim != caller;
+}
+
+/* Same-page merging: on or off (VM_MERGE_CTL), and the merge daemon's
+ * scan held while it is off. */
+static bool merge_on;
+static long merge_waiter = -1, merge_waiter_pid;
+
+static long merge_ctl(unsigned long what)
+{
+	if (what > 2)
+		return -CALF_EINVAL;
+	if (what < 2)
+		merge_on = what;
+	if (merge_on && merge_waiter >= 0) {
+		/* The daemon waited: it may scan now ("0 looked at"). */
+		struct calf_msg m = { { 0 } };
+
+		if (proc_live_by_pid(merge_waiter_pid))
+			calf_reply_to((unsigned long)merge_waiter, &m);
+		merge_waiter = -1;
+	}
+	return merge_on;
+}
+
+void request_init(void)
+{
+	merge_on = cmdline_has(vm_boot.cmdline, "merge=on");
 }
 
 /* ps(index) (calf/vm_protocol.h). */
@@ -214,6 +244,7 @@ static long do_sbrk(struct proc *p, long incr)
 		err = uspace_unmap_range(p, new_end, old_end);   /* frames back, TLB flushed */
 		if (err)
 			return err;
+		merge_forget(p, new_end, old_end);
 	}
 	p->regions = scratch;
 	return (long)old_brk;
@@ -238,7 +269,16 @@ static long do_stats(unsigned long first, unsigned long *out)
 		[VM_STAT_RETRIES] = vm_stats.retries,
 		[VM_STAT_REFUSED] = vm_stats.refused,
 		[VM_STAT_TABLE_COPIES] = vm_stats.table_copies,
+		[VM_STAT_MERGE_UNSHARED] = merge_stats.unshared,
+		[VM_STAT_MERGE_SCANS] = merge_stats.full_scans,
+		[VM_STAT_MERGE_SCANNED] = merge_stats.scanned,
+		[VM_STAT_MERGE_MERGED] = merge_stats.merged,
+		[VM_STAT_MERGE_ZERO] = merge_stats.zero,
+		[VM_STAT_MERGE_COST] = merge_stats.cost,
 	};
+
+	if (first <= VM_STAT_MERGE_SHARING && first + 5 > VM_STAT_MERGE_SHARED)
+		merge_sharing(&all[VM_STAT_MERGE_SHARED], &all[VM_STAT_MERGE_SHARING]);
 
 	for (unsigned i = 0; i < 5; i++)
 		out[i] = first + i < VM_STAT_COUNT ? all[first + i] : 0;
@@ -315,6 +355,21 @@ bool vm_request(unsigned long badge, long tid, struct calf_msg *m)
 		break;
 	case VM_TRACE:
 		r = trace_set(a1, (long)a2);
+		break;
+	case VM_MERGE_ADVISE:
+		r = merge_advise(p, a1, a2, a3);
+		break;
+	case VM_MERGE_SCAN:
+		if ((a2 & VM_MERGE_WAIT) && !merge_on) {
+			/* Held until merging is switched on (VM_MERGE_CTL). */
+			merge_waiter = tid;
+			merge_waiter_pid = p->pid;
+			return false;
+		}
+		r = (long)merge_scan(a1, &m->mr[1]);
+		break;
+	case VM_MERGE_CTL:
+		r = merge_ctl(a1);
 		break;
 	default:
 		r = -CALF_ENOSYS;

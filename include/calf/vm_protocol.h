@@ -73,7 +73,16 @@
 #define VM_STAT_RETRIES     13   /* faults on a page that already allowed the access (a stale TLB entry) */
 #define VM_STAT_REFUSED     14   /* faults refused: the process killed, or the system call given EFAULT */
 #define VM_STAT_TABLE_COPIES 15  /* page tables shared with a fork, copied for a store into them */
-#define VM_STAT_COUNT       16
+/* Same-page merging (VM_MERGE_*): */
+#define VM_STAT_MERGE_SHARED   16   /* frames holding merged contents now */
+#define VM_STAT_MERGE_SHARING  17   /* ... the mappings they save (their pages beyond the first) */
+#define VM_STAT_MERGE_UNSHARED 18   /* present advised pages of the last full scan without a twin */
+#define VM_STAT_MERGE_SCANS    19   /* full scans: times round every advised range */
+#define VM_STAT_MERGE_SCANNED  20   /* advised pages looked at, in all */
+#define VM_STAT_MERGE_MERGED   21   /* pages merged into a twin's frame, in all */
+#define VM_STAT_MERGE_ZERO     22   /* pages of zeros merged into the zero frame, in all */
+#define VM_STAT_MERGE_COST     23   /* instructions the scans took, in all */
+#define VM_STAT_COUNT       24
 
 /* fork(): a copy of the caller. Every writable page becomes copy-on-write
  * in both; the child's registers are the parent's with a0 = 0.
@@ -149,6 +158,30 @@
  * reply: MR0 = 0, -CALF_EINVAL (MR1 not 0 or 1), -CALF_ESRCH (no such
  *        live process). */
 #define VM_TRACE     (VM_LABEL_BASE + 22)
+
+/* merge_advise(addr, len, on): same-page merging (docs/architecture.md,
+ * Same-page merging) may (on = 1) or may no longer (0) fold pages of
+ * [addr, addr + len) - page aligned, inside one heap or mmap region -
+ * that hold the same contents as other pages into one read-only
+ * copy-on-write frame. Off names a range advised before exactly; every
+ * page of it that shares a frame then gets a copy of its own first.
+ * Nothing is merged unless advised; munmap and exec forget the advice,
+ * fork keeps it.
+ * reply MR0 = 0, -CALF_EINVAL, -CALF_ENOMEM (eight ranges advised
+ * already, or no frames for the copies: then nothing changed). */
+#define VM_MERGE_ADVISE (VM_LABEL_BASE + 23)
+/* merge_scan(budget, flags): look at up to MR1 advised pages (in pid
+ * and address order, going on from where the last scan stopped) and
+ * merge what can be. MR2 = VM_MERGE_WAIT: first wait while merging is
+ * off (VM_MERGE_CTL; the merge daemon's way of sleeping).
+ * reply MR0 = pages looked at, MR1 = pages merged. */
+#define VM_MERGE_SCAN   (VM_LABEL_BASE + 24)
+#define VM_MERGE_WAIT   1
+/* merge_ctl(what): MR1 = 1 on, 0 off, 2 only ask. On answers a scan
+ * that waits. Merging is off at boot unless the kernel command line
+ * says merge=on. reply MR0 = 1 on, 0 off (after the change), or
+ * -CALF_EINVAL. */
+#define VM_MERGE_CTL    (VM_LABEL_BASE + 25)
 
 #define VM_ARGS_MAX 1024
 

@@ -17,3 +17,6 @@ $(eval $(call host_test,test_vm_fork,test/host/test_vm_fork.c vm/space.c vm/spac
 	lib/scause.c sv39/sv39.c sv39/sv39_range.c))
 $(eval $(call host_test,test_vm_inspect,test/host/test_vm_inspect.c vm/inspect.c vm/space.c vm/space_share.c \
 	vm/space_pages.c vm/lab.c vm/frame.c lib/fmt.c sv39/sv39.c sv39/sv39_range.c))
+$(eval $(call host_test,test_vm_merge,test/host/test_vm_merge.c vm/merge.c vm/space.c \
+	vm/space_share.c vm/space_pages.c vm/lab.c vm/frame.c vm/region.c lib/fmt.c sv39/sv39.c \
+	sv39/sv39_range.c))

@@ -173,6 +173,30 @@ long calf_trace(int on, long pid)
 	return request(&m, VM_TRACE, (unsigned long)on, (unsigned long)pid);
 }
 
+long calf_merge_advise(unsigned long addr, unsigned long len, int on)
+{
+	struct calf_msg m = { { VM_MERGE_ADVISE, addr, len, (unsigned long)on } };
+
+	return calf_vm_request(&m);
+}
+
+long calf_merge_scan(unsigned long budget, unsigned long flags, unsigned long *merged)
+{
+	struct calf_msg m;
+	long r = request(&m, VM_MERGE_SCAN, budget, flags);
+
+	if (merged)
+		*merged = r >= 0 ? m.mr[1] : 0;
+	return r;
+}
+
+long calf_merge_ctl(int what)
+{
+	struct calf_msg m;
+
+	return request(&m, VM_MERGE_CTL, (unsigned long)what, 0);
+}
+
 long calf_stats(unsigned long *out, unsigned long max)
 {
 	struct calf_msg m;

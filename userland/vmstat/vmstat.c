@@ -46,6 +46,14 @@ static const struct counter counters[] = {
 	[VM_STAT_RETRIES] = { "retries", "faults on a page that already allowed the access (stale TLB)" },
 	[VM_STAT_REFUSED] = { "refused", "faults refused: the process killed, or its system call EFAULT" },
 	[VM_STAT_TABLE_COPIES] = { "table_copies", "page tables shared with a fork, copied for a store" },
+	[VM_STAT_MERGE_SHARED] = { "merge_shared", "frames holding merged contents now (merged)" },
+	[VM_STAT_MERGE_SHARING] = { "merge_sharing", "... the mappings they save" },
+	[VM_STAT_MERGE_UNSHARED] = { "merge_unshared", "advised pages of the last full scan without a twin" },
+	[VM_STAT_MERGE_SCANS] = { "merge_scans", "full scans of every advised range" },
+	[VM_STAT_MERGE_SCANNED] = { "merge_scanned", "advised pages looked at" },
+	[VM_STAT_MERGE_MERGED] = { "merge_merged", "pages merged into a twin's frame" },
+	[VM_STAT_MERGE_ZERO] = { "merge_zero", "pages of zeros merged into the zero frame" },
+	[VM_STAT_MERGE_COST] = { "merge_cost", "instructions the scans took" },
 };
 
 #define NAMED (sizeof(counters) / sizeof(counters[0]))

@@ -119,6 +119,15 @@ long calf_pt_entry(long pid, struct calf_pt_entry *e);
 /* The fault trace (VM_TRACE): on (1) or off (0), for pid (0: all). */
 long calf_trace(int on, long pid);
 
+/* Same-page merging (calf/vm_protocol.h): advise [addr, addr + len)
+ * mergeable (on 1) or not (0); scan up to budget advised pages (flags
+ * VM_MERGE_WAIT: wait while merging is off), returning how many were
+ * looked at and *merged how many merged; switch merging on (1), off (0)
+ * or only ask (2), returning the state. */
+long calf_merge_advise(unsigned long addr, unsigned long len, int on);
+long calf_merge_scan(unsigned long budget, unsigned long flags, unsigned long *merged);
+long calf_merge_ctl(int what);
+
 /* The VM server's counters (VM_STATS): fills out[0..max-1] (VM_STAT_*
  * order) and returns how many counters the server has (which may be
  * more than max, or fewer), or -error. */
