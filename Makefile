@@ -9,6 +9,9 @@
 #   FASTPATH=0|1          1: the IPC and fault shortcuts are built in;
 #                         0: every IPC and fault takes the reference C
 #                         path (built in build/fastpath0/) (default 1)
+#   DEBUG=0|1             1: the kernel, the VM server and every program
+#                         at -Og, so gdb sees locals and arguments (built
+#                         in build/debug/) (default 0)
 
 BOARD ?= virt
 SMP ?= 1
@@ -29,6 +32,17 @@ else
 $(error FASTPATH must be 0 or 1, not "$(FASTPATH)")
 endif
 export FASTPATH
+
+# DEBUG=1: the same sources at -Og (OPT_CFLAGS, mk/toolchain.mk), in a
+# build directory of their own, so the -O2 build (the one make bench
+# measures) is never mixed with it.
+DEBUG ?= 0
+ifeq ($(DEBUG),1)
+B := $(B)/debug
+else ifneq ($(DEBUG),0)
+$(error DEBUG must be 0 or 1, not "$(DEBUG)")
+endif
+export DEBUG
 
 include mk/toolchain.mk
 
