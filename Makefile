@@ -11,7 +11,7 @@
 #                         path (built in build/fastpath0/) (default 1)
 #   DEBUG=0|1             1: the kernel, the VM server and every program
 #                         at -Og, so gdb sees locals and arguments (built
-#                         in build/debug/) (default 0)
+#                         in build/debug/; docs/debugging.md) (default 0)
 
 BOARD ?= virt
 SMP ?= 1
@@ -61,7 +61,7 @@ all: $(B)/kernel.elf $(B)/Image
 help:
 	@echo "make            build build/kernel.elf and build/Image"
 	@echo "make run        boot in QEMU (BOARD=$(BOARD) SMP=$(SMP) MEM=$(MEM)); Ctrl-A X quits"
-	@echo "make debug      boot halted, waiting for gdb-multiarch on port 1234"
+	@echo "make debug      boot halted, waiting for gdb-multiarch -x tools/calf.gdb on port 1234"
 	@echo "make test       host unit tests, then QEMU integration tests"
 	@echo "make bench      instructions per operation under QEMU -icount -> build/bench.json"
 	@echo "make sdcard     build/sdcard.img: GPT + FAT with Image and extlinux.conf for U-Boot"
@@ -103,8 +103,9 @@ run: deps all
 	$(QEMU_RUN) --interactive --kernel $(B)/kernel.elf
 
 debug: deps all
-	@echo "QEMU waits for gdb. In another terminal:"
-	@echo "  gdb-multiarch $(B)/kernel.elf -ex 'target remote :1234'"
+	@echo "QEMU waits for gdb on port 1234. In another terminal:"
+	@echo "  gdb-multiarch -x tools/calf.gdb $(B)/kernel.elf"
+	@echo "(docs/debugging.md; make debug DEBUG=1 builds everything at -Og first)"
 	$(QEMU_RUN) --interactive --gdb --kernel $(B)/kernel.elf
 
 # ---- tests ----
@@ -119,8 +120,19 @@ reference-build:
 test: reference-build
 endif
 
+# The gdb kit (test/check_gdb.py) runs on this build and, to check that
+# -Og keeps fault_resolve's locals, on a DEBUG=1 build (in $(B)/debug/).
+ifeq ($(DEBUG),0)
+TEST_DEBUG := --debug-kernel $(B)/debug/kernel.elf
+.PHONY: debug-build
+debug-build:
+	$(Q)$(MAKE) --no-print-directory DEBUG=1 all
+test: debug-build
+endif
+
 test: deps all $(HOST_TESTS)
-	$(PYTHON) test/run_tests.py --host $(HOST_TESTS) --kernel $(B)/kernel.elf $(TEST_REFERENCE)
+	$(PYTHON) test/run_tests.py --host $(HOST_TESTS) --kernel $(B)/kernel.elf \
+		$(TEST_REFERENCE) $(TEST_DEBUG)
 
 # Instructions per operation, exact under QEMU -icount (docs/performance.md).
 bench: deps all
