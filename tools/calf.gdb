@@ -58,7 +58,8 @@ LEVEL_NAME = {2: "1G", 1: "2M", 0: "4K"}
 # the hart runs, also between the stops a breakpoint condition makes
 # without telling anyone, so it is kept only until the outermost Phys
 # block ends. Only the VM server's page-table root, fixed from its start
-# on, lives as long as the connection.
+# on, is kept longer: until the program exits, the connection closes or
+# a symbol file is added.
 _cache = {}
 _boot = {}
 _phys_depth = [0]
@@ -87,6 +88,9 @@ class Phys:
     def __enter__(self):
         if _phys_depth[0] == 0:
             _cache.clear()
+            if gdb.selected_inferior().pid == 0:
+                raise gdb.GdbError("calf: not connected: boot QEMU with `make debug`, "
+                                   "then target remote :1234")
             if not _packet("Qqemu.PhyMemMode:1"):
                 raise gdb.GdbError("calf: the gdb stub cannot read physical memory "
                                    "(QEMU's Qqemu.PhyMemMode): is this QEMU?")
@@ -108,12 +112,8 @@ def phys_read(pa, n):
             raise gdb.GdbError("calf: no memory at physical address 0x%x" % pa)
 
 
-def phys_u64(pa):
-    return struct.unpack("<Q", phys_read(pa, 8))[0]
-
-
 def table(pa):
-    """The 512 entries of the page table at pa, read once per stop."""
+    """The 512 entries of the page table at pa, read once per command."""
     key = ("table", pa)
     if key not in _cache:
         _cache[key] = struct.unpack("<512Q", phys_read(pa, PAGE))
@@ -241,7 +241,10 @@ def vmserver_root():
 
 
 def frames():
-    return read_var("vm_frames", vmserver_root(), "load the VM server's symbols: calf-vmserver")
+    ft = read_var("vm_frames", vmserver_root(), "load the VM server's symbols: calf-vmserver")
+    if int(ft["nframes"]) == 0:
+        raise gdb.GdbError("calf: the VM server has not set up its frame table yet")
+    return ft
 
 
 def refcount(pa):
@@ -277,7 +280,9 @@ def ref_text(pa):
         count, note = refcount(pa)
     except gdb.GdbError:
         return ""
-    if count is None or count == FRAME_PINNED:
+    if count is None:
+        return ""           # the kernel's: its image, its tables, its reserve
+    if count == FRAME_PINNED:
         return note
     return "count %d%s" % (count, " (" + note + ")" if note else "")
 
@@ -450,11 +455,12 @@ left out; calf-pt -k ROOT shows it too."""
             count = ref_text(target) if counted else ""
             if is_leaf(pte):
                 leaves[0] += 1
-                print("%s%3d: va 0x%x %s pa 0x%x %s %s" % (
-                    indent, idx, va, LEVEL_NAME[level], target, flags(pte, True), count))
+                print(("%s%3d: va 0x%x %s pa 0x%x %s %s" % (
+                    indent, idx, va, LEVEL_NAME[level], target, flags(pte, True),
+                    count)).rstrip())
             else:
-                print("%s%3d: va 0x%x table 0x%x %s %s" % (
-                    indent, idx, va, target, flags(pte, False), count))
+                print(("%s%3d: va 0x%x table 0x%x %s %s" % (
+                    indent, idx, va, target, flags(pte, False), count)).rstrip())
                 if level > 0:
                     self.level(target, level - 1, va, kernel, counted, leaves)
 
@@ -482,11 +488,12 @@ translates ADDR, one line per level, with reference counts."""
                     print(head + " invalid: 0x%x is not mapped" % va)
                 elif leaf:
                     pa = pte_pa(pte) + (va & (LEVEL_SIZE[level] - 1))
-                    print("%s leaf %s %s -> pa 0x%x %s" % (
-                        head, LEVEL_NAME[level], flags(pte, True), pa, ref_text(pte_pa(pte))))
+                    print(("%s leaf %s %s -> pa 0x%x %s" % (
+                        head, LEVEL_NAME[level], flags(pte, True), pa,
+                        ref_text(pte_pa(pte)))).rstrip())
                 else:
-                    print("%s -> table 0x%x %s %s" % (
-                        head, pte_pa(pte), flags(pte, False), ref_text(pte_pa(pte))))
+                    print(("%s -> table 0x%x %s %s" % (
+                        head, pte_pa(pte), flags(pte, False), ref_text(pte_pa(pte)))).rstrip())
 
 
 Va()
