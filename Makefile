@@ -113,7 +113,7 @@ debug: deps all
 # built too (FASTPATH=0, in build/fastpath0/) and a subset of the QEMU
 # cases runs on them as well (test/run_tests.py, REFERENCE_CASES).
 ifeq ($(FASTPATH),1)
-TEST_REFERENCE := --reference-kernel build/fastpath0/kernel.elf
+TEST_REFERENCE := --reference-kernel build/fastpath0$(if $(filter 1,$(DEBUG)),/debug)/kernel.elf
 .PHONY: reference-build
 reference-build:
 	$(Q)$(MAKE) --no-print-directory FASTPATH=0 all
