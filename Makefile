@@ -69,6 +69,8 @@ help:
 	@echo "make flash DEV=/dev/sdX [HIFIVE=unleashed|unmatched]  write an image (asks first)"
 	@echo "make fuzz       libFuzzer on the FDT parser and sv39 (FUZZ_SECONDS=60 each; needs clang)"
 	@echo "make stress     long runs: 100,000 forks, big process trees, the syscall fuzzer"
+	@echo "make lab LAB=cow DIR=../cow-lab  a lab's student tree (labs/README.md)"
+	@echo "make grade [LAB=cow]  grade a lab in QEMU: points per test, Score: N/M"
 	@echo "make deps       install missing Debian packages (as root)"
 	@echo "make clean      remove build/"
 
@@ -95,6 +97,7 @@ include mk/boards.mk
 include mk/userland.mk
 include mk/fuzz.mk
 include mk/stress.mk
+include mk/labs.mk
 
 # ---- running ----
 QEMU_RUN := $(PYTHON) test/qemu_run.py --board $(BOARD) --smp $(SMP) --mem $(MEM)
@@ -132,7 +135,7 @@ endif
 
 test: deps all $(HOST_TESTS)
 	$(PYTHON) test/run_tests.py --host $(HOST_TESTS) --kernel $(B)/kernel.elf \
-		$(TEST_REFERENCE) $(TEST_DEBUG)
+		$(TEST_REFERENCE) $(TEST_DEBUG) --labs-kernel $(B)/kernel.elf
 
 # Instructions per operation, exact under QEMU -icount (docs/performance.md).
 bench: deps all

@@ -16,14 +16,20 @@ BUILD = os.path.join(os.path.dirname(HERE), "build", "test")
 
 
 class Case:
+    """One QEMU run. `check`, if given, is called with the whole console
+    output of a run that passed the other tests, and returns None or
+    why the output is wrong (for what a line-by-line regex cannot say:
+    numbers that must agree between two lines, say)."""
+
     def __init__(self, name, cmd, expect, status=0, timeout=60,
-                 panic_expected=False):
+                 panic_expected=False, check=None):
         self.name = name
         self.panic_expected = panic_expected
         self.cmd = cmd
         self.expect = expect
         self.status = status
         self.timeout = timeout
+        self.check = check
 
 
 BOOT_OK = [r"^calf: RISC-V Sv39 microkernel", r"^timer: 3 ticks received",

@@ -31,12 +31,12 @@ SCRIPT_TESTS = [os.path.join(HERE, "check_layers.py"), os.path.join(HERE, "test_
                 os.path.join(HERE, "test_flash.sh"), os.path.join(HERE, "check_tree.py")]
 
 
-def run_host(binary, args=()):
+def run_host(binary, args=(), timeout=HOST_TIMEOUT):
     """Run one host test binary (or script, with args); return (passed, failed)."""
     name = os.path.basename(binary)
     try:
         proc = subprocess.run([binary, *args], capture_output=True, text=True,
-                              timeout=HOST_TIMEOUT)
+                              timeout=timeout)
     except subprocess.TimeoutExpired:
         print(f"FAIL {name}: timeout after {HOST_TIMEOUT} s")
         return 0, 1
@@ -90,6 +90,10 @@ def run_qemu(cases, only):
         res = qemu_run.run(case.cmd, case.timeout, case.expect, case.status,
                            stop_on_failure_line=not case.panic_expected)
         secs = time.monotonic() - t0
+        if res.ok and case.check:
+            why = case.check(res.output)
+            if why:
+                res.ok, res.reason = False, why
         if res.ok:
             passed += 1
             print(f"ok   qemu {case.name} ({secs:.1f} s)")
@@ -110,6 +114,8 @@ def main():
                     help="the FASTPATH=0 kernel: run REFERENCE_CASES on it too")
     ap.add_argument("--debug-kernel",
                     help="the DEBUG=1 (-Og) kernel: the gdb kit is checked on it too")
+    ap.add_argument("--labs-kernel",
+                    help="check the labs (check_labs.py) against this full-tree kernel")
     ap.add_argument("--only", help="regex: run only QEMU cases whose name matches")
     args = ap.parse_args()
 
@@ -135,6 +141,12 @@ def main():
         if args.debug_kernel:
             gdb_args += ["--debug-kernel", args.debug_kernel]
         p, f = run_host(os.path.join(HERE, "check_gdb.py"), gdb_args)
+        total_p += p
+        total_f += f
+    if args.labs_kernel:
+        print("== labs: full marks on the full tree, less on each student tree")
+        p, f = run_host(os.path.join(HERE, "check_labs.py"), ["--kernel", args.labs_kernel],
+                        timeout=900)
         total_p += p
         total_f += f
     print("== total")

@@ -25,6 +25,7 @@
 #include "vm/frame.h"
 #include "vm/process.h"
 #include "vm/space.h"
+#include "vm/trace.h"
 #include "vm/vm.h"
 
 #define FAKE_PA 0x80000000ull
@@ -147,6 +148,19 @@ void uspace_flush(struct proc *p, uint64_t va, uint64_t len)
 void vm_printf(const char *fmt, ...)
 {
 	(void)fmt;
+}
+
+/* The fault trace (vm/trace.c prints through the console): off here,
+ * as the VM server starts. */
+bool trace_on;
+
+void trace_fault(const struct proc *p, const struct fault_msg *f, struct fault_decision d,
+		 bool table_copied)
+{
+	(void)p;
+	(void)f;
+	(void)d;
+	(void)table_copied;
 }
 
 enum fault_path { BY_REFERENCE, BY_SHORTCUT };
@@ -815,7 +829,12 @@ static void check_leaf_walk(struct sv39_space *s, uint64_t va)
 /* One run: a live space `present` with its model, random operations,
  * then every space's pages against the model and every count against
  * the tables, after each step. */
-static void random_run(unsigned nframes, unsigned split, uint64_t seed, unsigned steps)
+/* The three forks of vm/ (space.h): tables shared, pages shared one by
+ * one, pages copied. */
+typedef int fork_fn(struct sv39_space *dst, struct sv39_space *src);
+
+static void random_run(unsigned nframes, unsigned split, uint64_t seed, unsigned steps,
+		       fork_fn *fork)
 {
 	static uint8_t model[SPACES][PAGES];
 	struct sv39_space s[SPACES];
@@ -850,7 +869,7 @@ static void random_run(unsigned nframes, unsigned split, uint64_t seed, unsigned
 			if (s[b].root_pa)
 				continue;
 			done[1]++;
-			if (space_fork(&s[b], &s[a]) == 0)
+			if (fork(&s[b], &s[a]) == 0)
 				memcpy(model[b], model[a], PAGES);
 			else
 				fails++;
@@ -896,14 +915,28 @@ static void random_run(unsigned nframes, unsigned split, uint64_t seed, unsigned
 
 TEST(random_fork_store_unmap_exit)
 {
-	random_run(MAX_FRAMES, 0, 0x1234567887654321ull, 3000);
+	random_run(MAX_FRAMES, 0, 0x1234567887654321ull, 3000, space_fork);
 }
 
 /* Few frames, two ranges: out of memory everywhere, and frames outside
  * the largest range (the frame table's general paths). */
 TEST(random_with_few_frames_and_two_ranges)
 {
-	random_run(80, 24, 0x0badc0ffee15600dull, 3000);
+	random_run(80, 24, 0x0badc0ffee15600dull, 3000, space_fork);
+}
+
+/* The same with the forks of the labs below sharedpt (space_pages.c):
+ * every page shared copy-on-write one by one, or copied. */
+TEST(random_with_forks_page_by_page)
+{
+	random_run(MAX_FRAMES, 0, 0x2468ace013579bdfull, 2000, space_fork_pages);
+	random_run(80, 24, 0x1357924680abcdefull, 2000, space_fork_pages);
+}
+
+TEST(random_with_forks_that_copy)
+{
+	random_run(MAX_FRAMES, 0, 0x0fedcba987654321ull, 2000, space_fork_copy);
+	random_run(80, 24, 0x55aa55aa12345678ull, 2000, space_fork_copy);
 }
 
 int main(void)
@@ -919,6 +952,8 @@ int main(void)
 	RUN(unmap_over_shared_tables);
 	RUN(random_fork_store_unmap_exit);
 	RUN(random_with_few_frames_and_two_ranges);
+	RUN(random_with_forks_page_by_page);
+	RUN(random_with_forks_that_copy);
 	free(window);
 	return check_summary();
 }

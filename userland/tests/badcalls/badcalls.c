@@ -239,7 +239,7 @@ static void gen_vm(struct call *c)
 	c->op = OP_VM;
 	for (int i = 1; i < 6; i++)
 		c->a[i] = junk_number();
-	switch (pick_n(14)) {
+	switch (pick_n(17)) {
 	case 0:   /* spawn: the block names nothing, or is nowhere */
 	case 1:   /* exec: same; a failed exec leaves us running */
 		c->a[0] = pick_n(2) ? VM_SPAWN : VM_EXEC;
@@ -302,6 +302,35 @@ static void gen_vm(struct call *c)
 		c->a[0] = VM_FORK;
 		c->nonneg_ok = 1;
 		c->errs = ERR(CALF_ENOMEM) | ERR(CALF_EAGAIN);
+		break;
+	case 12:  /* region: any pid, any index */
+		c->a[0] = VM_REGION;
+		c->a[1] = pick_n(2) ? 0 : (pick_n(2) ? PICK(no_pids) : (long)rnd());
+		c->a[2] = pick_n(2) ? (long)pick_n(20) : (long)rnd();
+		c->nonneg_ok = 1;
+		c->errs = ERR(CALF_ESRCH) | ERR(CALF_ENOENT);
+		break;
+	case 13:  /* pt_entry: any pid, any cursor (a stale one just goes on) */
+		c->a[0] = VM_PT_ENTRY;
+		c->a[1] = pick_n(2) ? 0 : (pick_n(2) ? PICK(no_pids) : (long)rnd());
+		c->a[2] = (long)rnd();
+		c->a[3] = pick_n(2) ? (long)pick_n(VM_PT_START + 2) : (long)rnd();
+		c->nonneg_ok = 1;
+		c->errs = ERR(CALF_ESRCH) | ERR(CALF_EINVAL);
+		break;
+	case 14:  /* trace: a bad switch, or a pid that names nobody (never
+		   * a real trace on: it would flood the console) */
+		c->a[0] = VM_TRACE;
+		if (pick_n(2)) {
+			c->a[1] = 2 + (long)pick_n(1000);
+			want_exact(c, -CALF_EINVAL);
+		} else {
+			c->a[1] = 1;
+			c->a[2] = PICK(no_pids);
+			if (c->a[2] == 0)   /* 0 means every process */
+				c->a[2] = -1;
+			want_exact(c, -CALF_ESRCH);
+		}
 		break;
 	default:
 		c->a[0] = (long)(pick_n(2) ? PICK(unknown_labels) : rnd());
