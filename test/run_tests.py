@@ -3,7 +3,9 @@
 
 Layer: test/. Runs the host unit-test binaries and the script tests
 (SCRIPT_TESTS; each prints its own "N passed, N failed" line), then the
-QEMU integration cases, and ends with one total line "N passed, N failed".
+QEMU integration cases, then the gdb kit (check_gdb.py: tools/calf.gdb on
+a live kernel, the DEBUG=1 one too when given), and ends with one total
+line "N passed, N failed".
 Exits non-zero on any failure or timeout.
 """
 import argparse
@@ -110,6 +112,8 @@ def main():
     ap.add_argument("--kernel")
     ap.add_argument("--reference-kernel",
                     help="the FASTPATH=0 kernel: run REFERENCE_CASES on it too")
+    ap.add_argument("--debug-kernel",
+                    help="the DEBUG=1 (-Og) kernel: the gdb kit is checked on it too")
     ap.add_argument("--labs-kernel",
                     help="check the labs (check_labs.py) against this full-tree kernel")
     ap.add_argument("--only", help="regex: run only QEMU cases whose name matches")
@@ -129,6 +133,14 @@ def main():
             cases += reference_cases(args.reference_kernel)
         p, f = run_qemu(cases, args.only)
         print(f"qemu: {p} passed, {f} failed")
+        total_p += p
+        total_f += f
+    if args.kernel and not args.only:
+        print("== gdb")
+        gdb_args = ["--kernel", args.kernel]
+        if args.debug_kernel:
+            gdb_args += ["--debug-kernel", args.debug_kernel]
+        p, f = run_host(os.path.join(HERE, "check_gdb.py"), gdb_args)
         total_p += p
         total_f += f
     if args.labs_kernel:
