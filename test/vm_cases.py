@@ -148,12 +148,13 @@ def cases(kernel):
          r"^trace \d+: pid \d+ cowdemo store 0x1000000010 pc 0x[0-9a-f]+: table copy, COW copy",
          r"^trace \d+: pid \d+ cowdemo store 0x1000003010 pc 0x[0-9a-f]+: COW reuse",
          r"^cowdemo: done", POWEROFF_OK], timeout=120))
-    out.append(Case(
-        "vm: the fault trace of a fork and stores (maptest --trace)",
-        qemu_command("virt", 1, "256M", kernel,
-                     append="init=init -- maptest,--trace --poweroff"),
-        [r"^maptest: trace demo done", r"^init: maptest exited with status 0", POWEROFF_OK],
-        timeout=120, check=trace_as_expected))
+    for board in ("virt", "sifive_u"):
+        out.append(Case(
+            f"vm: the fault trace of a fork and stores on {board} (maptest --trace)",
+            qemu_command(board, 1, "256M", kernel,
+                         append="init=init -- maptest,--trace --poweroff"),
+            [r"^maptest: trace demo done", r"^init: maptest exited with status 0",
+             POWEROFF_OK], timeout=120, check=trace_as_expected))
     # Same-page merging: the demo scanning itself, and the daemon init
     # starts with the shell, switched on at the prompt.
     out.append(Case(
