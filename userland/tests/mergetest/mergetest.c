@@ -326,6 +326,69 @@ static void test_stores_during_scans(void)
 	UCHECK_EQ("stores_during_scans_lose_nothing", good, 4);
 }
 
+/* The child of test_out_of_memory: 16 pages of one content, merged into
+ * one frame; then every free frame used up; then a store into a merged
+ * page, which needs a frame for its copy. Exits 1 or 2 if it could not
+ * set that up, 3 if the store went through. */
+static void __attribute__((noreturn)) merged_then_exhausted(void)
+{
+	volatile uint64_t *mem = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long f, pages;
+	volatile char *p;
+	long a;
+
+	if (mem == MAP_FAILED)
+		calf_child_exit(1);
+	for (unsigned long w = 0; w < 16 * WORDS; w++)
+		mem[w] = 0x600d + w % WORDS;   /* every page the same */
+	calf_merge_advise((unsigned long)mem, 16 * PAGE, 1);
+	if (scan_all() != 15)
+		calf_child_exit(1);
+	pages = free_frames() - 1;   /* mmap promises less than is free */
+	a = calf_mmap(pages * PAGE);
+	if (a < 0)
+		calf_child_exit(2);
+	p = (volatile char *)a;
+	for (unsigned long i = 0; i < pages; i += 512)   /* the page tables first */
+		(void)p[i * PAGE];
+	(void)p[(pages - 1) * PAGE];
+	f = free_frames();
+	for (unsigned long i = 0; i < pages && f > 0; i++) {
+		p[i * PAGE] = 1;
+		if (--f < 8)
+			f = free_frames();
+	}
+	if (f != 0)
+		calf_child_exit(2);
+	mem[3 * WORDS] = 1;   /* a merged page: its copy finds no frame */
+	calf_child_exit(3);
+}
+
+/* Filling memory takes a fault per frame: larger machines leave this to
+ * the smaller ones (usertests runs at 128 MiB too). */
+#define OOM_TEST_MAX_FRAMES 70000ul
+
+/* Out of frames when a store must unmerge: only that process dies,
+ * killed for want of memory, and every frame comes back. */
+static void test_out_of_memory(void)
+{
+	unsigned long before = free_frames(), kills = calf_stat(VM_STAT_OOM_KILLS);
+	long pid;
+
+	if (calf_stat(VM_STAT_TOTAL_FRAMES) > OOM_TEST_MAX_FRAMES) {
+		printf("     oom_unmerging: skipped, more than %lu frames\n", OOM_TEST_MAX_FRAMES);
+		return;
+	}
+	calf_console_flush();
+	pid = calf_fork();
+	if (pid == 0)
+		merged_then_exhausted();
+	UCHECK_EQ("oom_unmerging_kills_only_the_writer", calf_reap(pid), VM_STATUS_KILLED + 9);
+	UCHECK_EQ("oom_unmerging_is_an_oom_kill", calf_stat(VM_STAT_OOM_KILLS) - kills, 1);
+	UCHECK_EQ("oom_unmerging_frames_back", free_frames(), before);
+}
+
 int main(void)
 {
 	utest_begin("mergetest");
@@ -338,5 +401,6 @@ int main(void)
 	test_advice_off();
 	test_bad_advice();
 	test_stores_during_scans();
+	test_out_of_memory();
 	return utest_end();
 }
