@@ -130,6 +130,19 @@ static void b_u32prop(struct builder *b, const char *name, uint32_t v)
 	b_cells(b, name, 1, &v);
 }
 
+/* A new builder with the root node begun, 32-bit cells for its
+ * children (#address-cells = #size-cells = 1). */
+static struct builder *b_new_root(void)
+{
+	struct builder *bb = malloc(sizeof(*bb));
+
+	b_init(bb);
+	b_begin(bb, "");
+	b_u32prop(bb, "#address-cells", 1);
+	b_u32prop(bb, "#size-cells", 1);
+	return bb;
+}
+
 static void b_rsv(struct builder *b, uint64_t addr, uint64_t size)
 {
 	put32(b->rsv + b->nrsv, (uint32_t)(addr >> 32));
@@ -399,15 +412,11 @@ TEST(alias_resolution)
  * wins over "first UART in the tree". Hand-built, 32-bit cells. */
 TEST(stdout_alias_picks_second_uart)
 {
-	struct builder *bb = malloc(sizeof(*bb));
+	struct builder *bb = b_new_root();
 	struct blob bl;
 	struct board b;
 	uint32_t v[8];
 
-	b_init(bb);
-	b_begin(bb, "");
-	b_u32prop(bb, "#address-cells", 1);
-	b_u32prop(bb, "#size-cells", 1);
 	b_prop(bb, "compatible", "acme,board\0acme,soc", 20);
 	b_begin(bb, "aliases");
 	b_str(bb, "console", "/soc/uart@2000");
@@ -539,14 +548,10 @@ TEST(uart_fallback_and_reg_shift)
 static struct blob uart_tree(const char *compat, uint32_t len, uint32_t width,
 			     const char *status)
 {
-	struct builder *bb = malloc(sizeof(*bb));
+	struct builder *bb = b_new_root();
 	struct blob bl;
 	uint32_t v[4];
 
-	b_init(bb);
-	b_begin(bb, "");
-	b_u32prop(bb, "#address-cells", 1);
-	b_u32prop(bb, "#size-cells", 1);
 	b_begin(bb, "chosen");
 	b_str(bb, "stdout-path", "/uart@10000000:115200n8");
 	b_end(bb);
