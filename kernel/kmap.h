@@ -13,8 +13,10 @@
 #include "platform/board.h"
 #include "sv39/sv39.h"
 
-/* Tables for the kernel map, in the image (kmap.c): a board needs about
- * ten (QEMU virt 6, the HiFive Unmatched 9). */
+/* Tables for the kernel map, in the image (kmap.c): 8 on QEMU virt
+ * (128 MiB to 2 GiB) and sifive_u, and with the HiFive Unmatched's (16 GiB)
+ * and the Icicle Kit's trees; each reserved region or RAM bank may add
+ * two or three. */
 #define KMAP_POOL_TABLES 32
 extern uint8_t kmap_pool[KMAP_POOL_TABLES][4096];
 
