@@ -1,13 +1,26 @@
 /*
  * console_input.c - the console's receive side (see console_input.h).
  *
- * Layer: kernel/.
+ * Layer: kernel/. Input comes by interrupt when the device tree's UART
+ * interrupt reaches this hart through the PLIC; otherwise by polling,
+ * from the idle loop, which every tick wakes. Polling costs the tick
+ * nothing: a hart with work to do does not poll, and input waits in the
+ * UART's FIFO until one is idle (a reader blocked on the console means
+ * its program waits for input anyway).
+ *
+ * Whether the interrupt works is learnt from the idle loop too: if a
+ * byte has waited in the UART for two ticks while a reader sleeps, the
+ * interrupt is not coming (the UART's PLIC source in the device tree is
+ * not the one the hardware raises, as with the HiFive Unmatched's tree on
+ * QEMU's FU540 model), and input switches to polling, saying so once.
  */
 #include "kernel/console_input.h"
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"
+#include "kernel/printf.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
+#include "kernel/timer.h"
 #include "kernel/usercopy.h"
 #include "platform/console.h"
 #include "platform/memlayout.h"
@@ -21,6 +34,8 @@ static unsigned head, tail;      /* bytes in [tail, head) */
 static struct thread_queue readers;
 static int plic_ctx = -1;
 static uint32_t uart_irq;
+static bool polling;             /* input by polling from the idle loop */
+static uint64_t byte_seen_at;    /* `time` when a byte was first seen waiting, 0 if none */
 
 void console_input_init(const struct board *b, unsigned long hartid)
 {
@@ -28,7 +43,11 @@ void console_input_init(const struct board *b, unsigned long hartid)
 		if (b->harts[i].hartid == hartid)
 			plic_ctx = b->harts[i].plic_s_context;
 	if (!b->plic.present || plic_ctx < 0 || b->uart.irq == 0) {
+		kprintf("console: no %s for the UART: input by polling on each idle tick\n",
+			!b->plic.present ? "PLIC" : b->uart.irq == 0 ? "interrupt in the device tree" :
+			"PLIC context on this hart");
 		plic_ctx = -1;
+		polling = true;
 		return;
 	}
 	uart_irq = b->uart.irq;
@@ -36,6 +55,17 @@ void console_input_init(const struct board *b, unsigned long hartid)
 	plic_enable(plic_ctx, uart_irq);
 	console_rx_irq_enable();
 	csr_set(sie, SIE_SEIE);
+}
+
+/* Wake every reader if input waits: each runs its SYS_CONSOLE_READ again. */
+static void wake_readers(void)
+{
+	struct thread *t;
+
+	if (head == tail)
+		return;
+	while ((t = tq_pop(&readers)))
+		sched_make_runnable(t);
 }
 
 /* Move every byte the UART holds into the ring (drop what does not fit:
@@ -58,12 +88,39 @@ void console_input_irq(void)
 			drain_uart();
 		plic_complete(plic_ctx, irq);
 	}
-	if (head == tail)
+	wake_readers();
+}
+
+void console_input_idle(void)
+{
+	if (tq_empty(&readers)) {
+		byte_seen_at = 0;
 		return;
-	/* Wake every reader: each runs its SYS_CONSOLE_READ again. */
-	struct thread *t;
-	while ((t = tq_pop(&readers)))
-		sched_make_runnable(t);
+	}
+	if (polling) {
+		drain_uart();
+		wake_readers();
+		return;
+	}
+	/* Interrupts are expected: a byte left waiting for two ticks says
+	 * they do not come. */
+	if (!console_rx_ready()) {
+		byte_seen_at = 0;
+		return;
+	}
+	uint64_t now = rdtime();
+	if (byte_seen_at == 0) {
+		byte_seen_at = now;
+		return;
+	}
+	if (now - byte_seen_at < 2 * timer_timebase() / TIMER_HZ)
+		return;
+	kprintf("\nconsole: no receive interrupt from the UART (PLIC source %u, as the device "
+		"tree says) although a byte waited: input by polling on each idle tick from now on\n",
+		uart_irq);
+	polling = true;
+	drain_uart();
+	wake_readers();
 }
 
 long sys_console_read(struct thread *t)
@@ -82,12 +139,11 @@ long sys_console_read(struct thread *t)
 		return usercopy_fail(t, err, &f);
 	if (len == 0)
 		return 0;
-	if (plic_ctx < 0)
-		drain_uart();              /* no interrupts: poll */
+	if (polling)
+		drain_uart();
 	if (head == tail) {
-		if (plic_ctx < 0)
-			return 0;
-		/* Sleep; run this call again when input arrives. */
+		/* Sleep; run this call again when input arrives (by interrupt,
+		 * or from the idle loop). */
 		t->ctx.sepc -= 4;
 		t->state = THREAD_BLOCKED_CONSOLE;
 		tq_push(&readers, t);

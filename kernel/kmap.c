@@ -1,13 +1,19 @@
 /*
  * kmap.c - build the kernel's page table and turn it on.
  *
- * Layer: kernel/. The boot table from entry.S (one RWX gigapage for the
- * image, 16 GiB of direct map) was only good enough to get here; this one
- * gives each part of the image only the rights it needs (W^X), maps
- * exactly the RAM the device tree lists minus the regions firmware
- * reserved (a mapping invites speculative accesses, which a PMP-protected
- * region answers with a fault on some cores), and maps device registers
- * only where the kernel drives a device.
+ * Layer: kernel/. The boot table from entry.S maps the kernel image and
+ * nothing else (platform/boot.c); this one gives each part of the image
+ * only the rights it needs (W^X), maps exactly the RAM the device tree
+ * lists minus the regions firmware reserved (a mapping invites
+ * speculative accesses, which a PMP-protected region answers with a
+ * fault on some cores), and maps device registers only where the kernel
+ * drives a device.
+ *
+ * While it is built, only the image is mapped, so its tables come from
+ * kmap_pool, inside the image, reached at their image address. The pool
+ * is also part of the direct map (kmain leaves it out of the image's
+ * exclusion), so once this map is on, the tables are reached like any
+ * other frame, at DMAP_BASE + pa, with kmap_mem.
  */
 #include "kernel/frame.h"
 #include "kernel/kmap.h"
@@ -43,6 +49,37 @@ const struct sv39_mem kmap_mem = {
 
 struct sv39_space kmap_space;
 
+uint8_t kmap_pool[KMAP_POOL_TABLES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static int pool_used;
+static uint64_t pool_kernel_pa;   /* the image's physical address */
+
+static void *pool_table_ptr(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return (void *)(KERNEL_VMA + (pa - pool_kernel_pa));
+}
+
+static uint64_t pool_table_alloc(void *ctx)
+{
+	(void)ctx;
+	if (pool_used == KMAP_POOL_TABLES)
+		return 0;   /* sv39: out of memory; kmain says why */
+	return pool_kernel_pa + ((uint64_t)kmap_pool[pool_used++] - KERNEL_VMA);
+}
+
+static void pool_table_free(void *ctx, uint64_t pa)
+{
+	/* Only a failed build gives tables back, and the boot stops. */
+	(void)ctx;
+	(void)pa;
+}
+
+static const struct sv39_mem pool_mem = {
+	.table_ptr = pool_table_ptr,
+	.table_alloc = pool_table_alloc,
+	.table_free = pool_table_free,
+};
+
 static int map_image_part(char *start, char *end, uint64_t kernel_pa, uint64_t flags)
 {
 	uint64_t va = (uint64_t)start;
@@ -63,7 +100,8 @@ static int map_device(uint64_t base, uint64_t size)
 int kmap_init(const struct board *b, const struct board_range *ram, int nram,
 	      uint64_t kernel_pa)
 {
-	int err = sv39_space_init(&kmap_space, &kmap_mem);
+	pool_kernel_pa = kernel_pa;
+	int err = sv39_space_init(&kmap_space, &pool_mem);
 	if (err)
 		return err;
 
@@ -93,5 +131,6 @@ int kmap_init(const struct board *b, const struct board_range *ram, int nram,
 	sfence_vma_all();
 	csr_write(satp, SATP_MODE_SV39 | (kmap_space.root_pa >> PAGE_SHIFT));
 	sfence_vma_all();
+	kmap_space.mem = &kmap_mem;   /* the pool is in the direct map now */
 	return 0;
 }

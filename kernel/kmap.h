@@ -13,13 +13,21 @@
 #include "platform/board.h"
 #include "sv39/sv39.h"
 
+/* Tables for the kernel map, in the image (kmap.c): 8 on QEMU virt
+ * (128 MiB to 2 GiB) and sifive_u, and with the HiFive Unmatched's (16 GiB)
+ * and the Icicle Kit's trees; each reserved region or RAM bank may add
+ * two or three. */
+#define KMAP_POOL_TABLES 32
+extern uint8_t kmap_pool[KMAP_POOL_TABLES][4096];
+
 /*
  * Build the kernel map and switch this hart to it:
  *   - the direct map: every range in ram[] at DMAP_BASE + pa, R W
  *     (never X), with the largest pages alignment allows;
  *   - the image at KERNEL_VMA: text R X, rodata R, data and bss R W;
  *   - device registers the kernel drives (UART, PLIC), R W.
- * Returns 0, or an sv39 error (out of frames for page tables).
+ * ram[] must include kmap_pool. Returns 0, or an sv39 error
+ * (SV39_ENOMEM: KMAP_POOL_TABLES were not enough).
  */
 int kmap_init(const struct board *b, const struct board_range *ram, int nram,
 	      uint64_t kernel_pa);

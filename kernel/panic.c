@@ -7,9 +7,9 @@
 #include <stdarg.h>
 
 #include "kernel/panic.h"
+#include "kernel/power.h"
 #include "kernel/printf.h"
 #include "kernel/riscv.h"
-#include "platform/sbi.h"
 
 static const char *const reg_names[32] = {
 	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
@@ -25,7 +25,7 @@ static void enter_panic(void)
 	intr_off();
 	if (panicking++) {
 		/* A panic while printing a panic: say nothing more. */
-		sbi_shutdown(1);
+		power_off(1);
 	}
 }
 
@@ -40,7 +40,7 @@ static void finish(void) __attribute__((noreturn));
 static void finish(void)
 {
 	kprintf("kernel panic: powering off\n");
-	sbi_shutdown(1);
+	power_off(1);
 }
 
 void panic_frame(const struct trap_frame *tf, const char *why)

@@ -8,6 +8,7 @@
 #include "kernel/aspace.h"
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"
+#include "kernel/power.h"
 #include "kernel/printf.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
@@ -179,7 +180,7 @@ long sys_poweroff(struct thread *t)
 	int failure = ARG(t, 0) != 0;
 	kprintf("poweroff: requested by the VM server (%s); ASID generations rolled over: %lu\n",
 		failure ? "failure" : "success", asid_rollovers());
-	sbi_shutdown(failure);
+	power_off(failure);
 }
 
 long sys_fence_i(struct thread *t)

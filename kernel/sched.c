@@ -8,6 +8,7 @@
  * waiting in wfi without the lock.
  */
 #include "kernel/aspace.h"
+#include "kernel/console_input.h"
 #include "kernel/endpoint.h"
 #include "kernel/lock.h"
 #include "kernel/panic.h"
@@ -144,6 +145,7 @@ struct user_context *sched_idle(void)
 		intr_off();
 		kernel_lock();
 		smp_idle_mask &= ~(1ul << c->hartid);
+		console_input_idle();
 	}
 	return enter(c, t);
 }

@@ -48,3 +48,4 @@ void timer_tick(void)
 
 uint64_t timer_ticks(void) { return cpu_self()->ticks; }
 uint64_t timer_timebase(void) { return timebase; }
+uint64_t timer_next_deadline(void) { return cpu_self()->next_deadline; }

@@ -17,5 +17,6 @@ void timer_init_hart(void);             /* another hart: its first tick, STIE */
 void timer_tick(void);                  /* from the trap handler */
 uint64_t timer_ticks(void);            /* this hart's ticks */
 uint64_t timer_timebase(void);
+uint64_t timer_next_deadline(void);     /* this hart's, in `time` units */
 
 #endif

@@ -13,6 +13,7 @@
 #include "kernel/fault.h"
 #include "kernel/lock.h"
 #include "kernel/panic.h"
+#include "kernel/power.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
 #include "kernel/sleep.h"
@@ -55,6 +56,8 @@ static void handle_interrupt(uint64_t scause, struct trap_frame *tf)
 		/* An IPI (smp.h): it woke this hart from idle, or stopped a
 		 * thread being killed, both already done by now. */
 		csr_clear(sip, SIE_SSIE);
+		if (power_parking)
+			power_park_here();   /* the machine is being parked */
 		break;
 	default:
 		if (tf)

@@ -13,7 +13,9 @@
 #   make sdcard-unmatched
 #   make flash DEV=/dev/sdX     write build/sdcard.img (HIFIVE=unleashed or
 #                               unmatched: that board's image); FORCE=1 for a
-#                               non-removable disk, YES=1 to skip the question
+#                               non-removable disk, YES=1 to skip the question,
+#                               TO_FILE=1 to write a regular file standing for
+#                               a card (never one under /dev)
 #
 # Options: SDCARD_APPEND (the kernel command line in the user images,
 # default empty), SDCARD_FAT_MIB (boot partition size, default 32),
@@ -65,7 +67,7 @@ endif
 endif
 endif
 flash: $(FLASH_IMAGE)
-	@FORCE="$(FORCE)" YES="$(YES)" tools/flash.sh "$(DEV)" $(FLASH_IMAGE)
+	@FORCE="$(FORCE)" YES="$(YES)" TO_FILE="$(TO_FILE)" tools/flash.sh "$(DEV)" $(FLASH_IMAGE)
 
 # ---- test images ----
 # The same script, differing only in the append line: BOARD_TEST_APPEND

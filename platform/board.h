@@ -17,6 +17,8 @@
 #define BOARD_MAX_RESERVED	16
 #define BOARD_MAX_HARTS		8
 
+/* NS16550A: the 16550 family (ns16550a, ns16550, snps,dw-apb-uart);
+ * SIFIVE: sifive,uart0. */
 enum board_uart_kind { BOARD_UART_NONE, BOARD_UART_NS16550A, BOARD_UART_SIFIVE };
 
 struct board_range { uint64_t base, size; };
@@ -53,13 +55,19 @@ struct board {
 
 	struct {
 		enum board_uart_kind kind;
+		char compatible[24];	/* the compatible string matched, "" if none */
 		uint64_t base, size;
-		uint32_t reg_shift, reg_io_width;	/* ns16550a: reg-shift / reg-io-width, default 0 / 1 */
+		uint32_t reg_shift, reg_io_width;	/* ns16550a: reg-shift / reg-io-width (1, 2 or 4), default 0 / 1 */
 		uint32_t irq;				/* interrupts property, 0 if none */
 		uint32_t clock_hz;			/* clock-frequency if present, else 0 */
 	} uart;
 
 	struct { bool present; uint64_t base, size; uint32_t ndev; } plic;
+
+	/* A CLINT or ACLINT timer node (riscv,clint0, sifive,clint0,
+	 * riscv,aclint-mtimer, thead,c900-clint) is in the tree: what
+	 * OpenSBI needs to give the kernel a timer. */
+	bool mtimer;
 
 	char bootargs[256];	/* /chosen bootargs, "" if none (cut to fit) */
 	uint64_t dtb_size;	/* header totalsize */

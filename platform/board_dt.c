@@ -145,14 +145,45 @@ static void board_add_reg(const struct fdt *f, int node, int ac, int sc,
 
 /* ---- UART ---- */
 
+/* The compatible strings each driver takes, most specific first (the
+ * one matched is what the banner shows). The DesignWare APB UART of the
+ * StarFive JH7100/JH7110 and the ESWIN EIC7700 is a 16550 with its
+ * registers 4 bytes apart (reg-shift 2, reg-io-width 4): the 16550
+ * driver drives it. */
+static const struct {
+	const char *compatible;
+	enum board_uart_kind kind;
+} board_uarts[] = {
+	{ "snps,dw-apb-uart", BOARD_UART_NS16550A },
+	{ "ns16550a", BOARD_UART_NS16550A },
+	{ "ns16550", BOARD_UART_NS16550A },
+	{ "sifive,uart0", BOARD_UART_SIFIVE },
+};
+
+/* The entry of board_uarts the node matches, or -1. A 16550 whose
+ * reg-io-width is not 1, 2 or 4 matches none: the driver could only
+ * guess (Linux's 8250 driver refuses it too). */
+static int board_uart_match(const struct fdt *f, int node)
+{
+	uint32_t i, width;
+
+	for (i = 0; i < sizeof(board_uarts) / sizeof(board_uarts[0]); i++) {
+		if (!fdt_node_is_compatible(f, node, board_uarts[i].compatible))
+			continue;
+		if (board_uarts[i].kind == BOARD_UART_NS16550A &&
+		    fdt_getprop_u32(f, node, "reg-io-width", &width) == FDT_OK &&
+		    width != 1 && width != 2 && width != 4)
+			return -1;
+		return (int)i;
+	}
+	return -1;
+}
+
 static enum board_uart_kind board_uart_kind(const struct fdt *f, int node)
 {
-	if (fdt_node_is_compatible(f, node, "ns16550a") ||
-	    fdt_node_is_compatible(f, node, "ns16550"))
-		return BOARD_UART_NS16550A;
-	if (fdt_node_is_compatible(f, node, "sifive,uart0"))
-		return BOARD_UART_SIFIVE;
-	return BOARD_UART_NONE;
+	int i = board_uart_match(f, node);
+
+	return i < 0 ? BOARD_UART_NONE : board_uarts[i].kind;
 }
 
 /* The first cell of the node's interrupt specifier, or 0. */
@@ -186,6 +217,9 @@ static void board_set_uart(const struct fdt *f, struct board *b, int node)
 		return;		/* a UART we cannot find is no UART */
 
 	b->uart.kind = board_uart_kind(f, node);
+	if (b->uart.kind != BOARD_UART_NONE)
+		board_copy(b->uart.compatible, sizeof(b->uart.compatible),
+			   board_uarts[board_uart_match(f, node)].compatible);
 	b->uart.base = base;
 	b->uart.size = size;
 	b->uart.reg_shift = 0;
@@ -195,9 +229,8 @@ static void board_set_uart(const struct fdt *f, struct board *b, int node)
 		 * bytes wide (Linux binding serial/8250.yaml). */
 		if (fdt_getprop_u32(f, node, "reg-shift", &v) == FDT_OK && v < 8)
 			b->uart.reg_shift = v;
-		if (fdt_getprop_u32(f, node, "reg-io-width", &v) == FDT_OK &&
-		    (v == 1 || v == 2 || v == 4))
-			b->uart.reg_io_width = v;
+		if (fdt_getprop_u32(f, node, "reg-io-width", &v) == FDT_OK)
+			b->uart.reg_io_width = v;	/* 1, 2 or 4: board_uart_match */
 	}
 	b->uart.irq = board_first_irq(f, node);
 	/* QEMU virt stores clock-frequency as 4 bytes that dtc shows as a
@@ -210,8 +243,9 @@ static void board_set_uart(const struct fdt *f, struct board *b, int node)
 /*
  * The console is what /chosen/stdout-path names (spec 3.6): an absolute
  * path or an alias, optionally followed by ":<options>" such as
- * ":115200n8", which we cut off. If that names no UART we can drive,
- * take the first available UART in the tree (`fallback`).
+ * ":115200n8", which we cut off. If that names no UART we can drive
+ * (or one whose status is "disabled"), take the first available UART in
+ * the tree (`fallback`).
  */
 static void board_uart(const struct fdt *f, struct board *b, int fallback)
 {
@@ -228,7 +262,8 @@ static void board_uart(const struct fdt *f, struct board *b, int fallback)
 			for (n = 0; n < len && path[n] != '\0' && path[n] != ':'; n++)
 				;
 			node = fdt_path_offset(f, path, n);
-			if (node >= 0 && board_uart_kind(f, node) != BOARD_UART_NONE) {
+			if (node >= 0 && fdt_node_is_available(f, node) &&
+			    board_uart_kind(f, node) != BOARD_UART_NONE) {
 				board_set_uart(f, b, node);
 				if (b->uart.kind != BOARD_UART_NONE)
 					return;
@@ -421,6 +456,13 @@ static int board_walk(const struct fdt *f, struct board *b, struct board_found *
 			if (found->plic < 0 && (fdt_node_is_compatible(f, node, "riscv,plic0") ||
 						fdt_node_is_compatible(f, node, "sifive,plic-1.0.0")))
 				found->plic = node;
+			/* The machine timer the firmware drives for SBI TIME:
+			 * without one, no timer interrupt ever comes. */
+			if (fdt_node_is_compatible(f, node, "riscv,clint0") ||
+			    fdt_node_is_compatible(f, node, "sifive,clint0") ||
+			    fdt_node_is_compatible(f, node, "riscv,aclint-mtimer") ||
+			    fdt_node_is_compatible(f, node, "thead,c900-clint"))
+				b->mtimer = true;
 		}
 
 		node = fdt_next_node(f, node, &depth);

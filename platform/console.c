@@ -31,6 +31,12 @@ int console_use_uart(const struct board *b)
 	return 0;
 }
 
+void console_use_firmware(void)
+{
+	if (sbi_have_console())
+		driver = 0;
+}
+
 const char *console_name(void)
 {
 	return driver ? driver->compatible : "sbi-legacy";
@@ -55,6 +61,11 @@ void console_write(const char *s, unsigned long n)
 {
 	for (unsigned long i = 0; i < n; i++)
 		console_putc(s[i]);
+}
+
+int console_rx_ready(void)
+{
+	return driver ? driver->rx_ready(&uart) : 0;
 }
 
 int console_getc(void)

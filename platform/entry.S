@@ -33,11 +33,6 @@
 	sfence.vma
 .endm
 
-/* Leaf PTE bits for the boot map (privileged spec 4.4.1): V R W X A D G.
- * A and D are preset because some SiFive cores fault rather than set them. */
-#define PTE_BOOT_RWX 0xef
-#define PTE_BOOT_RW  0xe7
-
 	.option norvc        /* the header's code0 must be one 4-byte jump */
 	.section .text.head, "ax"
 	.globl _start
@@ -77,45 +72,23 @@ boot_entry:
 2:
 	la	sp, boot_stack_top      /* physical for now */
 
-	/* The early map uses one gigapage for the image: it must sit
-	 * KERNEL_GIGA_OFFSET into a 1 GiB-aligned region. */
+	/* The image is linked KERNEL_GIGA_OFFSET into a gigapage, and the
+	 * boot map keeps it at that offset: it must be loaded there too. */
 	la	s2, _start              /* physical load address */
 	li	t0, (1 << 30) - 1
 	and	t0, s2, t0
 	li	t1, KERNEL_GIGA_OFFSET
 	bne	t0, t1, bad_load_address
 
-	/* Boot root table: three kinds of gigapage entries.
-	 *   identity  slot pa>>30   so the next instructions still run
-	 *   image     slot 510      KERNEL_GIGA_VMA -> the image's gigapage
-	 *   direct    slot 256+k    DMAP_BASE + pa -> pa, BOOT_DMAP_GIGS GiB
-	 * A leaf PTE holds PPN << 10; for a gigapage PPN = pa >> 12. */
+	/* Copy the device tree into the image, then build the boot page
+	 * table: the image and nothing else (platform/boot.c, which runs
+	 * here with the MMU off). */
+	mv	a0, s1
+	call	boot_copy_dtb
+	mv	a0, s2
+	call	boot_map_image
+	bnez	a0, bad_load_address
 	la	t0, boot_root_table
-	srli	t1, s2, 30              /* gigapage number of the image */
-	slli	t2, t1, 28              /* (gig << 30) >> 12 << 10 */
-	ori	t2, t2, PTE_BOOT_RWX
-	slli	t3, t1, 3
-	add	t3, t0, t3
-	sd	t2, 0(t3)               /* identity */
-	li	t3, 510 * 8             /* image (beyond a 12-bit offset) */
-	add	t3, t0, t3
-	sd	t2, 0(t3)
-
-	li	t4, 0                   /* k */
-	li	t5, BOOT_DMAP_GIGS
-3:	add	t2, t1, t4              /* gigapage number */
-	slli	t2, t2, 28
-	ori	t2, t2, PTE_BOOT_RW
-	add	t3, t1, t4              /* its slot under DMAP_BASE: 256 + pa>>30 */
-	addi	t3, t3, 256
-	li	t6, 510
-	bgeu	t3, t6, 4f              /* never overwrite the image slot */
-	slli	t3, t3, 3
-	add	t3, t0, t3
-	sd	t2, 0(t3)
-	addi	t4, t4, 1
-	bltu	t4, t5, 3b
-4:
 	ENABLE_PAGING t0
 
 	/* Jump to the upper half through an absolute address kept in memory
@@ -188,7 +161,7 @@ bad_load_address:
 
 	.section .rodata
 bad_load_msg:
-	.asciz	"boot: the kernel must be loaded 2 MiB into a 1 GiB-aligned region of RAM\r\n"
+	.asciz	"boot: the kernel must be loaded 2 MiB into a 1 GiB-aligned region of RAM, and fit in that GiB\r\n"
 
 	.section .data
 	.balign 8
@@ -198,10 +171,7 @@ secondary_high_addr:
 	.dword	secondary_high
 
 	.section .bss.boot, "aw", @nobits
-	.balign 4096
-	.globl boot_root_table
-boot_root_table:
-	.space	4096
+	.balign 16
 	.globl boot_stack
 boot_stack:
 	.space	16384

@@ -19,15 +19,13 @@
 #define KERNEL_VMA    0xffffffff80200000
 /* Firmware and U-Boot's booti put the image 2 MiB into RAM (Image header
  * text_offset); the boot code checks that it sits at this offset inside a
- * 1 GiB-aligned region, because the early map uses one gigapage for it. */
+ * 1 GiB-aligned region, because the boot map (platform/boot.c) keeps the
+ * image at the same offset in its gigapage as where it is linked. */
 #define KERNEL_GIGA_OFFSET 0x200000
 #define KERNEL_GIGA_VMA    0xffffffff80000000
 #define DMAP_BASE     0xffffffc000000000
 /* How much physical memory the direct map can cover: 1 GiB slots 256-509. */
 #define DMAP_MAX_PA   (254ul << 30)
-/* The boot page table maps this many GiB of RAM, starting at the gigapage
- * the kernel was loaded in, so the DTB can be read before the real map. */
-#define BOOT_DMAP_GIGS 16
 
 #define PAGE_SIZE  4096
 #define PAGE_SHIFT 12

@@ -5,7 +5,7 @@
  */
 #include "platform/sbi.h"
 
-static int have_time, have_hsm, have_srst, have_ipi, have_rfence, probed;
+static int have_time, have_hsm, have_srst, have_ipi, have_rfence, have_putchar, probed;
 
 /* An SBI call with up to five arguments (RFENCE with an ASID needs
  * them all): a0-a4 in, a6 = function, a7 = extension (SBI spec 3). */
@@ -63,6 +63,7 @@ void sbi_probe_all(void)
 	have_srst = sbi_probe(SBI_EXT_SRST);
 	have_ipi = sbi_probe(SBI_EXT_IPI);
 	have_rfence = sbi_probe(SBI_EXT_RFENCE);
+	have_putchar = sbi_probe(SBI_EXT_LEGACY_PUTCHAR);
 	probed = 1;
 }
 
@@ -115,6 +116,11 @@ long sbi_remote_fence_i(unsigned long hart_mask)
 	return sbi_call(SBI_EXT_RFENCE, 0, (long)hart_mask, 0, 0).error;
 }
 
+int sbi_have_console(void)
+{
+	return !probed || have_putchar;
+}
+
 void sbi_console_putchar(int c)
 {
 	sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, c, 0, 0);
@@ -125,17 +131,18 @@ int sbi_console_getchar(void)
 	return (int)sbi_call(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0).error;
 }
 
-void sbi_shutdown(int failure)
+long sbi_system_shutdown(int failure)
 {
 	long reason = failure ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE;
 
-	if (!probed || have_srst) {
-		sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN, reason, 0);
-		/* Still here: shutdown is not supported on this machine (QEMU
-		 * sifive_u). A reboot ends `qemu -no-reboot` just as well. */
-		sbi_call(SBI_EXT_SRST, 0, SBI_SRST_COLD_REBOOT, reason, 0);
-	}
+	if (!probed || have_srst)
+		return sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN, reason, 0).error;
+	/* SBI 0.3 or later without SRST: the firmware has no power switch
+	 * (OpenSBI leaves SRST out when no device can reset). The legacy
+	 * call would hang every hart inside OpenSBI, silently: only firmware
+	 * older than SRST gets it. */
+	if (sbi_spec_version() >= 3)   /* 0.3: major in bits 30:24 */
+		return SBI_ERR_NOT_SUPPORTED;
 	sbi_call(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0, 0);
-	for (;;)
-		__asm__ volatile("wfi");
+	return SBI_ERR_NOT_SUPPORTED;
 }

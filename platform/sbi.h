@@ -75,14 +75,18 @@ long sbi_remote_fence_i(unsigned long hart_mask);
 
 /* Earliest console: works before any driver, until SBI v0.2 firmware
  * drops the legacy extensions (OpenSBI still offers them). */
+int sbi_have_console(void);   /* the legacy console extension exists */
 void sbi_console_putchar(int c);
 int sbi_console_getchar(void);
 
-/* Power: never returns. `failure` picks the SRST reason ("system
- * failure"); QEMU 7.2 with OpenSBI 1.1 still exits with status 0, so
- * tests read the console, not the status (docs/porting.md). Falls back
- * to reboot (which QEMU -no-reboot also turns into an exit) and to the
- * legacy call. */
-void sbi_shutdown(int failure) __attribute__((noreturn));
+/* Power: ask the firmware to switch the machine off (SRST shutdown,
+ * with reason "system failure" if `failure`). Returns only if it
+ * refused, with the SBI error: QEMU sifive_u and the HiFive Unleashed
+ * have no power switch OpenSBI can drive. Never asks for a reboot (a
+ * board that reboots would loop on a refused boot): kernel/power.c
+ * parks the machine instead. QEMU 7.2 with OpenSBI 1.1 exits with
+ * status 0 even for "system failure", so tests read the console, not
+ * the status (docs/porting.md). */
+long sbi_system_shutdown(int failure);
 
 #endif

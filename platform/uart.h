@@ -12,7 +12,7 @@
 struct uart {
 	volatile uint8_t *base;   /* mapped register block */
 	uint32_t reg_shift;       /* register n is at base + (n << reg_shift) */
-	uint32_t reg_io_width;    /* access width in bytes: 1 or 4 */
+	uint32_t reg_io_width;    /* access width in bytes: 1, 2 or 4 */
 };
 
 struct uart_driver {
@@ -20,6 +20,7 @@ struct uart_driver {
 	void (*init)(struct uart *u);
 	void (*putc)(struct uart *u, char c);  /* waits for room */
 	int (*getc)(struct uart *u);           /* a byte, or -1 if none waits */
+	int (*rx_ready)(struct uart *u);       /* a byte waits (it stays there) */
 	void (*rx_irq_enable)(struct uart *u); /* interrupt when a byte arrives */
 };
 

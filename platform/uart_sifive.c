@@ -10,8 +10,9 @@
 #include "platform/uart.h"
 
 enum { REG_TXDATA = 0x00, REG_RXDATA = 0x04, REG_TXCTRL = 0x08,
-       REG_RXCTRL = 0x0c, REG_IE = 0x10 };
+       REG_RXCTRL = 0x0c, REG_IE = 0x10, REG_IP = 0x14 };
 #define IE_RXWM      (1u << 1)   /* receive FIFO above its watermark */
+#define IP_RXWM      (1u << 1)   /* the same, pending (whatever ie says) */
 #define TXDATA_FULL  (1u << 31)
 #define RXDATA_EMPTY (1u << 31)
 #define CTRL_ENABLE  (1u << 0)
@@ -44,6 +45,13 @@ static int sifive_getc(struct uart *u)
 	return (int)(v & 0xff);
 }
 
+/* ip.rxwm: more bytes wait than rxctrl.rxcnt, which is 0 (a byte
+ * waits) once rx_irq_enable ran; reading rxdata would pop the byte. */
+static int sifive_rx_ready(struct uart *u)
+{
+	return (*reg(u, REG_IP) & IP_RXWM) != 0;
+}
+
 static void sifive_rx_irq_enable(struct uart *u)
 {
 	/* rxctrl.rxcnt (bits 18:16) = 0: interrupt as soon as one byte waits. */
@@ -56,5 +64,6 @@ const struct uart_driver uart_sifive_driver = {
 	.init = sifive_init,
 	.putc = sifive_putc,
 	.getc = sifive_getc,
+	.rx_ready = sifive_rx_ready,
 	.rx_irq_enable = sifive_rx_irq_enable,
 };

@@ -20,6 +20,7 @@ import board_cases  # noqa: E402
 import qemu_cases  # noqa: E402
 import qemu_run  # noqa: E402
 import suite_cases  # noqa: E402
+import tree_cases  # noqa: E402
 import vm_cases  # noqa: E402
 
 SUMMARY = re.compile(r"^(?:\w+: )?(\d+) passed, (\d+) failed", re.MULTILINE)
@@ -66,8 +67,8 @@ REFERENCE_CASES = (r"^(ktest on virt( SMP=4)?|vm: vmtest on virt MEM=256M|vm: co
 
 
 def all_cases(kernel):
-    return (qemu_cases.cases(kernel) + board_cases.cases(kernel) + vm_cases.cases(kernel)
-            + suite_cases.cases(kernel))
+    return (qemu_cases.cases(kernel) + board_cases.cases(kernel) + tree_cases.cases(kernel)
+            + vm_cases.cases(kernel) + suite_cases.cases(kernel))
 
 
 def reference_cases(kernel):

@@ -6,7 +6,15 @@
 # partitions, flags and holders; a /proc with mounts and swaps), and regular
 # files named like the fixture disks stand in for the devices. If a loop
 # device can be had (root, /dev/loop-control), one real block device is
-# written too. Prints "N passed, N failed".
+# written too.
+#
+# Then a used card: a file of random bytes, flashed with TO_FILE=1 (and,
+# with a loop device, the same through bmaptool on a block device) with
+# both image layouts, must pass `sgdisk -v` and `fsck.fat -n` clean, show
+# its FAT nearly all free, hold /Image, and take a new /Image: by mount
+# where this machine can mount vfat (root, a loop device, the kernel's
+# vfat), otherwise with mtools, as docs/boards.md says. Prints "N passed,
+# N failed".
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -105,6 +113,10 @@ run() {
 		elif [ "$before" != "$after" ]; then bad "$name (target changed)"
 		elif ! grep -q "^flash: .*$want_msg" "$t/out"; then bad "$name (message lacks '$want_msg')"
 		else ok "$name"; fi ;;
+	card) # a card larger than the image: card_checks looks at what it holds
+		if [ "$rc" -ne 0 ]; then bad "$name (exit $rc)"
+		elif ! grep -q "$want_msg" "$t/out"; then bad "$name (output lacks '$want_msg')"
+		else ok "$name"; fi ;;
 	write)
 		if [ "$rc" -ne 0 ]; then bad "$name (exit $rc)"
 		elif ! cmp -s -n "$(wc -c <"$img")" "$img" "$target"; then bad "$name (target differs from image)"
@@ -115,6 +127,10 @@ run() {
 }
 
 want_msg="no device given"; run "refuses without DEV" refuse "" YES=1
+want_msg="is the card in the reader"; run "refuses a device under /dev that does not exist" refuse "$dev/sdy" YES=1 TO_FILE=1 FLASH_DEVFS="$dev"
+[ ! -e "$dev/sdy" ] && ok "  ... and creates no file there" || bad "  ... and creates no file there"
+: >"$dev/sdb"   # a stray regular file where a card was meant, no disk of its name
+want_msg="regular file under .*no card is there"; run "refuses a regular file under /dev, even with TO_FILE=1" refuse "$dev/sdb" YES=1 TO_FILE=1 FLASH_DEVFS="$dev"
 want_msg="does not exist"; run "refuses a device that does not exist" refuse "$dev/sdz" YES=1
 want_msg="is a partition"; run "refuses a partition" refuse "$dev/sdc1" YES=1
 want_msg="sdd1 is mounted on /media/card"; run "refuses a disk with a mounted partition" refuse "$dev/sdd" YES=1 FORCE=1
@@ -131,7 +147,11 @@ want_msg="not removable; going on because FORCE=1"; run "writes a non-removable 
 want_msg="SC64G, 31.9 GB"; run "an SD slot (mmcblk) counts as removable" write "$dev/mmcblk0" YES=1
 want_msg="USB Stick"; run "a disk on USB counts as removable" write "$dev/sdu" YES=1
 : >"$t/plain.bin"
-want_msg="a regular file"; run "writes a regular file (no disk of its name)" write "$t/plain.bin" YES=1
+want_msg="regular file, not a disk.*TO_FILE=1"; run "refuses a regular file without TO_FILE=1" refuse "$t/plain.bin" YES=1
+want_msg="a new file"; run "writes a regular file with TO_FILE=1" write "$t/plain.bin" YES=1 TO_FILE=1
+head -c 1000 /dev/urandom >"$t/small.bin"
+want_msg="smaller than the image"; run "refuses a regular file smaller than the image" refuse "$t/small.bin" YES=1 TO_FILE=1
+want_msg="does not exist (to create a file.*TO_FILE=1)"; run "refuses a missing file without TO_FILE=1" refuse "$t/new.bin" YES=1
 
 # The question itself, on a pseudo-terminal (script(1) from bsdutils).
 if command -v script >/dev/null; then
@@ -158,6 +178,73 @@ if [ "$(id -u)" = 0 ] && loopdev=$(losetup -f --show "$t/loop.bin" 2>/dev/null);
 else
 	loopdev=
 	skip=$((skip + 2)); echo "skip the loop device tests: no loop device here"
+fi
+
+# ---- a used card: random bytes, then the real image layouts ----
+mk="$(dirname "$here")/tools/mksdcard.sh"
+export MTOOLS_SKIP_CHECK=1
+head -c 300000 /dev/urandom >"$t/Image"
+printf 'RSC\005' | dd of="$t/Image" bs=1 seek=56 conv=notrunc status=none
+mkdir -p "$t/ub"
+head -c 80000 /dev/urandom >"$t/ub/u-boot-spl.bin"
+head -c 700000 /dev/urandom >"$t/ub/u-boot.itb"
+"$mk" -k "$t/Image" -o "$t/plain.img" >/dev/null
+"$mk" -k "$t/Image" -o "$t/hifive.img" -u "$t/ub" >/dev/null
+head -c 400000 /dev/urandom >"$t/Image2"
+
+# The vfat file system, mounted, if this machine can (else mtools).
+can_mount=no
+if [ "$(id -u)" = 0 ] && mkdir -p "$t/mnt" && truncate -s 16M "$t/probe.fat" &&
+	mkfs.vfat "$t/probe.fat" >/dev/null 2>&1 && mount -o loop -t vfat "$t/probe.fat" "$t/mnt" 2>/dev/null; then
+	umount "$t/mnt"; can_mount=yes
+fi
+echo "note: replacing /Image $( [ $can_mount = yes ] && echo 'by mount' || echo 'with mtools (this machine cannot mount vfat)')"
+
+# card_checks NAME CARD FAT-START-SECTOR
+card_checks() {
+	n=$1 card=$2 start=$3
+	check_out() { if "$@" >"$t/out" 2>&1; then ok "$cn"; else bad "$cn"; fi; }
+	cn="$n: sgdisk -v finds no problem (backup GPT at the card's end)"
+	check_out sh -c "sgdisk -v '$card' | grep -q 'No problems found'"
+	fat_mib=32
+	dd if="$card" of="$t/fat.bin" bs=512 skip="$start" count=$((fat_mib * 2048)) status=none
+	cn="$n: fsck.fat -n finds nothing to fix"
+	check_out sh -c "fsck.fat -n '$t/fat.bin' && ! fsck.fat -n '$t/fat.bin' | grep -qi 'error\|dirty\|lost\|bad\|differ'"
+	cn="$n: the FAT is nearly all free (no old data taken for files)"
+	check_out sh -c "fsck.fat -n '$t/fat.bin' | sed -n 's/.* \([0-9]*\)\/\([0-9]*\) clusters/\1 \2/p' | awk '{ exit !(\$1 * 10 < \$2) }'"
+	cn="$n: /Image reads back"
+	check_out sh -c "mtype -i '$card@@$((start * 512))' ::/Image | cmp -s - '$t/Image'"
+	cn="$n: a new /Image replaces the old one"
+	if [ $can_mount = yes ]; then
+		check_out sh -c "mount -o loop,offset=$((start * 512)),sizelimit=$((fat_mib << 20)) -t vfat '$card' '$t/mnt' &&
+			cp '$t/Image2' '$t/mnt/Image' && umount '$t/mnt'"
+	else
+		check_out mcopy -o -i "$card@@$((start * 512))" "$t/Image2" ::/Image
+	fi
+	dd if="$card" of="$t/fat.bin" bs=512 skip="$start" count=$((fat_mib * 2048)) status=none
+	cn="$n: after the new /Image, fsck.fat -n still finds nothing and it reads back"
+	check_out sh -c "fsck.fat -n '$t/fat.bin' && mtype -i '$card@@$((start * 512))' ::/Image | cmp -s - '$t/Image2' &&
+		mtype -i '$card@@$((start * 512))' ::/extlinux/extlinux.conf | grep -q 'kernel /Image'"
+}
+for layout in plain hifive; do
+	start=2048; [ $layout = hifive ] && start=16384
+	head -c 80M /dev/urandom >"$t/card.bin"
+	want_msg="written in place like a card"
+	img="$t/$layout.img"
+	run "used card ($layout): a file of random bytes, TO_FILE=1" card "$t/card.bin" YES=1 TO_FILE=1
+	card_checks "used card ($layout)" "$t/card.bin" "$start"
+done
+# The same through bmaptool on a block device: a loop device over random bytes.
+if [ "$(id -u)" = 0 ] && head -c 80M /dev/urandom >"$t/card.bin" &&
+	loopdev=$(losetup -f --show "$t/card.bin" 2>/dev/null); then
+	want_msg="flash: done"
+	img="$t/hifive.img"
+	run "used card (hifive) on a loop device: bmaptool, sgdisk -e" card "$loopdev" YES=1 FORCE=1
+	losetup -d "$loopdev"; loopdev=
+	card_checks "used card on a loop device" "$t/card.bin" 16384
+else
+	loopdev=
+	skip=$((skip + 1)); echo "skip the used card on a loop device: no loop device here"
 fi
 
 echo "flash: $pass passed, $fail failed, $skip skipped"

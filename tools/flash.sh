@@ -11,22 +11,36 @@
 #   - DEV must look removable (sysfs removable=1, an MMC/SD slot, or on USB)
 #     unless FORCE=1;
 #   - its model and size are printed and "yes" must be typed, unless YES=1.
-# Then bmaptool writes only the blocks the image uses (the image is sparse)
-# with a progress display, and checks them against the checksums in the
-# bmap file.
+# Then bmaptool writes only the blocks the image uses (the holes between
+# and after its partitions are skipped; the FAT partition is data, all of
+# it: tools/mksdcard.sh), with a progress display, checking the image
+# against the checksums in the bmap file. Last, the backup GPT is moved to
+# the end of the card (sgdisk -e): the image puts it at its own end, in
+# the middle of a larger card, and `sgdisk -v` and fdisk would complain.
 #
-# A regular file as DEV is written like a disk (for trying this out) with
-# none of the disk checks, unless a disk of its name appears in the sysfs
-# tree (so the tests can stand a file in for a disk).
+# A regular file as DEV is written only with TO_FILE=1, and never one
+# under /dev: there it is a stray file left where a card was meant (a
+# write to /dev/sdb with no card in the reader creates one), and writing
+# it would report success with no card written. TO_FILE=1 treats the file
+# as a card: created if missing, otherwise written in place - only the
+# blocks the bmap lists, the rest of the file kept, as a card keeps it
+# (bmaptool would truncate the file) - then the same sgdisk -e.
+#
+# Every refusal says why, on a line starting "flash: ".
 #
 # Environment, for the tests: FLASH_SYSFS (default /sys) and FLASH_PROC
-# (default /proc) point the checks at fixture trees instead of the real ones.
+# (default /proc) point the checks at fixture trees instead of the real
+# ones; with FLASH_SYSFS set, a regular file with a disk of its name in
+# that tree stands in for the disk. FLASH_DEVFS (default /dev) is where
+# device nodes live.
 set -eu
 
 SYSFS=${FLASH_SYSFS:-/sys}
 PROC=${FLASH_PROC:-/proc}
+DEVFS=${FLASH_DEVFS:-/dev}
 FORCE=${FORCE:-}
 YES=${YES:-}
+TO_FILE=${TO_FILE:-}
 
 die() { echo "flash: $*" >&2; exit 1; }
 
@@ -35,7 +49,13 @@ dev=$1
 image=$2
 [ -n "$dev" ] || die "no device given: make flash DEV=/dev/sdX (lsblk lists the disks; the card is the one that appears when you plug it in)"
 [ -f "$image" ] || die "image '$image' not found"
-[ -e "$dev" ] || die "'$dev' does not exist"
+if [ ! -e "$dev" ]; then
+	case $dev in
+	"$DEVFS"/*) die "'$dev' does not exist: is the card in the reader? (lsblk lists the disks)" ;;
+	esac
+	[ "$TO_FILE" = 1 ] || die "'$dev' does not exist (to create a file holding a card's image, add TO_FILE=1)"
+	: >"$dev" || die "cannot create '$dev'"
+fi
 
 # The kernel's name of the disk (sdb, mmcblk0), through any symlink such
 # as /dev/disk/by-id/...
@@ -43,7 +63,7 @@ real=$(readlink -f "$dev")
 name=$(basename "$real")
 sysdev="$SYSFS/class/block/$name"
 
-if [ -b "$real" ] || { [ -f "$real" ] && [ -e "$sysdev" ]; }; then
+if [ -b "$real" ] || { [ -f "$real" ] && [ -n "${FLASH_SYSFS:-}" ] && [ -e "$sysdev" ]; }; then
 	[ -e "$sysdev" ] || die "'$dev' ($name) is not in $SYSFS/class/block: cannot check it"
 	[ ! -e "$sysdev/partition" ] ||
 		die "'$dev' is a partition; give the whole disk (e.g. /dev/sdb, /dev/mmcblk0), the image has its own partition table"
@@ -103,7 +123,21 @@ if [ -b "$real" ] || { [ -f "$real" ] && [ -e "$sysdev" ]; }; then
 	need=$(wc -c <"$image")
 	[ "$bytes" -ge "$need" ] || die "'$dev' ($bytes bytes) is smaller than the image ($need bytes)"
 elif [ -f "$real" ]; then
-	what="a regular file, $(wc -c <"$real") bytes"
+	case $real in
+	"$DEVFS"/*) die "'$dev' is a regular file under $DEVFS, not a device: no card is there (a stray file left by an earlier write to a card that was not in the reader?); remove it, insert the card, and look again with lsblk" ;;
+	esac
+	case $dev in
+	"$DEVFS"/*) die "'$dev' leads to a regular file ($real), not a device: refusing" ;;
+	esac
+	[ "$TO_FILE" = 1 ] || die "'$dev' is a regular file, not a disk; to write the image into a file that stands for a card, add TO_FILE=1"
+	size=$(wc -c <"$real")
+	need=$(wc -c <"$image")
+	if [ "$size" -eq 0 ]; then
+		what="a new file (as large as the image, $need bytes)"
+	else
+		[ "$size" -ge "$need" ] || die "'$dev' ($size bytes) is smaller than the image ($need bytes)"
+		what="a regular file of $size bytes, written in place like a card"
+	fi
 else
 	die "'$dev' is neither a block device nor a regular file"
 fi
@@ -118,13 +152,27 @@ if [ "$YES" != 1 ]; then
 fi
 
 command -v bmaptool >/dev/null || die "bmaptool missing: apt-get install bmap-tools (or make deps)"
-# The bmap lists the blocks the sparse image really uses, with checksums;
-# make it fresh so it always matches the image.
+command -v sgdisk >/dev/null || die "sgdisk missing: apt-get install gdisk (or make deps)"
+# The bmap lists the blocks the image really uses, with checksums; make it
+# fresh so it always matches the image.
 bmap="$image.bmap"
 if [ ! -f "$bmap" ] || [ "$image" -nt "$bmap" ]; then
-	bmaptool create -o "$bmap" "$image"
+	bmaptool create -o "$bmap" "$image" || die "bmaptool could not map '$image'"
 fi
-# bmaptool shows progress on a terminal and verifies what it wrote.
-bmaptool copy --bmap "$bmap" "$image" "$dev"
+if [ -b "$real" ]; then
+	# bmaptool shows progress on a terminal and checks the image it reads.
+	bmaptool copy --bmap "$bmap" "$image" "$dev" || die "bmaptool failed writing '$dev'"
+else
+	"$(dirname "$0")/bmap-write.py" "$image" "$bmap" "$real" || die "writing '$dev' failed"
+fi
 sync
+# The image's backup GPT sits at the image's end; a card is larger. Move
+# it to the card's last sectors (and fix the protective MBR's size). Only
+# for an image with a GPT ("EFI PART" in sector 1), as the ones
+# tools/mksdcard.sh makes.
+if [ "$(dd if="$image" bs=1 skip=512 count=8 status=none)" = "EFI PART" ]; then
+	err=$(sgdisk -e "$dev" 2>&1 >/dev/null) ||
+		die "sgdisk -e could not move the backup GPT to the end of '$dev': $err"
+	sync
+fi
 echo "flash: done; $dev can be removed"

@@ -24,8 +24,12 @@
 #
 # No mount, no loop device: the FAT file system is made in a file of its own
 # (mkfs.vfat + mtools), the GPT in the disk file (sgdisk), and dd puts the
-# pieces at their sectors. The disk file stays sparse, so bmaptool writes only
-# the blocks in use.
+# pieces at their sectors. The FAT partition is written whole, zeros and
+# all: bmaptool writes only the blocks a file holds, and a card that held
+# data keeps its old bytes wherever it skips, so a sparse FAT came out with
+# garbage in its tables, directories and free clusters (fsck.fat found tens
+# of thousands of errors). The rest of the disk file stays sparse (holes
+# between the partitions and after them): nothing reads it.
 set -eu
 
 die() { echo "mksdcard: $*" >&2; exit 1; }
@@ -71,8 +75,10 @@ fi
 fat_sectors=$((fat_mib * 2048))
 fat_end=$((fat_start + fat_sectors - 1))
 # The backup GPT takes the last 33 sectors. Round the disk up to a power
-# of two MiB: QEMU's SD card model refuses other sizes, and the file is
-# sparse, so the padding costs neither disk space nor flashing time.
+# of two MiB: QEMU's SD card model refuses other sizes, and the padding is
+# a hole, so it costs neither disk space nor flashing time. On a card the
+# backup GPT belongs at the card's end: tools/flash.sh moves it there
+# (sgdisk -e) after writing.
 need_mib=$(( (fat_end + 1 + 33 + 2047) / 2048 ))
 total_mib=1
 while [ "$total_mib" -lt "$need_mib" ]; do total_mib=$((total_mib * 2)); done
@@ -123,7 +129,7 @@ fi
 # desktop systems mount it, so the kernel can be replaced by hand.
 sgdisk -a 1 -n "$fat_part:$fat_start:$fat_end" -t "$fat_part:0700" -c "$fat_part:calf-boot" \
 	-A "$fat_part:set:2" "$out.part" >/dev/null
-dd if="$tmp/fat.img" of="$out.part" bs=512 seek="$fat_start" conv=notrunc,sparse status=none
+dd if="$tmp/fat.img" of="$out.part" bs=512 seek="$fat_start" conv=notrunc status=none
 sgdisk -v "$out.part" | grep -q 'No problems found' || { sgdisk -v "$out.part" >&2; die "GPT check failed"; }
 mv "$out.part" "$out"
 echo "mksdcard: $out (${total_mib} MiB; boot partition $fat_part, FAT$fatbits${ubootdir:+, with U-Boot SPL + ITB}; append '$append')"

@@ -33,7 +33,7 @@
 /* ---- system call numbers (a7) ---- */
 #define SYS_NULL             0   /* () -> 0; the cheapest round trip */
 #define SYS_CONSOLE_WRITE    1   /* (buf, len) -> bytes written */
-#define SYS_CONSOLE_READ     2   /* (buf, len) -> bytes read, 0 if none waiting */
+#define SYS_CONSOLE_READ     2   /* (buf, len) -> bytes read (1..len; waits for one) */
 #define SYS_YIELD            3   /* () -> 0 */
 #define SYS_THREAD_EXIT      4   /* (status) -> does not return */
 #define SYS_THREAD_SELF      5   /* () -> thread id */

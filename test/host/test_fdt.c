@@ -130,6 +130,19 @@ static void b_u32prop(struct builder *b, const char *name, uint32_t v)
 	b_cells(b, name, 1, &v);
 }
 
+/* A new builder with the root node begun, 32-bit cells for its
+ * children (#address-cells = #size-cells = 1). */
+static struct builder *b_new_root(void)
+{
+	struct builder *bb = malloc(sizeof(*bb));
+
+	b_init(bb);
+	b_begin(bb, "");
+	b_u32prop(bb, "#address-cells", 1);
+	b_u32prop(bb, "#size-cells", 1);
+	return bb;
+}
+
 static void b_rsv(struct builder *b, uint64_t addr, uint64_t size)
 {
 	put32(b->rsv + b->nrsv, (uint32_t)(addr >> 32));
@@ -399,15 +412,11 @@ TEST(alias_resolution)
  * wins over "first UART in the tree". Hand-built, 32-bit cells. */
 TEST(stdout_alias_picks_second_uart)
 {
-	struct builder *bb = malloc(sizeof(*bb));
+	struct builder *bb = b_new_root();
 	struct blob bl;
 	struct board b;
 	uint32_t v[8];
 
-	b_init(bb);
-	b_begin(bb, "");
-	b_u32prop(bb, "#address-cells", 1);
-	b_u32prop(bb, "#size-cells", 1);
 	b_prop(bb, "compatible", "acme,board\0acme,soc", 20);
 	b_begin(bb, "aliases");
 	b_str(bb, "console", "/soc/uart@2000");
@@ -528,6 +537,176 @@ TEST(uart_fallback_and_reg_shift)
 	CHECK_EQ(b.uart.reg_io_width, 4);
 	CHECK_EQ(b.uart.irq, 12);
 	CHECK_EQ(b.uart.clock_hz, 50000000);
+	CHECK(strcmp(b.uart.compatible, "snps,dw-apb-uart") == 0);	/* the first listed */
+}
+
+/* ---- the console UART: every compatible string and access width ---- */
+
+/* A tree with one UART at 0x10000000: compatible list `compat` (len
+ * bytes, NUL-separated), reg-io-width `width` (0: none), reg-shift 2,
+ * status `status` (NULL: none), named by stdout-path. */
+static struct blob uart_tree(const char *compat, uint32_t len, uint32_t width,
+			     const char *status)
+{
+	struct builder *bb = b_new_root();
+	struct blob bl;
+	uint32_t v[4];
+
+	b_begin(bb, "chosen");
+	b_str(bb, "stdout-path", "/uart@10000000:115200n8");
+	b_end(bb);
+	b_begin(bb, "uart@10000000");
+	v[0] = 0x10000000; v[1] = 0x400;
+	b_cells(bb, "reg", 2, v);
+	b_prop(bb, "compatible", compat, len);
+	b_u32prop(bb, "reg-shift", 2);
+	if (width)
+		b_u32prop(bb, "reg-io-width", width);
+	b_u32prop(bb, "interrupts", 33);
+	if (status)
+		b_str(bb, "status", status);
+	b_end(bb);
+	b_end(bb);
+	bl = b_finish(bb, true);
+	free(bb);
+	return bl;
+}
+
+/* ns16550a (QEMU virt, PolarFire), ns16550, and snps,dw-apb-uart
+ * (StarFive JH7100/JH7110, ESWIN EIC7700; listed with "ns16550a" or
+ * alone) all go to the 16550 driver, at each width the binding allows. */
+TEST(uart_16550_compatibles_and_widths)
+{
+	static const struct { const char *compat; uint32_t len; const char *matched; } c[] = {
+		{ "ns16550a", 9, "ns16550a" },
+		{ "ns16550", 8, "ns16550" },
+		{ "snps,dw-apb-uart", 17, "snps,dw-apb-uart" },
+		{ "starfive,jh7110-uart\0snps,dw-apb-uart", 38, "snps,dw-apb-uart" },
+		{ "snps,dw-apb-uart\0ns16550a", 26, "snps,dw-apb-uart" },
+	};
+	static const uint32_t widths[] = { 0, 1, 2, 4 };
+	struct board b;
+	unsigned i, w;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		for (w = 0; w < 4; w++) {
+			struct blob bl = uart_tree(c[i].compat, c[i].len, widths[w], NULL);
+
+			CHECK_EQ(parse(bl, &b), 0);
+			CHECK_EQ(b.uart.kind, BOARD_UART_NS16550A);
+			CHECK(strcmp(b.uart.compatible, c[i].matched) == 0);
+			CHECK_EQ(b.uart.base, 0x10000000);
+			CHECK_EQ(b.uart.reg_shift, 2);
+			CHECK_EQ(b.uart.reg_io_width, widths[w] ? widths[w] : 1);
+			CHECK_EQ(b.uart.irq, 33);
+			free(bl.data);
+		}
+	}
+}
+
+/* A width the binding does not allow is refused (Linux's 8250 driver
+ * refuses it too): no UART, rather than a guess. So is a disabled one,
+ * even when stdout-path names it. sifive,uart0 ignores reg-io-width. */
+TEST(uart_bad_width_and_disabled_refused)
+{
+	static const uint32_t bad[] = { 3, 8, 5 };
+	struct blob bl;
+	struct board b;
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		bl = uart_tree("snps,dw-apb-uart", 17, bad[i], NULL);
+		CHECK_EQ(parse(bl, &b), 0);
+		CHECK_EQ(b.uart.kind, BOARD_UART_NONE);
+		CHECK(strcmp(b.uart.compatible, "") == 0);
+		free(bl.data);
+	}
+	bl = uart_tree("ns16550a", 9, 1, "disabled");
+	CHECK_EQ(parse(bl, &b), 0);
+	CHECK_EQ(b.uart.kind, BOARD_UART_NONE);
+	free(bl.data);
+	bl = uart_tree("ns16550a", 9, 1, "okay");
+	CHECK_EQ(parse(bl, &b), 0);
+	CHECK_EQ(b.uart.kind, BOARD_UART_NS16550A);
+	free(bl.data);
+	bl = uart_tree("sifive,fu740-c000-uart\0sifive,uart0", 36, 3, NULL);
+	CHECK_EQ(parse(bl, &b), 0);
+	CHECK_EQ(b.uart.kind, BOARD_UART_SIFIVE);
+	CHECK(strcmp(b.uart.compatible, "sifive,uart0") == 0);
+	free(bl.data);
+}
+
+/* ---- real boards' trees (test/fixtures/README.md) ---- */
+
+/* The HiFive Unmatched's, as U-Boot passes it: 16 GiB, the S7 monitor
+ * hart without MMU, the console's interrupt 39, a CLINT. */
+TEST(uboot_unmatched)
+{
+	static const char *const names[] = { "uboot-unmatched.dtb", "uboot-unmatched-qemu.dtb" };
+	struct board b;
+	int n, h;
+
+	for (n = 0; n < 2; n++) {
+		CHECK_EQ(parse_fixture(names[n], &b), 0);
+		CHECK(strcmp(b.model, "SiFive HiFive Unmatched A00") == 0);
+		CHECK_EQ(b.nmem, 1);
+		CHECK_EQ(b.mem[0].base, 0x80000000);
+		CHECK_EQ(b.mem[0].size, 16ull << 30);
+		CHECK_EQ(b.nharts, 5);
+		CHECK_EQ(b.nharts_usable, 4);
+		CHECK(!b.harts[0].usable);
+		for (h = 1; h < 5; h++)
+			CHECK_EQ(b.harts[h].plic_s_context, 2 * h);
+		CHECK_EQ(b.timebase_hz, 1000000);
+		CHECK_EQ(b.uart.kind, BOARD_UART_SIFIVE);
+		CHECK_EQ(b.uart.base, 0x10010000);
+		CHECK_EQ(b.uart.irq, 39);
+		CHECK(b.plic.present);
+		CHECK_EQ(b.plic.ndev, 69);
+		CHECK(b.mtimer);
+		CHECK(!b.truncated);
+	}
+}
+
+/* Linux's HiFive Unleashed tree has no CLINT: nothing for OpenSBI's
+ * timer; the -clint fixture adds one. */
+TEST(linux_unleashed_mtimer)
+{
+	struct board b;
+
+	CHECK_EQ(parse_fixture("linux-unleashed.dtb", &b), 0);
+	CHECK(strcmp(b.model, "SiFive HiFive Unleashed A00") == 0);
+	CHECK_EQ(b.mem[0].size, 8ull << 30);
+	CHECK_EQ(b.nharts, 5);
+	CHECK_EQ(b.nharts_usable, 4);
+	CHECK_EQ(b.uart.irq, 4);
+	CHECK(!b.mtimer);
+	CHECK_EQ(parse_fixture("linux-unleashed-clint.dtb", &b), 0);
+	CHECK(b.mtimer);
+	CHECK_EQ(b.nharts_usable, 4);
+}
+
+/* PolarFire Icicle Kit: a 16550 with 32-bit registers 4 bytes apart,
+ * named by an alias; RAM in two banks. */
+TEST(uboot_icicle)
+{
+	struct board b;
+
+	CHECK_EQ(parse_fixture("uboot-icicle.dtb", &b), 0);
+	CHECK(strcmp(b.model, "Microchip PolarFire-SoC Icicle Kit") == 0);
+	CHECK_EQ(b.nmem, 2);
+	CHECK_EQ(b.mem[0].base, 0x80000000);
+	CHECK_EQ(b.mem[0].size, 1ull << 30);
+	CHECK_EQ(b.mem[1].base, 0x1040000000ull);
+	CHECK_EQ(b.mem[1].size, 1ull << 30);
+	CHECK_EQ(b.uart.kind, BOARD_UART_NS16550A);
+	CHECK(strcmp(b.uart.compatible, "ns16550a") == 0);
+	CHECK_EQ(b.uart.base, 0x20100000);
+	CHECK_EQ(b.uart.reg_shift, 2);
+	CHECK_EQ(b.uart.reg_io_width, 4);
+	CHECK_EQ(b.nharts, 5);
+	CHECK_EQ(b.nharts_usable, 4);
+	CHECK(b.mtimer);
 }
 
 /* ---- the generic fdt_* API on a real tree ---- */
@@ -1120,6 +1299,11 @@ int main(int argc, char **argv)
 	RUN(no_memory_node_is_not_an_error);
 	RUN(no_uart_is_not_an_error);
 	RUN(uart_fallback_and_reg_shift);
+	RUN(uart_16550_compatibles_and_widths);
+	RUN(uart_bad_width_and_disabled_refused);
+	RUN(uboot_unmatched);
+	RUN(linux_unleashed_mtimer);
+	RUN(uboot_icicle);
 	RUN(fdt_api_on_virt);
 	RUN(cells_and_strings);
 	RUN(strerror_names_every_error);
