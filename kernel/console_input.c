@@ -1,14 +1,19 @@
 /*
- * console_input.c - the console's receive side (see console_input.h).
+ * console_input.c - the console as user programs see it (see
+ * console_input.h).
  *
- * Layer: kernel/.
+ * Layer: kernel/. Nothing here is on the system-call or IPC fast paths:
+ * the interrupt character is looked for only in the UART's receive
+ * interrupt, and the bookkeeping of output only in SYS_CONSOLE_WRITE.
  */
+#include "kernel/aspace.h"
 #include "kernel/console_input.h"
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
 #include "kernel/usercopy.h"
+#include "kernel/vm_boot.h"
 #include "platform/console.h"
 #include "platform/memlayout.h"
 #include "platform/plic.h"
@@ -21,6 +26,19 @@ static unsigned head, tail;      /* bytes in [tail, head) */
 static struct thread_queue readers;
 static int plic_ctx = -1;
 static uint32_t uart_irq;
+
+/* Output (console_user_write): how many SYS_CONSOLE_WRITEs there were,
+ * the address space of the last one, and whether it left its line
+ * unfinished (its last byte was not a newline). */
+static uint64_t writes;
+static uint64_t last_writer;
+static bool line_open;
+
+/* The message that tells the VM server of the interrupt character. An
+ * interrupt handler has no thread to send it from, and cannot block:
+ * this thread object never runs, and ipc_send_from_kernel queues it on
+ * the VM server's endpoint when the server is busy (ipc.h). */
+static struct thread intr_sender;
 
 void console_input_init(const struct board *b, unsigned long hartid)
 {
@@ -38,15 +56,41 @@ void console_input_init(const struct board *b, unsigned long hartid)
 	csr_set(sie, SIE_SEIE);
 }
 
+/* Ctrl-C while nobody reads: whatever runs in the foreground is not
+ * listening. Drop what was typed ahead (as a terminal does: it was
+ * meant for the program being interrupted) and tell the VM server, which
+ * knows which program that is. */
+static void interrupt(void)
+{
+	const uint64_t msg[CALF_MSG_WORDS] = { [0] = CALF_LABEL_CONSOLE_INTR };
+
+	tail = head;
+	if (vm_endpoint)
+		ipc_send_from_kernel(&intr_sender, vm_endpoint, msg);
+}
+
 /* Move every byte the UART holds into the ring (drop what does not fit:
  * nobody is reading fast enough). */
 static void drain_uart(void)
 {
 	int c;
 	while ((c = console_getc()) >= 0) {
+		if (c == CONSOLE_INTR_CHAR && plic_ctx >= 0 && tq_empty(&readers)) {
+			interrupt();
+			continue;
+		}
 		if (head - tail < RING_SIZE)
 			ring[head++ % RING_SIZE] = (char)c;
 	}
+}
+
+/* Every waiting reader runs its SYS_CONSOLE_READ again. */
+static void wake_readers(void)
+{
+	struct thread *t;
+
+	while ((t = tq_pop(&readers)))
+		sched_make_runnable(t);
 }
 
 void console_input_irq(void)
@@ -58,12 +102,24 @@ void console_input_irq(void)
 			drain_uart();
 		plic_complete(plic_ctx, irq);
 	}
-	if (head == tail)
+	if (head != tail)
+		wake_readers();
+}
+
+void console_user_write(struct thread *t, const char *buf, unsigned long len)
+{
+	if (len == 0)
 		return;
-	/* Wake every reader: each runs its SYS_CONSOLE_READ again. */
-	struct thread *t;
-	while ((t = tq_pop(&readers)))
-		sched_make_runnable(t);
+	/* Another program's unfinished line (a prompt, a line being typed)
+	 * is not run on into: this output starts below it. */
+	if (line_open && last_writer != t->as->id)
+		console_putc('\n');
+	console_write(buf, len);
+	line_open = buf[len - 1] != '\n';
+	last_writer = t->as->id;
+	t->console_seen = ++writes;
+	/* A reader waiting with a line on the screen must draw it again. */
+	wake_readers();
 }
 
 long sys_console_read(struct thread *t)
@@ -82,6 +138,11 @@ long sys_console_read(struct thread *t)
 		return usercopy_fail(t, err, &f);
 	if (len == 0)
 		return 0;
+	if (t->console_seen != writes) {
+		/* Others wrote since this thread last did: say so once. */
+		t->console_seen = writes;
+		return -CALF_EINTR;
+	}
 	if (plic_ctx < 0)
 		drain_uart();              /* no interrupts: poll */
 	if (head == tail) {

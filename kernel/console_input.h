@@ -1,5 +1,7 @@
 /*
- * console_input.h - keyboard input from the UART, by interrupt.
+ * console_input.h - the console as user programs see it: keyboard input
+ * by interrupt, the interrupt character, and output that keeps programs
+ * apart.
  *
  * Layer: kernel/. Bytes arriving on the console UART raise an interrupt
  * through the PLIC; the handler moves them into a small ring buffer and
@@ -7,6 +9,19 @@
  * buffer empty sleeps; when woken, its system call simply runs again
  * (its pc is set back to the ecall), so copying into its buffer goes
  * through the normal checked path, pager included.
+ *
+ * Two things more, mechanism only (docs/architecture.md, The console):
+ *   - The interrupt character (Ctrl-C, 0x03). While a thread waits in
+ *     SYS_CONSOLE_READ it is an input byte like any other (a line
+ *     editor uses it). Otherwise nobody is reading: the program in the
+ *     foreground is busy, so the driver drops the input typed ahead and
+ *     tells the VM server (a message with CALF_LABEL_CONSOLE_INTR on its
+ *     endpoint), which decides whom that ends.
+ *   - Output. A write by one program starts on a new line when another
+ *     program left the last line unfinished, and a SYS_CONSOLE_READ that
+ *     waits, or comes next, returns -CALF_EINTR once when others wrote
+ *     since the reader last wrote: a line editor then draws its line
+ *     again, below the output.
  */
 #ifndef KERNEL_CONSOLE_INPUT_H
 #define KERNEL_CONSOLE_INPUT_H
@@ -14,11 +29,18 @@
 #include "kernel/thread.h"
 #include "platform/board.h"
 
+/* The byte that interrupts the foreground program: Ctrl-C. */
+#define CONSOLE_INTR_CHAR 0x03
+
 /* Route the UART's interrupt to this hart. Without a PLIC (or without an
  * S-mode context for this hart) input falls back to polling:
- * SYS_CONSOLE_READ then returns 0 when nothing waits. */
+ * SYS_CONSOLE_READ then returns 0 when nothing waits, and the interrupt
+ * character is only an input byte. */
 void console_input_init(const struct board *b, unsigned long hartid);
 void console_input_irq(void);              /* S-mode external interrupt */
 long sys_console_read(struct thread *t);
+
+/* t's SYS_CONSOLE_WRITE of buf[0..len) (already copied in). */
+void console_user_write(struct thread *t, const char *buf, unsigned long len);
 
 #endif

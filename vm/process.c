@@ -13,6 +13,7 @@
 
 static struct proc procs[VM_MAX_PROCS];
 static long next_pid = VM_INIT_PID;
+static long foreground;           /* pid, 0: none (proc_set_foreground) */
 
 /* tid -> process (process.h: proc_by_tid). */
 struct proc *proc_tid_hash[PROC_TID_HASH];
@@ -115,6 +116,8 @@ void proc_exit(struct proc *p, long status)
 	uspace_destroy(p);
 	p->state = PROC_ZOMBIE;
 	p->status = status;
+	if (p->pid == foreground)
+		foreground = 0;
 
 	if (p->pid == VM_INIT_PID) {
 		vm_printf("vm: init exited with status %ld, powering off\n", status);
@@ -205,4 +208,35 @@ unsigned proc_count(void)
 		if (procs[i].state != PROC_FREE)
 			n++;
 	return n;
+}
+
+long proc_set_foreground(struct proc *caller, long pid)
+{
+	struct proc *c = proc_live_by_pid(pid);
+
+	if (!c || c->ppid != caller->pid)
+		return -CALF_ESRCH;
+	foreground = pid;
+	return 0;
+}
+
+void proc_interrupt(void)
+{
+	struct proc *job[VM_MAX_PROCS];
+	unsigned n = 0;
+
+	if (foreground == 0 || !(job[0] = proc_live_by_pid(foreground)))
+		return;
+	/* The foreground process and its descendants, parents before
+	 * children: each child of a process in the list joins it. A process
+	 * has one parent, so none joins twice. */
+	n = 1;
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned k = 0; k < VM_MAX_PROCS; k++)
+			if (procs[k].state == PROC_LIVE && procs[k].ppid == job[i]->pid)
+				job[n++] = &procs[k];
+	/* Killing a parent hands its children to init, and frees nobody
+	 * else's slot: the later entries are still these live processes. */
+	for (unsigned i = 0; i < n; i++)
+		proc_exit(job[i], VM_STATUS_KILLED + 2);
 }

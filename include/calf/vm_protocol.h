@@ -25,12 +25,16 @@
 #define VM_SPAWN     (VM_LABEL_BASE + 1)
 /* exit(status): MR1 = status. No reply: the caller is gone. */
 #define VM_EXIT      (VM_LABEL_BASE + 2)
-/* wait(pid): MR1 = pid, or -1 for any child. Blocks until one exits
- * (the VM server defers the reply and answers with SYS_REPLY_TO).
- * reply: MR0 = pid that exited (or -CALF_ESRCH: no such child),
+/* wait(pid, options): MR1 = pid, or -1 for any child; MR2 = options,
+ * 0 or VM_WAIT_NOHANG. Blocks until one exits (the VM server defers the
+ * reply and answers with SYS_REPLY_TO); with VM_WAIT_NOHANG it answers
+ * at once, MR0 = 0 when none has exited yet.
+ * reply: MR0 = pid that exited (or -CALF_ESRCH: no such child;
+ *        -CALF_EINVAL: an unknown option bit),
  *        MR1 = exit status (VM_STATUS_KILLED + signal-like reason when
  *        the VM server killed it) */
 #define VM_WAIT      (VM_LABEL_BASE + 3)
+#define VM_WAIT_NOHANG 1
 /* getpid / getppid: reply MR0 = pid */
 #define VM_GETPID    (VM_LABEL_BASE + 4)
 #define VM_GETPPID   (VM_LABEL_BASE + 5)
@@ -102,12 +106,22 @@
 #define VM_PS_WAITING 1   /* in wait() */
 #define VM_PS_ZOMBIE  2   /* exited, not yet reaped */
 
+/* foreground(pid): MR1 = a live child of the caller. From now until
+ * that process ends (or another is made the foreground), the console's
+ * interrupt character (Ctrl-C, typed while no program reads the
+ * console) ends it and every process it started, with status
+ * VM_STATUS_KILLED + 2 (SIGINT): a shell registers each program it
+ * waits for (docs/architecture.md, The console).
+ * reply MR0 = 0, or -CALF_ESRCH (not a live child of the caller). */
+#define VM_FOREGROUND (VM_LABEL_BASE + 16)
+
 #define VM_ARGS_MAX 1024
 
 /* Exit status of a process the VM server killed: 128 + a reason, as a
  * shell shows it. The reasons are POSIX signal numbers: 11 (SIGSEGV) for
  * a refused memory access, 4 (SIGILL) illegal instruction, 5 (SIGTRAP)
- * breakpoint, 7 (SIGBUS) misaligned access, 9 (SIGKILL) out of memory. */
+ * breakpoint, 7 (SIGBUS) misaligned access, 9 (SIGKILL) out of memory or
+ * VM_KILL, 2 (SIGINT) the console's interrupt character. */
 #define VM_STATUS_KILLED 128
 
 /* Address-space layout of every process the VM server starts. */

@@ -27,6 +27,8 @@ static int next_byte(void)
 	while (pending_pos == pending_len) {
 		long n = calf_console_read(pending, sizeof(pending));
 
+		if (n == -CALF_EINTR)
+			continue;       /* others wrote to the console: read on */
 		if (n < 0)
 			return -1;
 		if (n == 0)

@@ -43,6 +43,12 @@ __attribute__((noreturn)) void calf_exit(long status);
  * its status (>= VM_STATUS_KILLED when the VM server killed it), or
  * -CALF_ESRCH when there is no such child. */
 long calf_wait(long pid, long *status);
+/* The same without waiting: 0 while the child (or every child) runs. */
+long calf_wait_nohang(long pid, long *status);
+
+/* Make child pid the foreground (VM_FOREGROUND): the console's Ctrl-C
+ * ends it, and what it started, until it ends. 0 or -CALF_ESRCH. */
+long calf_foreground(long pid);
 
 long calf_getpid(void);
 long calf_getppid(void);

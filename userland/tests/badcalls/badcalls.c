@@ -226,6 +226,7 @@ static void gen_vm(struct call *c)
 	static const unsigned long unknown_labels[] = {
 		0, 1, VM_LABEL_BASE, VM_LABEL_BASE + 0xfff, VM_LABEL_BASE + 0x10000,
 		CALF_LABEL_FAULT, CALF_LABEL_KERNEL_BASE, ~0ul,
+		CALF_LABEL_CONSOLE_INTR,     /* only the kernel may interrupt */
 		VM_POWEROFF + (1ul << 32),   /* a real label to a server that cut it to 32 bits */
 	};
 	/* pids that name no process (or init, which may not be killed) */
@@ -239,7 +240,7 @@ static void gen_vm(struct call *c)
 	c->op = OP_VM;
 	for (int i = 1; i < 6; i++)
 		c->a[i] = junk_number();
-	switch (pick_n(14)) {
+	switch (pick_n(15)) {
 	case 0:   /* spawn: the block names nothing, or is nowhere */
 	case 1:   /* exec: same; a failed exec leaves us running */
 		c->a[0] = pick_n(2) ? VM_SPAWN : VM_EXEC;
@@ -248,9 +249,12 @@ static void gen_vm(struct call *c)
 		c->a[2] = (long)PICK(lengths);
 		c->errs = ERR(CALF_EINVAL) | ERR(CALF_EFAULT) | ERR(CALF_ENOENT) | ERR(CALF_ENOMEM);
 		break;
-	case 2:   /* wait: a fuzzer child has no children */
+	case 2:   /* wait: a fuzzer child has no children; junk options */
 		c->a[0] = VM_WAIT;
-		want_exact(c, -CALF_ESRCH);
+		if (pick_n(2))
+			c->a[2] = pick_n(2) ? VM_WAIT_NOHANG : 0;
+		want_exact(c, (unsigned long)c->a[2] & ~(unsigned long)VM_WAIT_NOHANG
+			      ? -CALF_EINVAL : -CALF_ESRCH);
 		break;
 	case 3:
 		c->a[0] = pick_n(2) ? VM_GETPID : VM_GETPPID;
@@ -302,6 +306,21 @@ static void gen_vm(struct call *c)
 		c->a[0] = VM_FORK;
 		c->nonneg_ok = 1;
 		c->errs = ERR(CALF_ENOMEM) | ERR(CALF_EAGAIN);
+		break;
+	case 12:  /* foreground: no pid is a child of a fuzzer child */
+		c->a[0] = VM_FOREGROUND;
+		switch (pick_n(3)) {
+		case 0:
+			c->a[1] = self_pid;
+			break;
+		case 1:
+			c->a[1] = pick_n(2) ? parent_pid : 1;
+			break;
+		default:
+			c->a[1] = PICK(no_pids);
+			break;
+		}
+		want_exact(c, -CALF_ESRCH);
 		break;
 	default:
 		c->a[0] = (long)(pick_n(2) ? PICK(unknown_labels) : rnd());
