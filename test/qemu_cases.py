@@ -16,12 +16,15 @@ BUILD = os.path.join(os.path.dirname(HERE), "build", "test")
 
 
 class Case:
+    """One boot: the console must match every regex of expect and none of
+    forbid (what a wrong run would print), and QEMU end with status."""
     def __init__(self, name, cmd, expect, status=0, timeout=60,
-                 panic_expected=False):
+                 panic_expected=False, forbid=()):
         self.name = name
         self.panic_expected = panic_expected
         self.cmd = cmd
         self.expect = expect
+        self.forbid = forbid
         self.status = status
         self.timeout = timeout
 

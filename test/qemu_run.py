@@ -64,8 +64,9 @@ class Result:
 
 
 def run(cmd, timeout=60.0, expect=(), expect_status=0, echo=False,
-        stop_on_failure_line=True):
-    """Run QEMU, collect the console, judge it. Returns a Result."""
+        stop_on_failure_line=True, forbid=()):
+    """Run QEMU, collect the console, judge it: every regex of expect must
+    match it, none of forbid. Returns a Result."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -109,6 +110,12 @@ def run(cmd, timeout=60.0, expect=(), expect_status=0, echo=False,
         for want in expect:
             if not re.search(want, output, re.MULTILINE):
                 reason = f"missing expected line: {want}"
+                break
+    if reason is None:
+        for bad in forbid:
+            m = re.search(bad, output, re.MULTILINE)
+            if m:
+                reason = f"forbidden line: {bad} matched {m.group(0)!r}"
                 break
     if reason is None and expect_status is not None and status != expect_status:
         reason = f"QEMU exit status {status}, expected {expect_status}"

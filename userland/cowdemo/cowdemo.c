@@ -50,12 +50,14 @@ static void show_change(const unsigned long before[VM_STAT_COUNT])
 	       (long)(now[VM_STAT_ZERO_FILLS] - before[VM_STAT_ZERO_FILLS]));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	volatile char *buf;
 	long pid, status = -1;
 	int intact = 1;
 
+	calf_usage(argc, argv, "",
+		   "copy-on-write fork, step by step, with the VM counters");
 	printf("cowdemo: copy-on-write fork, step by step\n");
 	take(snap);
 	printf("step 1: I fill %d pages (1 MiB) of heap with 'P'.\n", PAGES);

@@ -9,10 +9,9 @@
  * A line is words separated by spaces; there is no quoting, no
  * redirection, no `cd` (there are no files). The first word is a builtin
  * or a program in the boot archive:
- *   help        the builtins, the programs and the tests (the lists are
- *               made at build time from the folders userland/<prog>/
- *               and userland/tests/<prog>/: mk/userland.mk writes
- *               CALF_PROGRAMS and CALF_TESTS into programs.h)
+ *   help        the builtins, and one line per program and test (the
+ *               table the build makes from each program's --help:
+ *               tools/mkprograms.py writes programs.h)
  *   exit [N]    end the shell with status N (init starts another)
  *   kill PID    end a process (its status becomes 137 = 128 + 9)
  *   PROG ARGS   fork; the child execs PROG with ARGS; the shell waits.
@@ -52,13 +51,21 @@ static int split_words(char *line, char *words[], int max)
 	return n;
 }
 
+static void show_programs(int tests)
+{
+	for (unsigned i = 0; calf_programs[i].name; i++)
+		if (calf_programs[i].test == tests)
+			printf("  %-11s %s\n", calf_programs[i].name, calf_programs[i].what);
+}
+
 static void show_help(void)
 {
 	printf("builtins: help exit kill\n");
-	printf("programs: %s\n", CALF_PROGRAMS);
-	printf("tests: %s\n", CALF_TESTS);
+	printf("programs (PROG --help for its arguments):\n");
+	show_programs(0);
+	printf("tests and their helpers:\n");
+	show_programs(1);
 	printf("Type a program's name and its arguments, separated by spaces.\n");
-	printf("Try: cowdemo, sparsehash, vmstat, ps, vmtest, poweroff\n");
 }
 
 /* Print how a program ended, unless it ended well. */
@@ -134,11 +141,13 @@ static void builtin_kill(int n, char *words[])
 		printf("usage: kill PID...\n");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char line[LINE_MAX_LEN];
 	char *words[MAX_WORDS + 1];
 
+	calf_usage(argc, argv, "",
+		   "the shell: programs, ';', jobs with '&', line editing");
 	printf("calf shell: type help for the list of programs\n");
 	for (;;) {
 		int n;

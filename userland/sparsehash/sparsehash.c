@@ -65,12 +65,14 @@ static uint64_t lookup(uint64_t key)
 	return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	unsigned long size, s0[VM_STAT_COUNT], s1[VM_STAT_COUNT], s2[VM_STAT_COUNT];
 	unsigned long used, found = 0, missing = 0;
 	void *p = MAP_FAILED;
 
+	calf_usage(argc, argv, "",
+		   "a sparse hash table over zero pages: only touched pages cost");
 	printf("sparsehash: a hash table over a huge zero-mapped region\n");
 	for (size = 256ul << 20; size >= (1ul << 20); size /= 2) {
 		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -39,11 +39,14 @@ static const char *const names[] = {
 #endif
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
 	unsigned long v[MAX_COUNTERS];
-	long n = calf_stats(v, MAX_COUNTERS);
+	long n;
 
+	calf_usage(argc, argv, "",
+		   "the VM server's counters: frames, faults, copies, forks");
+	n = calf_stats(v, MAX_COUNTERS);
 	if (n < 0) {
 		printf("vmstat: the VM server refused: error %ld\n", -n);
 		return 1;

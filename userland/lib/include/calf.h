@@ -118,6 +118,14 @@ void calf_console_flush(void);
  */
 long calf_read_line(char *buf, unsigned long size);
 
+/*
+ * `PROG --help` (or -h) prints "usage: PROG ARGS" and "  WHAT", then
+ * exits 0; otherwise returns. Every program calls it first thing with
+ * its own two strings, each a single string literal: the build
+ * reads them from the source for the shell's help (tools/mkprograms.py).
+ */
+void calf_usage(int argc, char **argv, const char *args, const char *what);
+
 /* ---- children (child.c) ---- */
 
 /* Wait for child pid; its exit status, or -1000 + a negative error. */

@@ -1015,6 +1015,8 @@ int main(int argc, char **argv)
 	unsigned long first = argc > 3 ? strtoul(argv[3], NULL, 0) : 0;
 	unsigned long procs0;
 
+	calf_usage(argc, argv, "[SEED [CALLS [FIRST]]]",
+		   "bad system calls and programs must not crash the system");
 	memset(junk_block, 0xff, sizeof(junk_block));
 	/* Printed before utest_begin counts the free frames: the first line
 	 * printed gives the console buffer (bss) its frame, which would

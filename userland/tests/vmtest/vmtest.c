@@ -539,6 +539,8 @@ int main(int argc, char **argv)
 {
 	unsigned long free0, free1;
 
+	calf_usage(argc, argv, "",
+		   "the VM server: fork, COW, zero pages, exec, kill, no memory");
 	if (argc > 1 && strcmp(argv[1], "--args-check") == 0)
 		return args_check(argc, argv);
 	printf("vmtest: starting (pid %ld)\n", calf_getpid());
