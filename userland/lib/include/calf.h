@@ -109,14 +109,21 @@ unsigned long calf_stat(unsigned long index);
  * exec call it, so a half-written line is not printed twice or lost. */
 void calf_console_flush(void);
 
+/* ---- the console (readline.c, runtime.c) ---- */
+
 /*
- * Read one line from the console into buf (at most size - 1 bytes and a
- * NUL), echoing what is typed, as a terminal expects; backspace erases.
- * A line ends at CR or LF (a serial terminal sends CR). Returns the
- * length, or -1 at end of input (Ctrl-D on an empty line) or on an error.
- * readline.c says how it copes with SYS_CONSOLE_READ's semantics.
+ * Read one line at the console with the line editor of edit.h: the
+ * caller has set e->write (calf_edit_write), e->names, and drawn the
+ * prompt with edit_begin. Returns what edit_key returned at the end
+ * (EDIT_LINE: the line is in e->line; EDIT_TOO_LONG, EDIT_CANCEL,
+ * EDIT_EOF), or -1 on an error. Output of other programs that comes
+ * while it waits makes it draw the line again below that output.
  */
-long calf_read_line(char *buf, unsigned long size);
+struct edit;
+int calf_read_line(struct edit *e);
+/* The write callback for struct edit: stdio's buffer first, then the
+ * bytes, with SYS_CONSOLE_WRITE. */
+void calf_edit_write(void *ctx, const char *s, unsigned long n);
 
 /*
  * `PROG --help` (or -h) prints "usage: PROG ARGS" and "  WHAT", then
