@@ -34,7 +34,7 @@ def cases(kernel):
             f"vm: vmtest on {board} MEM={mem}",
             qemu_command(board, 1, mem, kernel, append="init=init -- vmtest --poweroff"),
             [r"^ok   fork_costs_page_tables_only", r"^ok   cow_count_1_reuses_no_copy",
-             r"^ok   calloc_64m_read_uses_no_data_frame",
+             r"^ok   calloc_big_read_uses_no_data_frame",
              r"^ok   frames_return_after_children_exit",
              r"^vm: killed pid \d+ \(vmtest\): out of memory at 0x",
              r"^ok   oom_when_unsharing_kills_the_child", r"^ok   exec_with_args",
