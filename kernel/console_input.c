@@ -56,10 +56,12 @@ void console_input_init(const struct board *b, unsigned long hartid)
 	csr_set(sie, SIE_SEIE);
 }
 
-/* Ctrl-C while nobody reads: whatever runs in the foreground is not
- * listening. Drop what was typed ahead (as a terminal does: it was
- * meant for the program being interrupted) and tell the VM server, which
- * knows which program that is. */
+/* Ctrl-C while nobody waits to read: the program in the foreground, if
+ * there is one, is not listening. Drop what was typed ahead (as a
+ * terminal does: it was meant for the program being interrupted) and
+ * tell the VM server, which knows which program that is. The character
+ * itself still goes into the input: if no program was running (the
+ * shell was busy between two reads), the shell's editor gets it. */
 static void interrupt(void)
 {
 	const uint64_t msg[CALF_MSG_WORDS] = { [0] = CALF_LABEL_CONSOLE_INTR };
@@ -75,10 +77,8 @@ static void drain_uart(void)
 {
 	int c;
 	while ((c = console_getc()) >= 0) {
-		if (c == CONSOLE_INTR_CHAR && plic_ctx >= 0 && tq_empty(&readers)) {
+		if (c == CONSOLE_INTR_CHAR && plic_ctx >= 0 && tq_empty(&readers))
 			interrupt();
-			continue;
-		}
 		if (head - tail < RING_SIZE)
 			ring[head++ % RING_SIZE] = (char)c;
 	}

@@ -11,11 +11,11 @@
  * through the normal checked path, pager included.
  *
  * Two things more, mechanism only (docs/architecture.md, The console):
- *   - The interrupt character (Ctrl-C, 0x03). While a thread waits in
- *     SYS_CONSOLE_READ it is an input byte like any other (a line
- *     editor uses it). Otherwise nobody is reading: the program in the
- *     foreground is busy, so the driver drops the input typed ahead and
- *     tells the VM server (a message with CALF_LABEL_CONSOLE_INTR on its
+ *   - The interrupt character (Ctrl-C, 0x03) is an input byte like any
+ *     other (a line editor uses it). When no thread waits in
+ *     SYS_CONSOLE_READ, the program in the foreground, if any, is busy:
+ *     the driver then also drops the input typed before it and tells the
+ *     VM server (a message with CALF_LABEL_CONSOLE_INTR on its
  *     endpoint), which decides whom that ends.
  *   - Output. A write by one program starts on a new line when another
  *     program left the last line unfinished, and a SYS_CONSOLE_READ that

@@ -103,9 +103,10 @@
 #define CALF_EXIT_MR_PC      3   /* where it called SYS_THREAD_EXIT */
 #define CALF_EXIT_MR_TID     5   /* the thread's id */
 /* The console's interrupt character (Ctrl-C) was typed while no thread
- * was reading the console: the kernel sends (not calls) this to the VM
- * server's endpoint, badge 0, sender thread id 0, and drops the input
- * typed ahead. The VM server decides what it interrupts. */
+ * was waiting to read the console: the kernel sends (not calls) this to
+ * the VM server's endpoint, badge 0, sender thread id 0, and drops the
+ * input typed before it (the character itself stays in the input). The
+ * VM server decides what it interrupts. */
 #define CALF_LABEL_CONSOLE_INTR (CALF_LABEL_KERNEL_BASE + 3)
 
 /*

@@ -142,6 +142,20 @@ TEST(ctrl_c_ctrl_d_ctrl_l)
 	CHECK(strstr(outbuf, "\x1b[H\x1b[2J\r$ ab\x1b[K") != NULL);
 }
 
+TEST(drop_ctrl_c_drops_one_ctrl_c_only)
+{
+	fresh();
+	ed.drop_ctrl_c = 1;
+	CHECK_EQ(KEYS("\x03ps\r"), EDIT_LINE);       /* dropped: the line goes on */
+	CHECK(strcmp(ed.line, "ps") == 0);
+	CHECK(strstr(outbuf, "^C") == NULL);
+	edit_begin(&ed, "$ ");
+	CHECK_EQ(KEYS("\x03"), EDIT_CANCEL);          /* only the one */
+	fresh();
+	ed.drop_ctrl_c = 1;
+	CHECK_EQ(KEYS("p\x03"), EDIT_CANCEL);         /* not first: a real one */
+}
+
 TEST(history_walks_back_and_forth)
 {
 	fresh();
@@ -279,6 +293,7 @@ int main(void)
 	RUN(unknown_sequences_are_never_inserted);
 	RUN(backspace_delete_and_erase_keys);
 	RUN(ctrl_c_ctrl_d_ctrl_l);
+	RUN(drop_ctrl_c_drops_one_ctrl_c_only);
 	RUN(history_walks_back_and_forth);
 	RUN(history_keeps_32_lines);
 	RUN(too_long_is_refused_whole);

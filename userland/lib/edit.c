@@ -316,6 +316,11 @@ enum edit_status edit_key(struct edit *e, unsigned char c)
 {
 	int after_cr = e->after_cr;
 
+	if (e->drop_ctrl_c) {
+		e->drop_ctrl_c = 0;
+		if (c == CTRL('C'))
+			return EDIT_MORE;
+	}
 	e->after_cr = c == '\r';
 	if (e->esc != ESC_NONE && escape_byte(e, c))
 		return EDIT_MORE;

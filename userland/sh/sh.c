@@ -234,6 +234,10 @@ static long wait_foreground(long pid, const struct job *job)
 		printf("sh: wait for %ld failed: error %ld\n", pid, -r);
 		return -1;
 	}
+	/* The Ctrl-C that ended it is also in the console's input: it must
+	 * not cancel the next line as well. */
+	if (status == STATUS_INTERRUPTED)
+		ed.drop_ctrl_c = 1;
 	return status;
 }
 

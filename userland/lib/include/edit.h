@@ -63,6 +63,9 @@ struct edit {
 	int esc;                       /* where in an escape sequence (edit.c) */
 	unsigned esc_arg;              /* its first number */
 	int after_cr;                  /* the last key was CR: a LF is its pair */
+	int drop_ctrl_c;               /* set by the user: if the next key is
+					* Ctrl-C, drop it (the one that ended a
+					* program stays in the console's input) */
 
 	/* History: hist[0] the most recent line. */
 	char hist[EDIT_HISTORY][EDIT_LINE_MAX + 1];
