@@ -4,9 +4,11 @@ and the shell.
 
 Layer: test/. Cases like qemu_cases.py's (each one boot with a timeout,
 the console lines it must print, the exit status it must end with).
-The shell case boots with the default init, which starts `sh`, and
-types commands at its prompt through console_feed.py, as a person at a
-serial terminal would (each command followed by a carriage return).
+The shell cases boot with the default init, which starts `sh`, and
+type at its prompt through console_feed.py, as a person at a serial
+terminal would: each command followed by a carriage return, and keys as
+the exact bytes a terminal sends (ESC [ A for Up, 0x03 for Ctrl-C, 0x7f
+for Backspace, ...).
 """
 import os
 import sys
@@ -20,11 +22,30 @@ POWEROFF_OK = r"^poweroff: requested by the VM server \(success\)"
 
 
 def typed(cmd, commands):
-    """cmd run under console_feed.py, typing each command at a prompt."""
+    """cmd run under console_feed.py, typing each command at a prompt.
+    A command is a string (typed, then Enter) or a list of (cue, bytes)
+    pairs: the bytes (Python escapes) are sent when the cue regex shows,
+    the first cue being the prompt when it is None."""
     feed = [sys.executable, os.path.join(HERE, "console_feed.py")]
-    for text in commands:
-        feed += ["--on", PROMPT, "--type", text]
+    for item in commands:
+        if isinstance(item, str):
+            feed += ["--on", PROMPT, "--type", item]
+            continue
+        for cue, keys in item:
+            feed += ["--on", cue or PROMPT, "--send", keys]
     return feed + ["--", *cmd]
+
+
+# Every program, for `PROG --help`, in two lines (a line holds 255).
+HELP_LINES = [
+    "bench --help; cowdemo --help; init --help; poweroff --help; ps --help; sh --help; "
+    "sparsehash --help; vmstat --help; badcalls --help; cowtest --help",
+    "faulter --help; forkbomb --help; forkstress --help; ipcpeer --help; ktest --help; "
+    "proctests --help; usertests --help; vmtest --help; zerotest --help",
+]
+PROGRAMS = " ".join(HELP_LINES).replace(" --help;", "").replace(" --help", "").split()
+# A Ctrl-C of a program that never makes a system call.
+CTRL_C_SPIN = [(None, r"faulter spin\r"), (r"faulter: spinning", r"\x03")]
 
 
 def cases(kernel):
@@ -67,10 +88,10 @@ def cases(kernel):
     # The shell: the default init (nothing on the command line) starts
     # it; a person types at the prompt.
     out.append(Case(
-        "vm: shell (help, vmstat, ps, cowdemo, a crash, a typo, poweroff)",
+        "vm: shell (help, vmstat, ps, cowdemo, a crash, a typo, Ctrl-C, poweroff)",
         typed(qemu_command("virt", 1, "256M", kernel),
               ["help", "vmstat", "ps", "cowdemo", "faulter load0", "nosuchprogram",
-               "poweroff"]),
+               CTRL_C_SPIN, "poweroff"]),
         [r"^calf shell: type help",
          r"^builtins:\n  help ",
          r"^programs \(PROG --help for its arguments\):\n  bench ",
@@ -87,15 +108,79 @@ def cases(kernel):
          r"^\[killed: 139\]",
          r"^sh: nosuchprogram: no such program",
          r"^\[exit 127\]",
+         r"^faulter: spinning", r"^\[interrupted\]",
          r"^poweroff: switching the machine off",
          POWEROFF_OK], timeout=120,
         # help lists the tests apart from the programs
         forbid=[r"^programs \(PROG(?:.*\n  )*?(?:ktest|faulter|vmtest) "]))
+    # Everything a person at a terminal expects of the shell, with the
+    # bytes the terminal sends.
+    out.append(Case(
+        "vm: shell at a terminal (Ctrl-C, jobs, wait, editing, history, Tab, --help)",
+        typed(qemu_command("virt", 1, "256M", kernel), [
+            CTRL_C_SPIN,
+            "echo $?",
+            [(None, r"ipcpeer --serve\r"), (r"waiting for calls", r"\x03")],
+            "faulter block-recv &",
+            [(None, r"forkstress --forks 1000000\r"), (r" 10000 forks", r"\x03")],
+            "jobs",
+            "ps",
+            # output of a background job while a line is being typed
+            [(None, r"cowdemo &\rvmst"), (r"cowdemo: done", r"at\r")],
+            "sparsehash & wait %2",
+            [(None, r"wait %1\r"), (r"waiting for \[1\]", r"\x03")],
+            "echo one", "echo two", [(None, r"\x1b[A\x1b[A\r")],
+            [(None, r"echo ac\x1b[Db\x1b[Fdx\x7f\r")],
+            [(None, r"cowd\t--help\r")],
+            [(None, "a" * 300 + r"\r")],
+            [(None, r"faulter load0\x03")],
+            [(None, r"\x0c")],
+            "ps | vmstat", "echo a; echo b",
+            *HELP_LINES,
+            "faulter; ipcpeer; init",
+            "bench",
+            "poweroff &"]),
+        [r"^faulter: spinning", r"^\[interrupted\]\n(?:.*\n)*?^130$",
+         r"^ipcpeer: waiting for calls(?:.*\n)+?^\[interrupted\]",
+         r"^\[1\] \d+$",
+         r"^\s+10000 forks(?:.*\n)+?^\[interrupted\]",
+         r"^\[1\] \d+ running  faulter block-recv$",
+         r"^\s+PID\s+PPID\s+STATE",
+         # the line being typed is drawn again below the job's output
+         # (whether the keys came before the output or during it)
+         r"^cowdemo: done\n[a-z]*\rcalf\$ (?:\x1b\[K)?vmst(?:\x1b\[K)?at\r?\n",
+         r"^free_frames \d+", r"^\[2\] done  cowdemo$",
+         r"^sparsehash: done(?:.*\n)+?^\[2\] done  sparsehash$",
+         r"^\[1\] interrupted  faulter block-recv$",
+         r"^one\n(?:.*\n)+?^two\n(?:.*\n)+?^one$",
+         r"^abcd$",
+         r"^usage: cowdemo\n  copy-on-write",
+         r"\x07", r"^sh: line too long \(more than 255 characters\): not run",
+         # (Ctrl-C drops the keys typed before it that were not read yet)
+         r"calf\$ faulter lo[a-z0]*\^C",
+         r"\x1b\[H\x1b\[2J",
+         r"^sh: pipes and redirection are not supported",
+         r"^a\nb$",
+         *[rf"^usage: {p}\b" for p in PROGRAMS],
+         r"MODE is one of:\n(?:  .*\n)*  spin ",
+         r"^ipcpeer: the other end of the IPC tests",
+         r"^init: I am pid \d+",
+         r"^bench: NOT EXACT", r"^bench: done",
+         r"^poweroff: switching the machine off", POWEROFF_OK],
+        timeout=60,
+        forbid=[r"sh: \S*\[[A-D]", r"^sh: a+: no such program", r"^faulter: load0",
+                # a job's output never runs on from the prompt's line
+                r"calf\$ [a-z]*(?:cowdemo:|step \d)",
+                # Ctrl-C ended forkstress and the children it had
+                r"^\s+\d+\s+\d+\s+\w+\s+\d+\s+forkstress$"]))
     # What `make run BOARD=sifive_u` shows: the same shell on the SiFive
     # UART, input by interrupt through the FU540's PLIC.
     out.append(Case(
-        "vm: shell on sifive_u (help, cowdemo, poweroff)",
-        typed(qemu_command("sifive_u", 1, "256M", kernel), ["help", "cowdemo", "poweroff"]),
+        "vm: shell on sifive_u (help, cowdemo, Ctrl-C, keys, poweroff)",
+        typed(qemu_command("sifive_u", 1, "256M", kernel),
+              ["help", "cowdemo", CTRL_C_SPIN, [(None, r"vmsta\x1b[A\x1b[B\t\r")],
+               "poweroff"]),
         [r"^calf shell: type help", r"^builtins:\n  help ", r"^cowdemo: done",
+         r"^\[interrupted\]", r"^free_frames \d+",
          r"^poweroff: switching the machine off", POWEROFF_OK], timeout=120))
     return out
