@@ -18,7 +18,7 @@
 #include "platform/memlayout.h"
 #include "platform/plic.h"
 
-#define RING_SIZE 256            /* a power of two */
+#define RING_SIZE 1024           /* a power of two; four lines of the shell */
 #define READ_MAX 1024
 
 static char ring[RING_SIZE];
@@ -71,8 +71,10 @@ static void interrupt(void)
 		ipc_send_from_kernel(&intr_sender, vm_endpoint, msg);
 }
 
-/* Move every byte the UART holds into the ring (drop what does not fit:
- * nobody is reading fast enough). */
+/* Move every byte the UART holds into the ring. What does not fit is
+ * dropped (nobody reads fast enough), and the newest byte kept becomes
+ * CONSOLE_LOST_CHAR, so that a reader knows where input went missing:
+ * a line with a hole in it must not be taken for the line typed. */
 static void drain_uart(void)
 {
 	int c;
@@ -81,6 +83,8 @@ static void drain_uart(void)
 			interrupt();
 		if (head - tail < RING_SIZE)
 			ring[head++ % RING_SIZE] = (char)c;
+		else
+			ring[(head - 1) % RING_SIZE] = (char)CONSOLE_LOST_CHAR;
 	}
 }
 
@@ -111,7 +115,8 @@ void console_user_write(struct thread *t, const char *buf, unsigned long len)
 	if (len == 0)
 		return;
 	/* Another program's unfinished line (a prompt, a line being typed)
-	 * is not run on into: this output starts below it. */
+	 * is not run on into: this output starts below it. (Nor by the
+	 * kernel's own messages: console_end_user_line.) */
 	if (line_open && last_writer != t->as->id)
 		console_putc('\n');
 	console_write(buf, len);
@@ -120,6 +125,13 @@ void console_user_write(struct thread *t, const char *buf, unsigned long len)
 	t->console_seen = ++writes;
 	/* A reader waiting with a line on the screen must draw it again. */
 	wake_readers();
+}
+
+void console_end_user_line(void)
+{
+	if (line_open)
+		console_putc('\n');
+	line_open = false;
 }
 
 long sys_console_read(struct thread *t)

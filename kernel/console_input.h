@@ -31,6 +31,8 @@
 
 /* The byte that interrupts the foreground program: Ctrl-C. */
 #define CONSOLE_INTR_CHAR 0x03
+/* Where input was lost: calf/abi.h. */
+#define CONSOLE_LOST_CHAR CALF_CONSOLE_LOST
 
 /* Route the UART's interrupt to this hart. Without a PLIC (or without an
  * S-mode context for this hart) input falls back to polling:
@@ -42,5 +44,8 @@ long sys_console_read(struct thread *t);
 
 /* t's SYS_CONSOLE_WRITE of buf[0..len) (already copied in). */
 void console_user_write(struct thread *t, const char *buf, unsigned long len);
+/* The kernel is about to print (kprintf): if a program left the line
+ * unfinished, start a new one. */
+void console_end_user_line(void);
 
 #endif

@@ -17,7 +17,10 @@ from qemu_cases import Case
 from qemu_run import qemu_command
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PROMPT = r"calf\$ "
+# A fresh prompt, on a line of its own: the line editor draws its line
+# again after "\r" (history, other output), which must not count as a
+# prompt, or keys would go out a step early.
+PROMPT = r"(?:^|\n)calf\$ "
 POWEROFF_OK = r"^poweroff: requested by the VM server \(success\)"
 
 
@@ -114,65 +117,69 @@ def cases(kernel):
         # help lists the tests apart from the programs
         forbid=[r"^programs \(PROG(?:.*\n  )*?(?:ktest|faulter|vmtest) "]))
     # Everything a person at a terminal expects of the shell, with the
-    # bytes the terminal sends.
-    out.append(Case(
-        "vm: shell at a terminal (Ctrl-C, jobs, wait, editing, history, Tab, --help)",
-        typed(qemu_command("virt", 1, "256M", kernel), [
-            CTRL_C_SPIN,
-            "echo $?",
-            [(None, r"ipcpeer --serve\r"), (r"waiting for calls", r"\x03")],
-            "faulter block-recv &",
-            [(None, r"forkstress --forks 1000000\r"), (r" 10000 forks", r"\x03")],
-            "jobs",
-            "ps",
-            # output of a background job while a line is being typed
-            [(None, r"cowdemo &\rvmst"), (r"cowdemo: done", r"at\r")],
-            "sparsehash & wait %2",
-            [(None, r"wait %1\r"), (r"waiting for \[1\]", r"\x03")],
-            "echo one", "echo two", [(None, r"\x1b[A\x1b[A\r")],
-            [(None, r"echo ac\x1b[Db\x1b[Fdx\x7f\r")],
-            [(None, r"cowd\t--help\r")],
-            [(None, "a" * 300 + r"\r")],
-            [(None, r"faulter load0\x03")],
-            [(None, r"\x0c")],
-            "ps | vmstat", "echo a; echo b",
-            *HELP_LINES,
-            "faulter; ipcpeer; init",
-            "bench",
-            "poweroff &"]),
-        [r"^faulter: spinning", r"^\[interrupted\]\n(?:.*\n)*?^130$",
-         r"^ipcpeer: waiting for calls(?:.*\n)+?^\[interrupted\]",
-         r"^\[1\] \d+$",
-         r"^\s+10000 forks(?:.*\n)+?^\[interrupted\]",
-         r"^\[1\] \d+ running  faulter block-recv$",
-         r"^\s+PID\s+PPID\s+STATE",
-         # the line being typed is drawn again below the job's output
-         # (whether the keys came before the output or during it)
-         r"^cowdemo: done\n[a-z]*\rcalf\$ (?:\x1b\[K)?vmst(?:\x1b\[K)?at\r?\n",
-         r"^free_frames \d+", r"^\[2\] done  cowdemo$",
-         r"^sparsehash: done(?:.*\n)+?^\[2\] done  sparsehash$",
-         r"^\[1\] interrupted  faulter block-recv$",
-         r"^one\n(?:.*\n)+?^two\n(?:.*\n)+?^one$",
-         r"^abcd$",
-         r"^usage: cowdemo\n  copy-on-write",
-         r"\x07", r"^sh: line too long \(more than 255 characters\): not run",
-         # (Ctrl-C drops the keys typed before it that were not read yet)
-         r"calf\$ faulter lo[a-z0]*\^C",
-         r"\x1b\[H\x1b\[2J",
-         r"^sh: pipes and redirection are not supported",
-         r"^a\nb$",
-         *[rf"^usage: {p}\b" for p in PROGRAMS],
-         r"MODE is one of:\n(?:  .*\n)*  spin ",
-         r"^ipcpeer: the other end of the IPC tests",
-         r"^init: I am pid \d+",
-         r"^bench: NOT EXACT", r"^bench: done",
-         r"^poweroff: switching the machine off", POWEROFF_OK],
-        timeout=60,
-        forbid=[r"sh: \S*\[[A-D]", r"^sh: a+: no such program", r"^faulter: load0",
-                # a job's output never runs on from the prompt's line
-                r"calf\$ [a-z]*(?:cowdemo:|step \d)",
-                # Ctrl-C ended forkstress and the children it had
-                r"^\s+\d+\s+\d+\s+\w+\s+\d+\s+forkstress$"]))
+    # bytes the terminal sends; on one hart and on four (the shell, the
+    # jobs and the VM server then run at once).
+    for smp in (1, 4):
+        out.append(Case(
+            f"vm: shell at a terminal{' SMP=4' if smp > 1 else ''} "
+            "(Ctrl-C, jobs, wait, editing, history, Tab, --help)",
+            typed(qemu_command("virt", smp, "256M", kernel), [
+                CTRL_C_SPIN,
+                "echo $?",
+                [(None, r"ipcpeer --serve\r"), (r"waiting for calls", r"\x03")],
+                "faulter block-recv &",
+                [(None, r"forkstress --forks 1000000\r"), (r" 10000 forks", r"\x03")],
+                "jobs",
+                "ps",
+                # output of a background job while a line is being typed
+                [(None, r"cowdemo &\rvmst"), (r"cowdemo: done", r"at\r")],
+                "sparsehash & wait %2",
+                [(None, r"wait %1\r"), (r"waiting for \[1\]", r"\x03")],
+                "echo one", "echo two", [(None, r"\x1b[A\x1b[A\r")],
+                [(None, r"echo ac\x1b[Db\x1b[Fdx\x7f\r")],
+                [(None, r"cowd\t--help\r")],
+                [(None, "a" * 300 + r"\r")],
+                [(None, r"faulter load0\x03")],
+                # Ctrl-L: the same (empty) line, drawn again on a clear screen
+                [(None, r"\x0c"), (r"\x1b\[2J\rcalf\$ ", r"ps | vmstat\r")],
+                "echo a; echo b",
+                *HELP_LINES,
+                "faulter; ipcpeer; init",
+                "bench",
+                "poweroff &"]),
+            [r"^faulter: spinning", r"^\[interrupted\]\n(?:.*\n)*?^130$",
+             r"^ipcpeer: waiting for calls(?:.*\n)+?^\[interrupted\]",
+             r"^\[1\] \d+$",
+             r"^\s+10000 forks(?:.*\n)+?^\[interrupted\]",
+             r"^\[1\] \d+ running  faulter block-recv$",
+             r"^\s+PID\s+PPID\s+STATE",
+             # the line being typed is drawn again below the job's output
+             # (whether the keys came before the output or during it)
+             r"^cowdemo: done\n[a-z]*\rcalf\$ (?:\x1b\[K)?vmst(?:\x1b\[K)?at\r?\n",
+             r"^free_frames \d+", r"^\[2\] done  cowdemo$",
+             r"^sparsehash: done(?:.*\n)+?^\[2\] done  sparsehash$",
+             r"^\[1\] interrupted  faulter block-recv$",
+             r"^one\n(?:.*\n)+?^two\n(?:.*\n)+?^one$",
+             r"^abcd$",
+             r"^usage: cowdemo\n  copy-on-write",
+             r"\x07", r"^sh: line too long \(more than 255 characters\): not run",
+             # (Ctrl-C drops the keys typed before it that were not read yet)
+             r"calf\$ f[a-z0 ]*\^C",
+             r"\x1b\[H\x1b\[2J",
+             r"^sh: pipes and redirection are not supported",
+             r"^a\nb$",
+             *[rf"^usage: {p}\b" for p in PROGRAMS],
+             r"MODE is one of:\n(?:  .*\n)*  spin ",
+             r"^ipcpeer: the other end of the IPC tests",
+             r"^init: I am pid \d+",
+             r"^bench: NOT EXACT", r"^bench: done",
+             r"^poweroff: switching the machine off", POWEROFF_OK],
+            timeout=60,
+            forbid=[r"sh: \S*\[[A-D]", r"^sh: a+: no such program", r"^faulter: load0",
+                    # a job's output never runs on from the prompt's line
+                    r"calf\$ [a-z]*(?:cowdemo:|step \d)",
+                    # Ctrl-C ended forkstress and the children it had
+                    r"^\s+\d+\s+\d+\s+\w+\s+\d+\s+forkstress$"]))
     # What `make run BOARD=sifive_u` shows: the same shell on the SiFive
     # UART, input by interrupt through the FU540's PLIC.
     out.append(Case(

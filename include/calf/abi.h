@@ -35,6 +35,9 @@
 #define SYS_CONSOLE_WRITE    1   /* (buf, len) -> bytes written */
 #define SYS_CONSOLE_READ     2   /* (buf, len) -> bytes read, 0 if none waiting,
 				  * -CALF_EINTR once after others wrote */
+/* A byte SYS_CONSOLE_READ returns where input was lost (typed faster than
+ * it was read): no terminal sends it, it is never valid UTF-8. */
+#define CALF_CONSOLE_LOST 0xff
 #define SYS_YIELD            3   /* () -> 0 */
 #define SYS_THREAD_EXIT      4   /* (status) -> does not return */
 #define SYS_THREAD_SELF      5   /* () -> thread id */

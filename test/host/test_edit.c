@@ -219,6 +219,18 @@ TEST(too_long_is_refused_whole)
 	CHECK(strcmp(ed.line, "ps") == 0);
 }
 
+TEST(lost_input_refuses_the_line)
+{
+	fresh();
+	CHECK_EQ(KEYS("ps\xffvmstat\r"), EDIT_LOST);
+	edit_begin(&ed, "$ ");
+	CHECK_EQ(KEYS("ps\r"), EDIT_LINE);          /* the next line is fine */
+	fresh();
+	CHECK_EQ(KEYS("ab\x1bO\xff\r"), EDIT_LOST);  /* even inside a sequence */
+	fresh();
+	CHECK_EQ(KEYS("ab\x1b[1\xff\r"), EDIT_LOST);
+}
+
 TEST(tab_completes_command_names)
 {
 	fresh();
@@ -297,6 +309,7 @@ int main(void)
 	RUN(history_walks_back_and_forth);
 	RUN(history_keeps_32_lines);
 	RUN(too_long_is_refused_whole);
+	RUN(lost_input_refuses_the_line);
 	RUN(tab_completes_command_names);
 	RUN(redraw_puts_the_cursor_back);
 	RUN(random_keys_keep_the_line_sane);

@@ -60,6 +60,7 @@ void edit_begin(struct edit *e, const char *prompt)
 	e->len = e->cur = 0;
 	e->line[0] = '\0';
 	e->too_long = 0;
+	e->lost = 0;
 	e->esc = ESC_NONE;
 	e->hist_pos = 0;
 	outs(e, prompt);
@@ -288,7 +289,7 @@ static int escape_byte(struct edit *e, unsigned char c)
 		return 0;
 	case ESC_SS3:
 		e->esc = ESC_NONE;
-		if (c < 0x20)
+		if (c < 0x20 || c > 0x7e)
 			return 0;
 		escape_action(e, c, 0);
 		return 1;
@@ -332,11 +333,17 @@ enum edit_status edit_key(struct edit *e, unsigned char c)
 	case '\r':
 		outs(e, "\r\n");
 		e->hist_pos = 0;
+		if (e->lost)
+			return EDIT_LOST;
 		if (e->too_long)
 			return EDIT_TOO_LONG;
 		return EDIT_LINE;
 	case 0x1b:
 		e->esc = ESC_SEEN;
+		return EDIT_MORE;
+	case EDIT_LOST_KEY:
+		e->lost = 1;
+		bell(e);
 		return EDIT_MORE;
 	case CTRL('C'):
 		outs(e, "^C\r\n");

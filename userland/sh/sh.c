@@ -462,6 +462,12 @@ int main(int argc, char **argv)
 			last_status = 2;
 			continue;
 		}
+		if (st == EDIT_LOST) {
+			printf("sh: keys came faster than they were read and some were "
+			       "lost: line not run\n");
+			last_status = 2;
+			continue;
+		}
 		edit_history_add(&ed, ed.line);
 		memcpy(line, ed.line, sizeof(line));
 		run_line(line);

@@ -28,7 +28,10 @@
  *
  * A line holds EDIT_LINE_MAX characters. A key that would make it
  * longer rings the bell and is dropped, and Enter then refuses the whole
- * line (EDIT_TOO_LONG): a line that was cut must not run.
+ * line (EDIT_TOO_LONG): a line that was cut must not run. For the same
+ * reason a line in which the console marked lost input (the byte
+ * EDIT_LOST_KEY, keys typed faster than they were read) is refused
+ * (EDIT_LOST).
  *
  * Redrawing assumes the prompt and line fit on one row of the terminal:
  * a longer line can be typed, but editing it in the middle may look odd.
@@ -38,11 +41,13 @@
 
 #define EDIT_LINE_MAX 255    /* characters in a line */
 #define EDIT_HISTORY 32      /* lines the history keeps */
+#define EDIT_LOST_KEY 0xff   /* input was lost here (calf/abi.h, CALF_CONSOLE_LOST) */
 
 enum edit_status {
 	EDIT_MORE = 0,       /* go on feeding keys */
 	EDIT_LINE,           /* Enter: the line is in e->line, NUL-terminated */
 	EDIT_TOO_LONG,       /* Enter, but the line did not fit: refused */
+	EDIT_LOST,           /* Enter, but keys of the line were lost: refused */
 	EDIT_CANCEL,         /* Ctrl-C: the line was dropped */
 	EDIT_EOF,            /* Ctrl-D on an empty line */
 };
@@ -58,6 +63,7 @@ struct edit {
 	char line[EDIT_LINE_MAX + 1];
 	unsigned len, cur;             /* characters, cursor (0..len) */
 	int too_long;                  /* a key was dropped for want of room */
+	int lost;                      /* the console lost keys of this line */
 
 	/* Input state. */
 	int esc;                       /* where in an escape sequence (edit.c) */
