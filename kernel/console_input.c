@@ -27,12 +27,16 @@ static struct thread_queue readers;
 static int plic_ctx = -1;
 static uint32_t uart_irq;
 
-/* Output (console_user_write): how many SYS_CONSOLE_WRITEs there were,
- * the address space of the last one, and whether it left its line
- * unfinished (its last byte was not a newline). */
-static uint64_t writes;
+/* Output (console_user_write): the address space of the last
+ * SYS_CONSOLE_WRITE, and whether it left its line unfinished (its last
+ * byte was not a newline). The reader: the address space that last
+ * called SYS_CONSOLE_READ (there is one in practice, the shell), and
+ * whether others wrote since it was last told so. Kept here,
+ * not in struct thread, so that creating a thread costs nothing more. */
 static uint64_t last_writer;
 static bool line_open;
+static uint64_t reader;
+static bool reader_behind;
 
 /* The message that tells the VM server of the interrupt character. An
  * interrupt handler has no thread to send it from, and cannot block:
@@ -122,8 +126,9 @@ void console_user_write(struct thread *t, const char *buf, unsigned long len)
 	console_write(buf, len);
 	line_open = buf[len - 1] != '\n';
 	last_writer = t->as->id;
-	t->console_seen = ++writes;
 	/* A reader waiting with a line on the screen must draw it again. */
+	if (t->as->id != reader)
+		reader_behind = true;
 	wake_readers();
 }
 
@@ -150,9 +155,12 @@ long sys_console_read(struct thread *t)
 		return usercopy_fail(t, err, &f);
 	if (len == 0)
 		return 0;
-	if (t->console_seen != writes) {
-		/* Others wrote since this thread last did: say so once. */
-		t->console_seen = writes;
+	if (t->as->id != reader) {
+		reader = t->as->id;        /* a new reader: nothing to tell it */
+		reader_behind = false;
+	} else if (reader_behind) {
+		/* Others wrote since this reader last did: say so once. */
+		reader_behind = false;
 		return -CALF_EINTR;
 	}
 	if (plic_ctx < 0)

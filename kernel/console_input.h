@@ -20,8 +20,9 @@
  *   - Output. A write by one program starts on a new line when another
  *     program left the last line unfinished, and a SYS_CONSOLE_READ that
  *     waits, or comes next, returns -CALF_EINTR once when others wrote
- *     since the reader last wrote: a line editor then draws its line
- *     again, below the output.
+ *     since the reader was last told so: a line editor then draws its
+ *     line again, below the output. (The reader is the address space
+ *     that last read: one at a time, in practice the shell.)
  */
 #ifndef KERNEL_CONSOLE_INPUT_H
 #define KERNEL_CONSOLE_INPUT_H

@@ -94,10 +94,6 @@ struct thread {
 	 * has left the thread's address space and set dying_ack (from its
 	 * trap entry, while it waits for the lock: trap_entry.S). */
 	volatile int dying, dying_ack;
-
-	/* The console's count of SYS_CONSOLE_WRITEs when this thread last
-	 * wrote, or was told that others wrote (console_input.c). */
-	uint64_t console_seen;
 };
 
 _Static_assert(__builtin_offsetof(struct thread, ctx) == 0, "ctx first");

@@ -116,8 +116,6 @@ void proc_exit(struct proc *p, long status)
 	uspace_destroy(p);
 	p->state = PROC_ZOMBIE;
 	p->status = status;
-	if (p->pid == foreground)
-		foreground = 0;
 
 	if (p->pid == VM_INIT_PID) {
 		vm_printf("vm: init exited with status %ld, powering off\n", status);
@@ -225,6 +223,8 @@ void proc_interrupt(void)
 	struct proc *job[VM_MAX_PROCS];
 	unsigned n = 0;
 
+	/* pids are never reused: once the foreground process has ended, its
+	 * pid names nobody, and Ctrl-C ends nothing. */
 	if (foreground == 0 || !(job[0] = proc_live_by_pid(foreground)))
 		return;
 	/* The foreground process and its descendants, parents before

@@ -195,19 +195,15 @@ bool vm_request(unsigned long badge, long tid, struct calf_msg *m)
 		proc_exit(p, (long)a1);
 		return false;   /* its thread is gone: nothing to reply to */
 	case VM_WAIT:
-		if (a2 & ~(unsigned long)VM_WAIT_NOHANG) {
-			r = -CALF_EINVAL;
-			break;
-		}
-		if (a2 & VM_WAIT_NOHANG) {
-			r = proc_wait(p, (long)a1, &status);
-			if (r == -CALF_EBUSY)
-				r = 0;          /* none has ended yet */
-		} else {
-			r = proc_wait_or_block(p, (long)a1, tid, &status);
-			if (r == -CALF_EBUSY)
-				return false;   /* held: the child's exit replies (SYS_REPLY_TO) */
-		}
+		r = proc_wait_or_block(p, (long)a1, tid, &status);
+		if (r == -CALF_EBUSY)
+			return false;   /* held: the child's exit replies (SYS_REPLY_TO) */
+		m->mr[1] = (unsigned long)status;
+		break;
+	case VM_WAIT_NOHANG:
+		r = proc_wait(p, (long)a1, &status);
+		if (r == -CALF_EBUSY)
+			r = 0;          /* none has ended yet */
 		m->mr[1] = (unsigned long)status;
 		break;
 	case VM_GETPID:

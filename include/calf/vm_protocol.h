@@ -25,16 +25,12 @@
 #define VM_SPAWN     (VM_LABEL_BASE + 1)
 /* exit(status): MR1 = status. No reply: the caller is gone. */
 #define VM_EXIT      (VM_LABEL_BASE + 2)
-/* wait(pid, options): MR1 = pid, or -1 for any child; MR2 = options,
- * 0 or VM_WAIT_NOHANG. Blocks until one exits (the VM server defers the
- * reply and answers with SYS_REPLY_TO); with VM_WAIT_NOHANG it answers
- * at once, MR0 = 0 when none has exited yet.
- * reply: MR0 = pid that exited (or -CALF_ESRCH: no such child;
- *        -CALF_EINVAL: an unknown option bit),
+/* wait(pid): MR1 = pid, or -1 for any child. Blocks until one exits
+ * (the VM server defers the reply and answers with SYS_REPLY_TO).
+ * reply: MR0 = pid that exited (or -CALF_ESRCH: no such child),
  *        MR1 = exit status (VM_STATUS_KILLED + signal-like reason when
  *        the VM server killed it) */
 #define VM_WAIT      (VM_LABEL_BASE + 3)
-#define VM_WAIT_NOHANG 1
 /* getpid / getppid: reply MR0 = pid */
 #define VM_GETPID    (VM_LABEL_BASE + 4)
 #define VM_GETPPID   (VM_LABEL_BASE + 5)
@@ -111,9 +107,14 @@
  * interrupt character (Ctrl-C, typed while no program reads the
  * console) ends it and every process it started, with status
  * VM_STATUS_KILLED + 2 (SIGINT): a shell registers each program it
- * waits for (docs/architecture.md, The console).
+ * waits for (docs/architecture.md, The console). pids are never reused,
+ * so once that process has ended Ctrl-C ends nothing.
  * reply MR0 = 0, or -CALF_ESRCH (not a live child of the caller). */
 #define VM_FOREGROUND (VM_LABEL_BASE + 16)
+/* wait_nohang(pid): VM_WAIT that answers at once (POSIX's WNOHANG): as
+ * VM_WAIT, but MR0 = 0 while the child (or every child) still runs. A
+ * request of its own, so that VM_WAIT itself stays as cheap as it was. */
+#define VM_WAIT_NOHANG (VM_LABEL_BASE + 17)
 
 #define VM_ARGS_MAX 1024
 

@@ -184,7 +184,7 @@ long calf_wait(long pid, long *status)
 long calf_wait_nohang(long pid, long *status)
 {
 	struct calf_msg m;
-	long r = request(&m, VM_WAIT, (unsigned long)pid, VM_WAIT_NOHANG);
+	long r = request(&m, VM_WAIT_NOHANG, (unsigned long)pid, 0);
 
 	if (r > 0 && status != 0)
 		*status = (long)m.mr[1];

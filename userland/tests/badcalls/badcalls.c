@@ -249,12 +249,9 @@ static void gen_vm(struct call *c)
 		c->a[2] = (long)PICK(lengths);
 		c->errs = ERR(CALF_EINVAL) | ERR(CALF_EFAULT) | ERR(CALF_ENOENT) | ERR(CALF_ENOMEM);
 		break;
-	case 2:   /* wait: a fuzzer child has no children; junk options */
-		c->a[0] = VM_WAIT;
-		if (pick_n(2))
-			c->a[2] = pick_n(2) ? VM_WAIT_NOHANG : 0;
-		want_exact(c, (unsigned long)c->a[2] & ~(unsigned long)VM_WAIT_NOHANG
-			      ? -CALF_EINVAL : -CALF_ESRCH);
+	case 2:   /* wait: a fuzzer child has no children */
+		c->a[0] = pick_n(2) ? VM_WAIT : VM_WAIT_NOHANG;
+		want_exact(c, -CALF_ESRCH);
 		break;
 	case 3:
 		c->a[0] = pick_n(2) ? VM_GETPID : VM_GETPPID;
