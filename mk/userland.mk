@@ -7,6 +7,8 @@
 # suites and their helpers): its *.c (and *.S) files link into
 # build/user/<prog>.elf with libcalf (userland/lib) and picolibc. Adding
 # a program is adding a folder; its name is the folder's, wherever it is.
+# Its main must call calf_usage (its --help, which the shell's help
+# shows): the build stops with a word if it does not.
 #
 # Programs include only include/ (calf/abi.h, calf/vm_protocol.h),
 # libcalf's userland/lib/include and the generated headers: no -I., so

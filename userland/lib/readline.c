@@ -12,7 +12,7 @@
  * instead: then yield, so the rest of the system runs, and ask again.
  * -CALF_EINTR means another program wrote to the console meanwhile (a
  * background job): its output now stands below our line, which is drawn
- * again under it (docs/syscalls.md, SYS_CONSOLE_READ).
+ * again under it (docs/syscalls.md, The console).
  *
  * The console is a serial line: the terminal shows only what the
  * machine sends back, so the editor echoes every key it accepts.

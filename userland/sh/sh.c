@@ -26,7 +26,8 @@
  * tells the VM server that the child is the foreground (calf_foreground)
  * and waits. Ctrl-C typed meanwhile reaches the VM server, which ends
  * that child and what it started (docs/architecture.md, The console):
- * the shell shows "[interrupted]" and $? is 130. A program that fails
+ * the shell shows "[interrupted]" and $? is 130 (the Ctrl-C also stays
+ * in the console's input: the editor drops it). A program that fails
  * shows "[exit N]", one the VM server killed "[killed: N]" (N = 128 +
  * signal: 139 is a segmentation fault, 137 a kill).
  *
@@ -36,8 +37,10 @@
  * makes a job the foreground while it waits, so Ctrl-C ends it.
  *
  * The line is read with libcalf's line editor (edit.h: arrows, history,
- * Tab completion of names, Ctrl-L, ...). Output of background jobs
- * pushes the line being typed down; the editor draws it again below.
+ * Tab completion of names, Ctrl-L, ...). A line too long for it, or one
+ * the console lost keys of, is refused, never run cut. Output of
+ * background jobs pushes the line being typed down; the editor draws it
+ * again below.
  */
 #include <stdio.h>
 #include <stdlib.h>
