@@ -9,6 +9,9 @@
 #   FASTPATH=0|1          1: the IPC and fault shortcuts are built in;
 #                         0: every IPC and fault takes the reference C
 #                         path (built in build/fastpath0/) (default 1)
+#   DEBUG=0|1             1: the kernel, the VM server and every program
+#                         at -Og, so gdb sees locals and arguments (built
+#                         in build/debug/; docs/debugging.md) (default 0)
 
 BOARD ?= virt
 SMP ?= 1
@@ -30,6 +33,17 @@ $(error FASTPATH must be 0 or 1, not "$(FASTPATH)")
 endif
 export FASTPATH
 
+# DEBUG=1: the same sources at -Og (OPT_CFLAGS, mk/toolchain.mk), in a
+# build directory of their own, so the -O2 build (the one make bench
+# measures) is never mixed with it.
+DEBUG ?= 0
+ifeq ($(DEBUG),1)
+B := $(B)/debug
+else ifneq ($(DEBUG),0)
+$(error DEBUG must be 0 or 1, not "$(DEBUG)")
+endif
+export DEBUG
+
 include mk/toolchain.mk
 
 KERNEL_CFLAGS := $(FREESTANDING_CFLAGS) -DCALF_FASTPATH=$(FASTPATH)
@@ -47,7 +61,7 @@ all: $(B)/kernel.elf $(B)/Image
 help:
 	@echo "make            build build/kernel.elf and build/Image"
 	@echo "make run        boot in QEMU (BOARD=$(BOARD) SMP=$(SMP) MEM=$(MEM)); Ctrl-A X quits"
-	@echo "make debug      boot halted, waiting for gdb-multiarch on port 1234"
+	@echo "make debug      boot halted, waiting for gdb-multiarch -x tools/calf.gdb on port 1234"
 	@echo "make test       host unit tests, then QEMU integration tests"
 	@echo "make bench      instructions per operation under QEMU -icount -> build/bench.json"
 	@echo "make sdcard     build/sdcard.img: GPT + FAT with Image and extlinux.conf for U-Boot"
@@ -55,6 +69,8 @@ help:
 	@echo "make flash DEV=/dev/sdX [HIFIVE=unleashed|unmatched]  write an image (asks first)"
 	@echo "make fuzz       libFuzzer on the FDT parser and sv39 (FUZZ_SECONDS=60 each; needs clang)"
 	@echo "make stress     long runs: 100,000 forks, big process trees, the syscall fuzzer"
+	@echo "make lab LAB=cow DIR=../cow-lab  a lab's student tree (labs/README.md)"
+	@echo "make grade [LAB=cow]  grade a lab in QEMU: points per test, Score: N/M"
 	@echo "make deps       install missing Debian packages (as root)"
 	@echo "make clean      remove build/"
 
@@ -81,6 +97,7 @@ include mk/boards.mk
 include mk/userland.mk
 include mk/fuzz.mk
 include mk/stress.mk
+include mk/labs.mk
 
 # ---- running ----
 QEMU_RUN := $(PYTHON) test/qemu_run.py --board $(BOARD) --smp $(SMP) --mem $(MEM)
@@ -89,8 +106,9 @@ run: deps all
 	$(QEMU_RUN) --interactive --kernel $(B)/kernel.elf
 
 debug: deps all
-	@echo "QEMU waits for gdb. In another terminal:"
-	@echo "  gdb-multiarch $(B)/kernel.elf -ex 'target remote :1234'"
+	@echo "QEMU waits for gdb on port 1234. In another terminal:"
+	@echo "  gdb-multiarch -x tools/calf.gdb $(B)/kernel.elf"
+	@echo "(docs/debugging.md; make debug DEBUG=1 builds everything at -Og first)"
 	$(QEMU_RUN) --interactive --gdb --kernel $(B)/kernel.elf
 
 # ---- tests ----
@@ -98,15 +116,26 @@ debug: deps all
 # built too (FASTPATH=0, in build/fastpath0/) and a subset of the QEMU
 # cases runs on them as well (test/run_tests.py, REFERENCE_CASES).
 ifeq ($(FASTPATH),1)
-TEST_REFERENCE := --reference-kernel build/fastpath0/kernel.elf
+TEST_REFERENCE := --reference-kernel build/fastpath0$(if $(filter 1,$(DEBUG)),/debug)/kernel.elf
 .PHONY: reference-build
 reference-build:
 	$(Q)$(MAKE) --no-print-directory FASTPATH=0 all
 test: reference-build
 endif
 
+# The gdb kit (test/check_gdb.py) runs on this build and, to check that
+# -Og keeps fault_resolve's locals, on a DEBUG=1 build (in $(B)/debug/).
+ifeq ($(DEBUG),0)
+TEST_DEBUG := --debug-kernel $(B)/debug/kernel.elf
+.PHONY: debug-build
+debug-build:
+	$(Q)$(MAKE) --no-print-directory DEBUG=1 all
+test: debug-build
+endif
+
 test: deps all $(HOST_TESTS)
-	$(PYTHON) test/run_tests.py --host $(HOST_TESTS) --kernel $(B)/kernel.elf $(TEST_REFERENCE)
+	$(PYTHON) test/run_tests.py --host $(HOST_TESTS) --kernel $(B)/kernel.elf \
+		$(TEST_REFERENCE) $(TEST_DEBUG) --labs-kernel $(B)/kernel.elf
 
 # Instructions per operation, exact under QEMU -icount (docs/performance.md).
 bench: deps all

@@ -111,8 +111,14 @@
 	sret
 .endm
 
+	/* Call-frame information for gdb: trap_entry.S's trap from U-mode
+	 * goes on here, the outermost kernel frame (return address
+	 * undefined), so a backtrace stops here cleanly. Directives only. */
+	.cfi_sections .debug_frame
 	.section .text
 	.balign 4
+	.cfi_startproc
+	.cfi_undefined ra
 
 /*
  * SYS_CALL: send a1-a6 on the endpoint of handle a0 to the thread
@@ -220,3 +226,4 @@ ipc_fast_reply_recv:
 4:	/* A resumed fault: c gets every register back, none from here. */
 	mv	a0, t3
 	j	user_return_ready
+	.cfi_endproc

@@ -24,7 +24,7 @@
 #define SIE_STIE (1ul << 5)
 #define SIE_SEIE (1ul << 9)
 
-/* scause (4.1.9): SCAUSE_INTERRUPT, the IRQ_S_* and EXC_* codes and
+/* scause (4.1.8): SCAUSE_INTERRUPT, the IRQ_S_* and EXC_* codes and
  * scause_name() are in lib/scause.h, shared with the VM server. */
 
 /* satp (4.1.11): MODE in bits 63:60, ASID in 59:44, root PPN in 43:0 */

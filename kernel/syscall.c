@@ -10,6 +10,7 @@
 #include "kernel/ipc.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
+#include "kernel/sleep.h"
 #include "kernel/syscall.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
@@ -135,6 +136,7 @@ static const syscall_fn syscall_table[SYS_COUNT] = {
 	[SYS_TIMEBASE] = sys_timebase,
 	[SYS_BOOTINFO] = sys_bootinfo,
 	[SYS_REPLY_TO] = sys_reply_to,
+	[SYS_SLEEP] = sys_sleep,
 	[SYS_ASPACE_CREATE] = sys_aspace_create,
 	[SYS_ASPACE_DESTROY] = sys_aspace_destroy,
 	[SYS_THREAD_CREATE] = sys_thread_create,

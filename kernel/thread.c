@@ -11,6 +11,7 @@
 #include "kernel/sched.h"
 #include "kernel/smp.h"
 #include "kernel/thread.h"
+#include "kernel/sleep.h"
 #include "lib/string.h"
 
 _Static_assert(MAX_THREADS <= 256, "tid keeps the slot in 8 bits");
@@ -91,6 +92,7 @@ void thread_kill(struct thread *t)
 
 	if (t->state == THREAD_FREE || t->state == THREAD_DEAD)
 		return;
+	sleep_forget(t);
 	remote = thread_running_elsewhere(t);
 	if (remote)
 		stop_remote(t);

@@ -50,6 +50,7 @@ enum thread_state {
 	THREAD_BLOCKED_REPLY,    /* called; waits for reply_partner to answer */
 	THREAD_SUSPENDED,        /* created suspended, not yet started */
 	THREAD_BLOCKED_CONSOLE,  /* waits for console input */
+	THREAD_SLEEPING,         /* in SYS_SLEEP until wake_time (sleep.c) */
 	THREAD_DEAD,             /* killed while it ran on another hart, which
 				    frees the slot when it next holds the lock */
 };
@@ -94,6 +95,8 @@ struct thread {
 	 * has left the thread's address space and set dying_ack (from its
 	 * trap entry, while it waits for the lock: trap_entry.S). */
 	volatile int dying, dying_ack;
+
+	uint64_t wake_time;             /* THREAD_SLEEPING: the `time` to wake at */
 };
 
 _Static_assert(__builtin_offsetof(struct thread, ctx) == 0, "ctx first");

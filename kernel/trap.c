@@ -1,7 +1,7 @@
 /*
  * trap.c - decide what a trap is and who handles it.
  *
- * Layer: kernel/. scause is decoded by name (privileged spec 4.1.9,
+ * Layer: kernel/. scause is decoded by name (privileged spec 4.1.8,
  * table 4.2). From U-mode: an ecall is a system call, an interrupt goes
  * to its handler, and every exception goes to the thread's pager (the
  * kernel has no memory policy of its own). From S-mode only interrupts
@@ -15,6 +15,7 @@
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
+#include "kernel/sleep.h"
 #include "kernel/syscall.h"
 #include "kernel/thread.h"
 #include "kernel/timer.h"
@@ -44,6 +45,7 @@ static void handle_interrupt(uint64_t scause, struct trap_frame *tf)
 	switch (scause & ~SCAUSE_INTERRUPT) {
 	case IRQ_S_TIMER:
 		timer_tick();
+		sleep_tick();
 		sched_tick();
 		break;
 	case IRQ_S_EXT:

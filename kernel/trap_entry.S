@@ -18,6 +18,15 @@
  * kernel runs, sscratch is 0. One csrrw swaps it with sp:
  *   - from U-mode: sp = the context to save into, sscratch = user sp;
  *   - from S-mode: sp = 0, so swap back and push a frame on the stack.
+ *
+ * Call-frame information for gdb (in .debug_frame; the linker script
+ * drops .eh_frame), directives only, not one instruction: a trap from
+ * S-mode is described like a signal frame, whose caller is the
+ * interrupted code at the saved sepc, so a backtrace from
+ * trap_from_kernel goes on into, say, sched_idle. A trap from U-mode
+ * is the outermost frame (return address undefined): the caller is user
+ * code in another address space, and a backtrace from
+ * exception_from_user or syscall_from_user ends at its entry here.
  */
 #include "calf/abi.h"
 #include "kernel/asm_offsets.h"
@@ -26,10 +35,19 @@
 #include "kernel/trap.h"
 #include "lib/scause.h"
 
+/* sepc as a DWARF register: 4096 + its CSR number (the RISC-V DWARF
+ * numbering), the return-address column of the S-mode trap frame. */
+#define CFI_SEPC (4096 + 0x141)
+
+	.cfi_sections .debug_frame
 	.section .text
 	.balign 4
 	.globl trap_vector
 trap_vector:
+	.cfi_startproc
+	.cfi_signal_frame
+	.cfi_return_column CFI_SEPC
+	.cfi_undefined CFI_SEPC         /* no caller until the frame holds it */
 	csrrw	sp, sscratch, sp
 	bnez	sp, trap_user
 	csrrw	sp, sscratch, sp        /* from S-mode: restore sp, sscratch = 0 */
@@ -46,6 +64,11 @@ trap_vector:
 	sd	t0, TF_SCAUSE(sp)
 	csrr	t0, stval
 	sd	t0, TF_STVAL(sp)
+	/* The interrupted code: its sp is the frame's end, its pc and ra
+	 * are in the frame (s0-s11 are still its own: C preserves them). */
+	.cfi_def_cfa sp, TF_SIZE
+	.cfi_offset ra, 1*8 - TF_SIZE
+	.cfi_offset CFI_SEPC, TF_SEPC - TF_SIZE
 
 	mv	a0, sp
 	call	trap_from_kernel
@@ -57,7 +80,10 @@ trap_vector:
 	csrw	sstatus, t0
 	LOAD_REGS sp, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	addi	sp, sp, TF_SIZE
+	.cfi_def_cfa sp, 0
+	.cfi_undefined CFI_SEPC
 	sret
+	.cfi_endproc
 
 /*
  * From U-mode. sp = the thread's context, sscratch = its user sp.
@@ -79,6 +105,8 @@ trap_vector:
  * thread that entered is kept on the kernel stack.
  */
 trap_user:
+	.cfi_startproc
+	.cfi_undefined ra               /* the outermost kernel frame */
 	SAVE_REGS sp, 5, 6, 7, 28, 29, 30, 31
 	lui	t0, %hi(kernel_lock_word)   /* page-aligned: %lo is 0 */
 	amoswap.w.aq t1, t0, (t0)       /* store t0's low word: not 0 */
@@ -223,3 +251,4 @@ trap_user_wait:
 	beqz	t1, trap_user_locked
 	csrr	t0, scause
 	j	exception_entry
+	.cfi_endproc

@@ -75,8 +75,16 @@ void vm_boot(const struct board *b, uint64_t kernel_pa)
 	struct aspace *as = aspace_create(frame_or_panic());
 	if (!as)
 		panic("vm_boot: no address space");
-	for (int i = 0; i < elf.nsegments; i++)
-		load_segment(as, e.data, &elf.seg[i]);
+	for (int i = 0; i < elf.nsegments; i++) {
+		const struct elf_segment *s = &elf.seg[i];
+
+		/* Where vm/vm.ld links it, clear of every user program. */
+		if (s->vaddr < VMS_IMAGE_VA || s->vaddr > VMS_IMAGE_END ||
+		    s->memsz > VMS_IMAGE_END - s->vaddr)
+			panic("vm_boot: a \"vmserver\" segment at 0x%lx is outside "
+			      "0x%lx-0x%lx (vm/vm.ld)", s->vaddr, VMS_IMAGE_VA, VMS_IMAGE_END);
+		load_segment(as, e.data, s);
+	}
 	/* The program's text was written through the data side. */
 	__asm__ volatile("fence.i" ::: "memory");
 

@@ -8,7 +8,8 @@
  * the first user program, is started by the VM server.
  *
  * The VM server's address space:
- *   0x0000000000010000   its program (ELF segments, W^X)
+ *   VMS_IMAGE_VA         its program (ELF segments, W^X; vm/vm.ld), below
+ *                        VMS_IMAGE_END
  *   VMS_STACK_TOP        its stack, VMS_STACK_PAGES pages below
  *   VMS_ARCHIVE_VA       the boot archive, read-only
  *   VMS_WINDOW_VA        free RAM: pa is at VMS_WINDOW_VA + pa - window_pa_base
@@ -20,7 +21,13 @@
 
 #include "calf/abi.h"
 #include "platform/board.h"
+#include "platform/memlayout.h"
 
+/* 1 GiB: above any user program (linked at 0x10000, heap at most
+ * 256 MiB above it) and below where mmap places regions (64 GiB), so no
+ * user address is ever also a VM-server address (vm/vm.ld). */
+#define VMS_IMAGE_VA     0x0000000040000000ul
+#define VMS_IMAGE_END    (VMS_STACK_TOP - VMS_STACK_PAGES * PAGE_SIZE)
 #define VMS_STACK_TOP    0x0000000080000000ul
 #define VMS_STACK_PAGES  16
 #define VMS_ARCHIVE_VA   0x0000001000000000ul

@@ -5,7 +5,7 @@
  * Layer: lib/ (pure; host-tested by test_scause.c). The kernel gets
  * these through kernel/riscv.h; the VM server, which sees the cause of
  * every user fault in the fault message, and user programs may include
- * this header too. Privileged spec v1.12, section 4.1.9 and table 4.2.
+ * this header too. Privileged spec v1.12, section 4.1.8 and table 4.2.
  */
 #ifndef LIB_SCAUSE_H
 #define LIB_SCAUSE_H

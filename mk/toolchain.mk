@@ -9,6 +9,8 @@
 #   CC OBJCOPY OBJDUMP AR  the RISC-V cross tools ($(CROSS_COMPILE)gcc ...)
 #   ARCH_FLAGS             the ISA and ABI of everything that runs on the
 #                          board: kernel, VM server, user programs
+#   OPT_CFLAGS             the optimization of everything that runs on the
+#                          board: -O2, or -Og with DEBUG=1 (top Makefile)
 #   FREESTANDING_CFLAGS    the C flags of the kernel and the VM server (no
 #                          libc); each layer copies them into its own
 #                          variable (KERNEL_CFLAGS, VM_CFLAGS) so that one
@@ -49,10 +51,17 @@ endif
 # docs/architecture.md).
 ARCH_FLAGS := -march=rv64imac -mabi=lp64 -misa-spec=2.2 -mcmodel=medany
 
+# -Og keeps arguments and locals where gdb can read them (docs/debugging.md).
+ifeq ($(DEBUG),1)
+OPT_CFLAGS := -Og
+else
+OPT_CFLAGS := -O2
+endif
+
 # -fno-builtin and -fno-tree-loop-distribute-patterns: our own string
 # functions (lib/string.c) are the only memset and memcpy, and gcc
 # must not turn their loops into calls to themselves.
-FREESTANDING_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g $(ARCH_FLAGS) \
+FREESTANDING_CFLAGS := -std=gnu11 -Wall -Wextra -Werror $(OPT_CFLAGS) -g $(ARCH_FLAGS) \
 	-ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
 	-fno-tree-loop-distribute-patterns \
 	-I. -Iinclude -MMD -MP

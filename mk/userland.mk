@@ -25,7 +25,7 @@
 # PICOLIBC_INTEGER_PRINTF_SCANF picks integer-only printf (small), both in
 # the headers and, through picolibc.specs, at link time.
 USER_CFLAGS := $(ARCH_FLAGS) --specs=picolibc.specs -DPICOLIBC_INTEGER_PRINTF_SCANF \
-	-std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-std=gnu11 $(OPT_CFLAGS) -g -Wall -Wextra -Werror \
 	-ffunction-sections -fdata-sections -fno-stack-protector \
 	-Iinclude -Iuserland/lib/include -MMD -MP
 USER_LD_SCRIPT := userland/lib/user.ld

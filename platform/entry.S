@@ -13,6 +13,13 @@
  */
 #include "platform/memlayout.h"
 
+/* Call-frame information for gdb, in .debug_frame (the linker script
+ * drops .eh_frame): each entry path below says its return address is
+ * undefined, so a backtrace from kmain or secondary_main ends here,
+ * cleanly, instead of guessing a caller from a stale ra. Directives
+ * only: not one instruction more. */
+	.cfi_sections .debug_frame
+
 /* Turn on Sv39 with the root table at physical address \root (clobbers
  * \root and t1): satp = mode 8 (Sv39) | root PPN; ASID 0 is the
  * kernel's. */
@@ -52,6 +59,8 @@ _start:
 	.option rvc
 
 boot_entry:
+	.cfi_startproc
+	.cfi_undefined ra               /* the outermost frame: no caller */
 	csrw	sie, zero
 	csrw	sip, zero
 	csrw	sscratch, zero          /* 0 = "trapped from the kernel" */
@@ -124,6 +133,7 @@ boot_high:
 	call	kmain
 5:	wfi
 	j	5b
+	.cfi_endproc
 
 /*
  * secondary_entry: where SBI HSM starts the other harts (smp_start), in
@@ -133,6 +143,8 @@ boot_high:
  */
 	.globl secondary_entry
 secondary_entry:
+	.cfi_startproc
+	.cfi_undefined ra
 	csrw	sie, zero
 	csrw	sip, zero
 	csrw	sscratch, zero
@@ -153,6 +165,7 @@ secondary_high:
 	call	secondary_main
 9:	wfi
 	j	9b
+	.cfi_endproc
 
 	/* No console driver is up yet: print through the SBI legacy console
 	 * (extension 0x01), then shut down (SRST, extension "SRST") with

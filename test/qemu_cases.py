@@ -17,10 +17,15 @@ BUILD = os.path.join(os.path.dirname(HERE), "build", "test")
 
 
 class Case:
-    """One boot: the console must match every regex of expect and none of
-    forbid (what a wrong run would print), and QEMU end with status."""
+    """One QEMU run: the console must match every regex of expect and
+    none of forbid (what a wrong run would print), and QEMU end with
+    status. `check`, if given, is called with the whole console output
+    of a run that passed the other tests, and returns None or why the
+    output is wrong (for what a line-by-line regex cannot say: numbers
+    that must agree between two lines, say)."""
+
     def __init__(self, name, cmd, expect, status=0, timeout=60,
-                 panic_expected=False, forbid=()):
+                 panic_expected=False, check=None, forbid=()):
         self.name = name
         self.panic_expected = panic_expected
         self.cmd = cmd
@@ -28,6 +33,7 @@ class Case:
         self.forbid = forbid
         self.status = status
         self.timeout = timeout
+        self.check = check
 
 
 BOOT_OK = [r"^calf: RISC-V Sv39 microkernel", r"^timer: 3 ticks received",

@@ -53,8 +53,9 @@ FAILURE_PATTERNS = [re.compile(p) for p in (r"^panic", r"kernel panic")]
 
 def qemu_command(board="virt", smp=1, mem="512M", kernel=None, append=None,
                  dtb=None, gdb=False, interactive=False, icount=False,
-                 extra=()):
-    """The QEMU command line for one boot."""
+                 extra=(), gdb_addr="tcp::1234"):
+    """The QEMU command line for one boot. gdb: start halted, the gdb
+    stub listening on gdb_addr (QEMU's -gdb syntax; -s is tcp::1234)."""
     if board == "virt":
         machine = ["-M", "virt", "-smp", str(smp)]
     elif board == "sifive_u":
@@ -76,7 +77,7 @@ def qemu_command(board="virt", smp=1, mem="512M", kernel=None, append=None,
     else:
         cmd += ["-display", "none", "-serial", "stdio", "-monitor", "none"]
     if gdb:
-        cmd += ["-s", "-S"]
+        cmd += ["-gdb", gdb_addr, "-S"]
     if icount:
         # Exact, repeatable instruction counts (rdinstret) for benchmarks.
         cmd += ["-icount", "shift=0,align=off,sleep=off"]
@@ -162,13 +163,15 @@ def main():
     ap.add_argument("--dtb")
     ap.add_argument("--interactive", action="store_true",
                     help="console on this terminal, no timeout")
-    ap.add_argument("--gdb", action="store_true", help="wait for gdb on :1234")
+    ap.add_argument("--gdb", action="store_true", help="wait for gdb on --gdb-port")
+    ap.add_argument("--gdb-port", type=int, default=1234)
     ap.add_argument("--icount", action="store_true")
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--expect", action="append", default=[])
     args = ap.parse_args()
     cmd = qemu_command(args.board, args.smp, args.mem, args.kernel, args.append,
-                       args.dtb, args.gdb, args.interactive, args.icount)
+                       args.dtb, args.gdb, args.interactive, args.icount,
+                       gdb_addr="tcp::%d" % args.gdb_port)
     if args.interactive:
         print(" ".join(cmd), flush=True)
         os.execvp(cmd[0], cmd)

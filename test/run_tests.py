@@ -3,7 +3,9 @@
 
 Layer: test/. Runs the host unit-test binaries and the script tests
 (SCRIPT_TESTS; each prints its own "N passed, N failed" line), then the
-QEMU integration cases, and ends with one total line "N passed, N failed".
+QEMU integration cases, then the gdb kit (check_gdb.py: tools/calf.gdb on
+a live kernel, the DEBUG=1 one too when given), and ends with one total
+line "N passed, N failed".
 Exits non-zero on any failure or timeout.
 """
 import argparse
@@ -29,12 +31,12 @@ SCRIPT_TESTS = [os.path.join(HERE, "check_layers.py"), os.path.join(HERE, "test_
                 os.path.join(HERE, "test_flash.sh"), os.path.join(HERE, "check_tree.py")]
 
 
-def run_host(binary):
-    """Run one host test binary; return (passed, failed)."""
+def run_host(binary, args=(), timeout=HOST_TIMEOUT):
+    """Run one host test binary (or script, with args); return (passed, failed)."""
     name = os.path.basename(binary)
     try:
-        proc = subprocess.run([binary], capture_output=True, text=True,
-                              timeout=HOST_TIMEOUT)
+        proc = subprocess.run([binary, *args], capture_output=True, text=True,
+                              timeout=timeout)
     except subprocess.TimeoutExpired:
         print(f"FAIL {name}: timeout after {HOST_TIMEOUT} s")
         return 0, 1
@@ -89,6 +91,10 @@ def run_qemu(cases, only):
                            stop_on_failure_line=not case.panic_expected,
                            forbid=case.forbid)
         secs = time.monotonic() - t0
+        if res.ok and case.check:
+            why = case.check(res.output)
+            if why:
+                res.ok, res.reason = False, why
         if res.ok:
             passed += 1
             print(f"ok   qemu {case.name} ({secs:.1f} s)")
@@ -107,6 +113,10 @@ def main():
     ap.add_argument("--kernel")
     ap.add_argument("--reference-kernel",
                     help="the FASTPATH=0 kernel: run REFERENCE_CASES on it too")
+    ap.add_argument("--debug-kernel",
+                    help="the DEBUG=1 (-Og) kernel: the gdb kit is checked on it too")
+    ap.add_argument("--labs-kernel",
+                    help="check the labs (check_labs.py) against this full-tree kernel")
     ap.add_argument("--only", help="regex: run only QEMU cases whose name matches")
     args = ap.parse_args()
 
@@ -124,6 +134,20 @@ def main():
             cases += reference_cases(args.reference_kernel)
         p, f = run_qemu(cases, args.only)
         print(f"qemu: {p} passed, {f} failed")
+        total_p += p
+        total_f += f
+    if args.kernel and not args.only:
+        print("== gdb")
+        gdb_args = ["--kernel", args.kernel]
+        if args.debug_kernel:
+            gdb_args += ["--debug-kernel", args.debug_kernel]
+        p, f = run_host(os.path.join(HERE, "check_gdb.py"), gdb_args)
+        total_p += p
+        total_f += f
+    if args.labs_kernel:
+        print("== labs: full marks on the full tree, less on each student tree")
+        p, f = run_host(os.path.join(HERE, "check_labs.py"), ["--kernel", args.labs_kernel],
+                        timeout=900)
         total_p += p
         total_f += f
     print("== total")

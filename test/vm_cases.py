@@ -11,6 +11,7 @@ the exact bytes a terminal sends (ESC [ A for Up, 0x03 for Ctrl-C, 0x7f
 for Backspace, ...).
 """
 import os
+import re
 import sys
 
 from qemu_cases import Case
@@ -39,16 +40,65 @@ def typed(cmd, commands):
     return feed + ["--", *cmd]
 
 
-# Every program, for `PROG --help`, in two lines (a line holds 255).
-HELP_LINES = [
-    "bench --help; cowdemo --help; init --help; poweroff --help; ps --help; sh --help; "
-    "sparsehash --help; vmstat --help; badcalls --help; cowtest --help",
-    "faulter --help; forkbomb --help; forkstress --help; ipcpeer --help; ktest --help; "
-    "proctests --help; usertests --help; vmtest --help; zerotest --help",
-]
-PROGRAMS = " ".join(HELP_LINES).replace(" --help;", "").replace(" --help", "").split()
+def program_names():
+    """Every program of the boot archive: a folder of userland/ or of
+    userland/tests/ with C or assembly in it (mk/userland.mk)."""
+    names = []
+    for base in ("userland", os.path.join("userland", "tests")):
+        folder = os.path.join(os.path.dirname(HERE), base)
+        for name in sorted(os.listdir(folder)):
+            path = os.path.join(folder, name)
+            if (name not in ("lib", "tests") and os.path.isdir(path)
+                    and any(f.endswith((".c", ".S")) for f in os.listdir(path))):
+                names.append(name)
+    return names
+
+
+# Every program, for `PROG --help`: a few to a line (a line holds 255).
+PROGRAMS = program_names()
+HELP_LINES = []
+for _name in PROGRAMS:
+    if HELP_LINES and len(HELP_LINES[-1]) + len(_name) + 9 < 200:
+        HELP_LINES[-1] += f"; {_name} --help"
+    else:
+        HELP_LINES.append(f"{_name} --help")
 # A Ctrl-C of a program that never makes a system call.
 CTRL_C_SPIN = [(None, r"faulter spin\r"), (r"faulter: spinning", r"\x03")]
+def vmstat_agrees_with_cowdemo(output):
+    """vmstat -d cowdemo: its deltas are cowdemo's own totals."""
+    own = re.search(r"^cowdemo: in all, copies (\d+), reuses (\d+), zero fills (\d+), "
+                    r"forks (\d+)", output, re.M)
+    if not own:
+        return "cowdemo printed no totals"
+    for name, want in zip(("cow_copies", "cow_reuses", "forks"),
+                          (own.group(1), own.group(2), own.group(4))):
+        got = re.search(rf"^{name}\s+\+(\d+)", output, re.M)
+        if not got or got.group(1) != want:
+            return f"vmstat -d says {name} {got.group(1) if got else 'unchanged'}, cowdemo {want}"
+    return None
+
+
+# maptest --trace: the decisions for pages A and B, in this order.
+TRACE_WANT = [("A", "store", "zero fill"), ("B", "load", "zero map"),
+              ("B", "store", r"zero fill \(over the zero frame\)"),
+              ("A", "store", "table copy, COW copy"), ("B", "store", "COW reuse")]
+
+
+def trace_as_expected(output):
+    """The trace lines of maptest's pages are exactly TRACE_WANT."""
+    pages = re.search(r"trace demo on pages A (0x[0-9a-f]+) and B (0x[0-9a-f]+)", output)
+    if not pages:
+        return "maptest printed no page addresses"
+    addr = {"A": pages.group(1), "B": pages.group(2)}
+    got = re.findall(r"^trace \d+: pid \d+ maptest (\w+) (0x[0-9a-f]+) pc 0x[0-9a-f]+: (.*)$",
+                     output, re.M)
+    mine = [(a, d.strip()) for a, d in [(f"{acc} {va}", dec) for acc, va, dec in got]
+            if a.split()[1] in addr.values()]
+    want = [(f"{acc} {addr[page]}", dec) for page, acc, dec in TRACE_WANT]
+    if len(mine) != len(want) or not all(
+            g[0] == w[0] and re.fullmatch(w[1], g[1]) for g, w in zip(mine, want)):
+        return f"trace of pages A and B was {mine}, want {want}"
+    return None
 
 
 def cases(kernel):
@@ -88,6 +138,78 @@ def cases(kernel):
              r"^frames used: \d+ of the region's \d+ pages",
              r"^sparsehash: done", r"^init: sparsehash exited with status 0",
              POWEROFF_OK], timeout=120))
+    # Seeing memory: vmmap, vmstat -d, the fault trace.
+    for board in ("virt", "sifive_u"):
+        out.append(Case(
+            f"vm: vmmap of a forked pair before and after a store on {board} (cowdemo --vmmap)",
+            qemu_command(board, 1, "256M", kernel,
+                         append="init=init -- cowdemo,--vmmap --poweroff"),
+            [r"^vmmap: pid \d+ \(cowdemo\)",
+             # after the fork: the child's 256 pages through the shared table
+             r"256 pages  shared through a page table shared by 2, copy-on-write",
+             r"page tables \(2 shared\)",
+             # after its 64 stores: those private, the rest shared, count 2
+             r"64 pages  private$", r"192 pages  shared, count 2, copy-on-write",
+             # the parent at the end: all its own again
+             r"192 pages  private, copy-on-write \(count 1: a store reuses it\)",
+             r"^cowdemo: done", POWEROFF_OK], timeout=120))
+    out.append(Case(
+        "vm: vmmap -s of sparsehash (zero-frame runs)",
+        qemu_command("virt", 1, "128M", kernel,
+                     append="init=init -- sparsehash,--vmmap --poweroff"),
+        [r"^vmmap: pid \d+ \(sparsehash\)",
+         r"^  mmap region .* rw-  [1-9]\d* private, 0 shared, [1-9]\d* zero frame, "
+         r"[1-9]\d* not present",
+         r"^sparsehash: done", POWEROFF_OK], timeout=120))
+    out.append(Case(
+        "vm: vmstat -d cowdemo agrees with cowdemo's own count",
+        qemu_command("virt", 1, "256M", kernel,
+                     append="init=init -- vmstat,-d,cowdemo --poweroff"),
+        [r"^cowdemo: done", r"^vmstat: cowdemo exited with status 0",
+         r"^init: vmstat exited with status 0", POWEROFF_OK],
+        timeout=120, check=vmstat_agrees_with_cowdemo))
+    out.append(Case(
+        "vm: the fault trace holds back a flood (trace on, sparsehash)",
+        qemu_command("virt", 1, "128M", kernel,
+                     append="init=init -- trace,on sparsehash trace,off --poweroff"),
+        [r"^trace: on, for every process",
+         r"^trace \d+: pid \d+ sparsehash store 0x[0-9a-f]+ pc 0x[0-9a-f]+: zero fill",
+         r"^trace: \d+ faults not shown \(at most 64 lines a second\)",
+         r"^sparsehash: done", r"^trace: off", POWEROFF_OK], timeout=120))
+    out.append(Case(
+        "vm: cowdemo --trace shows every fault of its steps",
+        qemu_command("virt", 1, "256M", kernel,
+                     append="init=init -- cowdemo,--trace --poweroff"),
+        [r"^trace 1: pid \d+ cowdemo store 0x[0-9a-f]+ pc 0x[0-9a-f]+: zero fill",
+         r"^trace \d+: pid \d+ cowdemo store 0x1000000010 pc 0x[0-9a-f]+: table copy, COW copy",
+         r"^trace \d+: pid \d+ cowdemo store 0x1000003010 pc 0x[0-9a-f]+: COW reuse",
+         r"^cowdemo: done", POWEROFF_OK], timeout=120))
+    out.append(Case(
+        "vm: the fault trace of a fork and stores (maptest --trace)",
+        qemu_command("virt", 1, "256M", kernel,
+                     append="init=init -- maptest,--trace --poweroff"),
+        [r"^maptest: trace demo done", r"^init: maptest exited with status 0", POWEROFF_OK],
+        timeout=120, check=trace_as_expected))
+    # Same-page merging: the demo scanning itself, and the daemon init
+    # starts with the shell, switched on at the prompt.
+    out.append(Case(
+        "vm: mergedemo (same-page merging)",
+        qemu_command("virt", 1, "256M", kernel, append="init=init -- mergedemo --poweroff"),
+        [r"^      192 pages merged; free frames \d+ -> \d+ \(\+1(8|9)\d\)",
+         r"^      frames holding merged contents 64, mappings they save 192",
+         r"others their old contents: yes", r"^mergedemo: done", POWEROFF_OK],
+        timeout=120))
+    out.append(Case(
+        "vm: the merged daemon (merged on, mergedemo --daemon)",
+        typed(qemu_command("virt", 1, "256M", kernel),
+              ["mergedemo --daemon", "merged on", "mergedemo --daemon", "merged status",
+               "poweroff"]),
+        [r"^mergedemo: merging is off: type `merged on` first",
+         r"^merged: merging is on",
+         r"^step 2: the merged daemon scans in the background",
+         r"^mergedemo: done",
+         r"^  pages merged 192 \(0 of them into the zero frame\)",
+         POWEROFF_OK], timeout=120))
     # The shell: the default init (nothing on the command line) starts
     # it; a person types at the prompt.
     out.append(Case(
@@ -161,7 +283,7 @@ def cases(kernel):
              r"^\[1\] interrupted  faulter block-recv$",
              r"^one\n(?:.*\n)+?^two\n(?:.*\n)+?^one$",
              r"^abcd$",
-             r"^usage: cowdemo\n  copy-on-write",
+             r"^usage: cowdemo\b.*\n  copy-on-write",
              r"\x07", r"^sh: line too long \(more than 255 characters\): not run",
              # (Ctrl-C drops the keys typed before it that were not read yet)
              r"calf\$ f[a-z0 ]*\^C",

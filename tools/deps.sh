@@ -8,7 +8,8 @@ set -e
 PACKAGES="gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf \
 qemu-system-misc opensbi u-boot-qemu u-boot-tools \
 picolibc-riscv64-unknown-elf device-tree-compiler gcc make python3 \
-gdisk dosfstools mtools bmap-tools dpkg-dev xz-utils gcc-riscv64-linux-gnu bison flex bc swig libssl-dev libgnutls28-dev uuid-dev python3-pyelftools python3-libfdt python3-setuptools pkg-config"
+gdisk dosfstools mtools bmap-tools dpkg-dev xz-utils gcc-riscv64-linux-gnu bison flex bc swig libssl-dev libgnutls28-dev uuid-dev python3-pyelftools python3-libfdt python3-setuptools pkg-config \
+gdb-multiarch"
 
 missing=""
 for p in $PACKAGES; do

@@ -16,6 +16,7 @@
 #include "vm/print.h"
 #include "vm/process.h"
 #include "vm/space.h"
+#include "vm/trace.h"
 #include "vm/uspace.h"
 #include "vm/vm.h"
 
@@ -50,6 +51,7 @@ static bool refuse(struct calf_msg *m, struct proc *p, const struct fault_msg *f
 {
 	char msg[160];
 
+	vm_stats.refused++;
 	if (fault_deny_reply(f->by_kernel) == CALF_FAULT_EFAULT)
 		return reply(m, CALF_FAULT_EFAULT);
 	fault_describe(msg, sizeof(msg), facts, why, f->addr, f->pc, f->scause);
@@ -57,11 +59,20 @@ static bool refuse(struct calf_msg *m, struct proc *p, const struct fault_msg *f
 	return false;
 }
 
-/* Out of frames: only this process pays; the system stays up. */
-static bool out_of_memory(struct proc *p, const struct fault_msg *f)
+/* The page tables could not be changed (err): out of frames, or, in a
+ * lab's student tree, code not written yet (-CALF_ENOSYS, lab.h). Only
+ * this process pays; the system stays up. */
+static bool cannot_resolve(struct proc *p, const struct fault_msg *f, int err)
 {
 	char msg[160];
 
+	if (err == -CALF_ENOSYS) {
+		vm_stats.refused++;
+		vm_snprintf(msg, sizeof(msg), "the fault at 0x%lx, pc 0x%lx, needs a lab's code",
+			    (unsigned long)f->addr, (unsigned long)f->pc);
+		proc_kill(p, 11, msg);
+		return false;
+	}
 	vm_stats.oom_kills++;
 	vm_snprintf(msg, sizeof(msg), "out of memory at 0x%lx, pc 0x%lx", (unsigned long)f->addr,
 		    (unsigned long)f->pc);
@@ -79,6 +90,8 @@ bool fault_resolve(struct calf_msg *m)
 	sv39_pte_t *slot, *shared;
 	struct proc *p;
 	uint64_t page = f.addr & ~(SV39_PAGE_SIZE - 1);
+	bool table_copied = false;
+	int err;
 
 	/* 1. Whose fault, and in which region. */
 	p = proc_by_tid(f.tid);
@@ -87,6 +100,7 @@ bool fault_resolve(struct calf_msg *m)
 		 * tearing down: nothing to resolve. */
 		vm_printf("vm: fault from unknown thread %ld at 0x%lx, pc 0x%lx\n", f.tid,
 			  (unsigned long)f.addr, (unsigned long)f.pc);
+		vm_stats.refused++;
 		return reply(m, CALF_FAULT_KILL);
 	}
 	if (f.access != CALF_FAULT_OTHER && f.addr < SV39_USER_TOP)
@@ -106,21 +120,28 @@ bool fault_resolve(struct calf_msg *m)
 		int moved = space_unshare(&p->space, shared);
 
 		if (moved < 0)
-			return out_of_memory(p, &f);
+			return cannot_resolve(p, &f, moved);
 		/* A level-1 entry changed: a flush by address would cover
 		 * only leaf entries (privileged spec 4.2.1), so flush the
 		 * whole address space. */
-		if (moved)
+		if (moved) {
 			uspace_flush(p, 0, 0);
+			vm_stats.table_copies++;
+			table_copied = true;
+		}
 		slot = find_slot(p, r, page, &shared);
 		facts = fault_facts_at(slot, f.access, r);
 		d = fault_decide(&facts);
 	}
 
+	if (trace_on)
+		trace_fault(p, &f, d, table_copied);
+
 	/* 4. Apply it, or refuse. */
 	if (d.action == FAULT_DENY)
 		return refuse(m, p, &f, &facts, d.reason);
-	if (fault_apply(p, slot, page, facts.pte, d) < 0)
-		return out_of_memory(p, &f);
+	err = fault_apply(p, slot, page, facts.pte, d);
+	if (err < 0)
+		return cannot_resolve(p, &f, err);
 	return reply(m, CALF_FAULT_RESUME);
 }

@@ -58,13 +58,16 @@ int fault_fast(const struct calf_msg *m);
  * bad pointer) or CALF_FAULT_KILL (a thread we do not know). Returns
  * false when the process was killed: its thread went with its address
  * space, so there is no one to reply to. Inline into the server loop:
- * the shortcut costs no call of its own.
+ * the shortcut costs no call of its own. While the fault trace is on
+ * (trace.h), every fault takes the reference path, which reports it.
  */
+extern bool trace_on;
+
 static inline bool vm_fault(struct calf_msg *m)
 {
 	vm_stats.faults++;
 #if CALF_FASTPATH
-	if (fault_fast(m) == 0) {
+	if (!trace_on && fault_fast(m) == 0) {
 		m->mr[CALF_FAULT_MR_REPLY] = CALF_FAULT_RESUME;
 		return true;
 	}

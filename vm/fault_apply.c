@@ -38,15 +38,21 @@ static void replace(struct proc *p, sv39_pte_t *slot, uint64_t page, uint64_t pa
 int fault_retry(struct proc *p, uint64_t page)
 {
 	uspace_flush(p, page, SV39_PAGE_SIZE);
+	vm_stats.retries++;
 	return 0;
 }
 
 int fault_map_zero(struct proc *p, sv39_pte_t *slot, uint64_t page, uint64_t flags)
 {
+	/* LAB zero: begin */
 	if (install(p, slot, page, vm_frames.zero_pa, flags))
 		return -CALF_ENOMEM;
 	vm_stats.zero_maps++;
 	return 0;
+	/* LAB zero: stub
+	 * (void)p; (void)slot; (void)page; (void)flags;
+	 * return (int)lab_missing("zero", "fault_map_zero");
+	 * LAB zero: end */
 }
 
 int fault_zero_fill(struct proc *p, sv39_pte_t *slot, uint64_t page, sv39_pte_t old,
@@ -66,6 +72,7 @@ int fault_zero_fill(struct proc *p, sv39_pte_t *slot, uint64_t page, sv39_pte_t 
 		 * it is a COW fault too. */
 		replace(p, slot, page, pa, flags);
 		vm_stats.cow_faults++;
+		vm_stats.cow_zero++;
 	}
 	vm_stats.zero_fills++;
 	return 0;
@@ -74,6 +81,7 @@ int fault_zero_fill(struct proc *p, sv39_pte_t *slot, uint64_t page, sv39_pte_t 
 int fault_cow_copy(struct proc *p, sv39_pte_t *slot, uint64_t page, sv39_pte_t old,
 		   uint64_t flags)
 {
+	/* LAB cow: begin */
 	uint64_t old_pa = sv39_pte_pa(old);
 	uint64_t pa = frame_alloc_copy(&vm_frames, old_pa);
 
@@ -84,4 +92,8 @@ int fault_cow_copy(struct proc *p, sv39_pte_t *slot, uint64_t page, sv39_pte_t o
 	vm_stats.cow_faults++;
 	vm_stats.cow_copies++;
 	return 0;
+	/* LAB cow: stub
+	 * (void)p; (void)slot; (void)page; (void)old; (void)flags;
+	 * return (int)lab_missing("cow", "fault_cow_copy");
+	 * LAB cow: end */
 }

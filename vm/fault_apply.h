@@ -23,6 +23,7 @@
 #include "sv39/sv39.h"
 #include "vm/fault_policy.h"
 #include "vm/frame.h"
+#include "vm/lab.h"
 #include "vm/process.h"
 #include "vm/vm.h"
 
@@ -72,10 +73,15 @@ int fault_cow_copy(struct proc *p, sv39_pte_t *slot, uint64_t page, sv39_pte_t o
  * again. Only rights are added: no flush. Returns 0. */
 static inline int fault_cow_reuse(sv39_pte_t *slot, sv39_pte_t old)
 {
+	/* LAB reuse: begin */
 	*slot = (old | SV39_PTE_W) & ~SV39_PTE_COW;
 	vm_stats.cow_faults++;
 	vm_stats.cow_reuses++;
 	return 0;
+	/* LAB reuse: stub
+	 * (void)slot; (void)old;
+	 * return (int)lab_missing("reuse", "fault_cow_reuse");
+	 * LAB reuse: end */
 }
 
 /*

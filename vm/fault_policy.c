@@ -15,6 +15,27 @@ unsigned long fault_deny_reply(bool by_kernel)
 	return by_kernel ? CALF_FAULT_EFAULT : CALF_FAULT_KILL;
 }
 
+const char *fault_action_name(enum fault_action a, bool by_kernel)
+{
+	switch (a) {
+	case FAULT_RETRY:
+		return "retry (stale TLB entry)";
+	case FAULT_MAP_ZERO:
+		return "zero map";
+	case FAULT_MAP_NEW:
+		return "zero fill";
+	case FAULT_COW_ZERO:
+		return "zero fill (over the zero frame)";
+	case FAULT_COW_REUSE:
+		return "COW reuse";
+	case FAULT_COW_COPY:
+		return "COW copy";
+	case FAULT_DENY:
+		return fault_deny_reply(by_kernel) == CALF_FAULT_EFAULT ? "EFAULT" : "kill";
+	}
+	return "?";
+}
+
 int fault_kill_signal(enum fault_reason reason, uint64_t scause)
 {
 	/* Signal numbers as POSIX shells know them, so "exit 139" reads as

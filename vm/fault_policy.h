@@ -80,6 +80,11 @@ static inline struct fault_decision fault_decide(const struct fault_facts *f);
  */
 unsigned long fault_deny_reply(bool by_kernel);
 
+/* What the action does, in the words the fault trace prints: "zero
+ * map", "COW copy", ...; a FAULT_DENY is "kill", or "EFAULT" when the
+ * kernel's copy routine (by_kernel) touched the page. */
+const char *fault_action_name(enum fault_action a, bool by_kernel);
+
 /* The exit status reason (a signal number, as a shell shows 128 + it)
  * for a process killed by this fault (scause: an EXC_* of lib/scause.h). */
 int fault_kill_signal(enum fault_reason reason, uint64_t scause);
@@ -151,13 +156,18 @@ static inline struct fault_decision fault_decide(const struct fault_facts *f)
 		/* Read or exec: share the zero frame, never writable. In a
 		 * writable region mark it COW, so the first store knows to
 		 * give the page a frame of its own. */
+		/* LAB zero: begin */
 		return fault_act_(FAULT_MAP_ZERO, (fault_prot_pte_flags(prot) & ~SV39_PTE_W) |
 						  ((prot & REGION_W) ? SV39_PTE_COW : 0));
+		/* LAB zero: stub
+		 * // no zero frame yet: a load gets a zeroed frame of its own, as a store does
+		 * return fault_act_(FAULT_MAP_NEW, fault_prot_pte_flags(prot));
+		 * LAB zero: end */
 	}
 
 	/* 3. Mapped, and the PTE already grants the access: the hart used a
 	 * stale TLB entry (the spec lets it cache even invalid entries,
-	 * 4.3.2), or another thread of the process got here first. */
+	 * 4.2.1), or another thread of the process got here first. */
 	if ((f->access == CALF_FAULT_READ && (pte & SV39_PTE_R)) ||
 	    (f->access == CALF_FAULT_WRITE && (pte & SV39_PTE_W)) ||
 	    (f->access == CALF_FAULT_EXEC && (pte & SV39_PTE_X)))
@@ -169,8 +179,12 @@ static inline struct fault_decision fault_decide(const struct fault_facts *f)
 	if (f->access == CALF_FAULT_WRITE && (pte & SV39_PTE_COW)) {
 		if (f->zero_frame)
 			return fault_act_(FAULT_COW_ZERO, fault_prot_pte_flags(prot));
+		/* LAB reuse: begin */
 		if (f->refcount == 1)
 			return fault_act_(FAULT_COW_REUSE, fault_prot_pte_flags(prot));
+		/* LAB reuse: stub
+		 * // no reuse yet: a page nobody else maps is copied all the same
+		 * LAB reuse: end */
 		return fault_act_(FAULT_COW_COPY, fault_prot_pte_flags(prot));
 	}
 

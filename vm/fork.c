@@ -47,6 +47,7 @@ long vm_fork(struct proc *parent)
 	if (err)
 		goto fail;
 	c->regions = parent->regions;   /* brk and the heap's limit with them */
+	c->merge = parent->merge;       /* merge advice is inherited */
 
 	r = calf_aspace_create(c->space.root_pa);
 	if (r < 0) {

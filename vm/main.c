@@ -114,6 +114,7 @@ void vm_main(void)
 	}
 	vm_printf("vm: %lu frames free (%lu KiB)\n", (unsigned long)vm_frames.nfree,
 		  (unsigned long)(vm_frames.nfree * 4));
+	request_init();
 	start_init();
 	serve();
 }

@@ -12,8 +12,17 @@
 #include "vm/vm.h"
 
 static struct proc procs[VM_MAX_PROCS];
+/* Slots [proc_top, VM_MAX_PROCS) have never been used: the scans of the
+ * table stop here, so they cost what the processes in use cost, not
+ * what the table could hold. */
+static unsigned proc_top;
 static long next_pid = VM_INIT_PID;
 static long foreground;           /* pid, 0: none (proc_set_foreground) */
+
+/* pid -> process, for every request (proc_by_pid): the last process
+ * allocated with a pid in each bucket. */
+#define PROC_PID_HASH 256
+static struct proc *pid_hash[PROC_PID_HASH];
 
 /* tid -> process (process.h: proc_by_tid). */
 struct proc *proc_tid_hash[PROC_TID_HASH];
@@ -35,6 +44,8 @@ struct proc *proc_alloc(long ppid, const char *name)
 
 		if (p->state != PROC_FREE)
 			continue;
+		if (i >= proc_top)
+			proc_top = i + 1;
 		memset(p, 0, sizeof(*p));
 		p->state = PROC_LIVE;
 		/* pids only grow: a stale pid never names a new process. */
@@ -49,6 +60,7 @@ struct proc *proc_alloc(long ppid, const char *name)
 		memcpy(p->name, name, n);
 		p->name[n] = '\0';
 		region_set_init(&p->regions);
+		pid_hash[(unsigned long)p->pid % PROC_PID_HASH] = p;
 		return p;
 	}
 	return NULL;
@@ -61,7 +73,13 @@ void proc_free(struct proc *p)
 
 struct proc *proc_by_pid(long pid)
 {
-	for (unsigned i = 0; i < VM_MAX_PROCS; i++)
+	struct proc *p = pid_hash[(unsigned long)pid % PROC_PID_HASH];
+
+	/* Pids only grow, so the last process whose pid hashed here is
+	 * nearly always the one; a miss (a free slot, an older pid) scans. */
+	if (p && p->pid == pid && p->state != PROC_FREE)
+		return p;
+	for (unsigned i = 0; i < proc_top; i++)
 		if (procs[i].state != PROC_FREE && procs[i].pid == pid)
 			return &procs[i];
 	return NULL;
@@ -76,7 +94,7 @@ struct proc *proc_live_by_pid(long pid)
 
 struct proc *proc_by_tid_slow(long tid)
 {
-	for (unsigned i = 0; i < VM_MAX_PROCS; i++)
+	for (unsigned i = 0; i < proc_top; i++)
 		if (procs[i].state == PROC_LIVE && procs[i].tid == tid)
 			return &procs[i];
 	return NULL;
@@ -124,7 +142,7 @@ void proc_exit(struct proc *p, long status)
 
 	/* Orphans, running or zombie, go to init, which reaps them; init
 	 * may be waiting for any child already. */
-	for (unsigned i = 0; i < VM_MAX_PROCS; i++)
+	for (unsigned i = 0; i < proc_top; i++)
 		if (procs[i].state != PROC_FREE && procs[i].ppid == p->pid)
 			procs[i].ppid = VM_INIT_PID;
 	wake_waiter(proc_live_by_pid(VM_INIT_PID));
@@ -146,7 +164,7 @@ long proc_wait(struct proc *parent, long pid, long *status)
 {
 	bool any_child = false;
 
-	for (unsigned i = 0; i < VM_MAX_PROCS; i++) {
+	for (unsigned i = 0; i < proc_top; i++) {
 		struct proc *c = &procs[i];
 
 		if (c->state == PROC_FREE || c->ppid != parent->pid || (pid != -1 && c->pid != pid))
@@ -184,7 +202,7 @@ long proc_ps(unsigned long index, struct proc **out)
 	for (unsigned long k = 0; k <= index; k++) {
 		struct proc *best = NULL;
 
-		for (unsigned i = 0; i < VM_MAX_PROCS; i++) {
+		for (unsigned i = 0; i < proc_top; i++) {
 			struct proc *c = &procs[i];
 
 			if (c->state != PROC_FREE && c->pid > last && (!best || c->pid < best->pid))
@@ -198,11 +216,24 @@ long proc_ps(unsigned long index, struct proc **out)
 	return last;
 }
 
+struct proc *proc_next_live(long after)
+{
+	struct proc *best = NULL;
+
+	for (unsigned i = 0; i < proc_top; i++) {
+		struct proc *c = &procs[i];
+
+		if (c->state == PROC_LIVE && c->pid > after && (!best || c->pid < best->pid))
+			best = c;
+	}
+	return best;
+}
+
 unsigned proc_count(void)
 {
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < VM_MAX_PROCS; i++)
+	for (unsigned i = 0; i < proc_top; i++)
 		if (procs[i].state != PROC_FREE)
 			n++;
 	return n;
@@ -232,7 +263,7 @@ void proc_interrupt(void)
 	 * has one parent, so none joins twice. */
 	n = 1;
 	for (unsigned i = 0; i < n; i++)
-		for (unsigned k = 0; k < VM_MAX_PROCS; k++)
+		for (unsigned k = 0; k < proc_top; k++)
 			if (procs[k].state == PROC_LIVE && procs[k].ppid == job[i]->pid)
 				job[n++] = &procs[k];
 	/* Killing a parent hands its children to init, and frees nobody

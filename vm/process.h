@@ -19,12 +19,14 @@
 #define VM_PROCESS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sv39/sv39.h"
 #include "vm/region.h"
 
-/* Live processes and zombies together (the kernel has 128 aspaces). */
-#define VM_MAX_PROCS 64
+/* Live processes and zombies together (the kernel has 128 aspaces, one
+ * of them the VM server's). */
+#define VM_MAX_PROCS 100
 #define VM_NAME_MAX 32
 #define VM_INIT_PID 1
 
@@ -32,6 +34,15 @@ enum proc_state {
 	PROC_FREE = 0,
 	PROC_LIVE,
 	PROC_ZOMBIE,
+};
+
+/* Ranges a process advised for same-page merging (merge.h). */
+#define MERGE_RANGES 8
+struct merge_ranges {
+	struct {
+		uint64_t start, end;
+	} r[MERGE_RANGES];
+	unsigned n;
 };
 
 struct proc {
@@ -45,6 +56,7 @@ struct proc {
 	long status;                /* exit status, once a zombie */
 	long wait_tid;              /* its thread, blocked in VM_WAIT; -1 if not */
 	long wait_pid;              /* ... waiting for this child, -1 for any */
+	struct merge_ranges merge;  /* advised for merging (merge.c) */
 };
 
 /* A free slot with a fresh pid, state LIVE but nothing built; NULL if
@@ -55,6 +67,7 @@ struct proc *proc_alloc(long ppid, const char *name);
 void proc_free(struct proc *p);
 
 struct proc *proc_by_pid(long pid);        /* live or zombie, or NULL */
+struct proc *proc_next_live(long after);   /* the live one with the least pid > after, or NULL */
 struct proc *proc_live_by_pid(long pid);   /* live only */
 
 /* Every fault message names the faulting thread: find its process in

@@ -6,14 +6,18 @@
  * claim to come from someone else.
  */
 #include "vm/request.h"
-#include "vm/fork.h"
-#include "lib/string.h"
-#include "vm/process.h"
 #include "calf/vm_protocol.h"
+#include "lib/cmdline.h"
+#include "lib/string.h"
+#include "vm/fork.h"
+#include "vm/inspect.h"
+#include "vm/merge.h"
+#include "vm/process.h"
 #include "vm/rendezvous.h"
 #include "vm/reply.h"
 #include "vm/space.h"
 #include "vm/spawn.h"
+#include "vm/trace.h"
 #include "vm/uspace.h"
 #include "vm/vm.h"
 
@@ -84,6 +88,7 @@ static long do_munmap(struct proc *p, unsigned long addr, unsigned long len)
 	if (err)
 		return err;
 	p->regions = scratch;
+	merge_forget(p, addr, addr + len);
 	return 0;
 }
 
@@ -110,6 +115,33 @@ static bool do_kill(struct proc *caller, long pid, long *result)
 	return victim != caller;
 }
 
+/* Same-page merging: on or off (VM_MERGE_CTL), and the merge daemon's
+ * scan held while it is off. */
+static bool merge_on;
+static long merge_waiter = -1, merge_waiter_pid;
+
+static long merge_ctl(unsigned long what)
+{
+	if (what > 2)
+		return -CALF_EINVAL;
+	if (what < 2)
+		merge_on = what;
+	if (merge_on && merge_waiter >= 0) {
+		/* The daemon waited: it may scan now ("0 looked at"). */
+		struct calf_msg m = { { 0 } };
+
+		if (proc_live_by_pid(merge_waiter_pid))
+			calf_reply_to((unsigned long)merge_waiter, &m);
+		merge_waiter = -1;
+	}
+	return merge_on;
+}
+
+void request_init(void)
+{
+	merge_on = cmdline_has(vm_boot.cmdline, "merge=on");
+}
+
 /* ps(index) (calf/vm_protocol.h). */
 static long do_ps(unsigned long index, unsigned long *out)
 {
@@ -126,6 +158,69 @@ static long do_ps(unsigned long index, unsigned long *out)
 	out[2] = space_resident(&q->space);
 	reply_pack_name(q->name, &out[3]);
 	return pid;
+}
+
+/* The process a tool asks about: pid, or the caller for 0. */
+static struct proc *subject(struct proc *caller, long pid)
+{
+	return pid == 0 ? caller : proc_live_by_pid(pid);
+}
+
+/* region(pid, index) (calf/vm_protocol.h). */
+static long do_region(struct proc *caller, long pid, unsigned long index, unsigned long *out)
+{
+	const struct proc *q = subject(caller, pid);
+	const struct region *r;
+
+	if (!q)
+		return -CALF_ESRCH;
+	if (index >= q->regions.n)
+		return -CALF_ENOENT;
+	/* The index-th in address order: the one with `index` regions
+	 * before it (an empty heap may start where another region does:
+	 * then the table's order decides). At most REGION_MAX regions. */
+	r = NULL;
+	for (unsigned i = 0; i < q->regions.n && !r; i++) {
+		const struct region *ri = &q->regions.r[i];
+		unsigned before = 0;
+
+		for (unsigned j = 0; j < q->regions.n; j++) {
+			const struct region *rj = &q->regions.r[j];
+
+			before += rj->start < ri->start || (rj->start == ri->start && j < i);
+		}
+		if (before == index)
+			r = ri;
+	}
+	out[0] = r->start;
+	out[1] = r->end;
+	out[2] = ((r->prot & REGION_R) ? VM_PROT_R : 0) | ((r->prot & REGION_W) ? VM_PROT_W : 0) |
+		 ((r->prot & REGION_X) ? VM_PROT_X : 0);
+	reply_pack_name(region_name(r), &out[3]);
+	return 0;
+}
+
+/* pt_entry(pid, va, level) (calf/vm_protocol.h). */
+static long do_pt_entry(struct proc *caller, long pid, unsigned long va, unsigned long level,
+			unsigned long *out)
+{
+	const struct proc *q = subject(caller, pid);
+	uint64_t at = va;
+	int l = (int)level;
+	sv39_pte_t pte;
+
+	if (!q)
+		return -CALF_ESRCH;
+	if (level > VM_PT_START)
+		return -CALF_EINVAL;
+	if (!inspect_next_entry(&vm_frames, &q->space, &at, &l, &pte))
+		return 0;
+	out[0] = at;
+	out[1] = (unsigned long)l;
+	out[2] = pte;
+	out[3] = frame_refcount(&vm_frames, sv39_pte_pa(pte));
+	out[4] = sv39_pte_pa(pte) == vm_frames.zero_pa && l == SV39_LEVEL_4K ? VM_PT_ZERO_FRAME : 0;
+	return 1;
 }
 
 static long do_sbrk(struct proc *p, long incr)
@@ -149,6 +244,7 @@ static long do_sbrk(struct proc *p, long incr)
 		err = uspace_unmap_range(p, new_end, old_end);   /* frames back, TLB flushed */
 		if (err)
 			return err;
+		merge_forget(p, new_end, old_end);
 	}
 	p->regions = scratch;
 	return (long)old_brk;
@@ -169,7 +265,20 @@ static long do_stats(unsigned long first, unsigned long *out)
 		[VM_STAT_OOM_KILLS] = vm_stats.oom_kills,
 		[VM_STAT_EXECS] = vm_stats.execs,
 		[VM_STAT_PROCS] = proc_count(),
+		[VM_STAT_COW_ZERO] = vm_stats.cow_zero,
+		[VM_STAT_RETRIES] = vm_stats.retries,
+		[VM_STAT_REFUSED] = vm_stats.refused,
+		[VM_STAT_TABLE_COPIES] = vm_stats.table_copies,
+		[VM_STAT_MERGE_UNSHARED] = merge_stats.unshared,
+		[VM_STAT_MERGE_SCANS] = merge_stats.full_scans,
+		[VM_STAT_MERGE_SCANNED] = merge_stats.scanned,
+		[VM_STAT_MERGE_MERGED] = merge_stats.merged,
+		[VM_STAT_MERGE_ZERO] = merge_stats.zero,
+		[VM_STAT_MERGE_COST] = merge_stats.cost,
 	};
+
+	if (first <= VM_STAT_MERGE_SHARING && first + 5 > VM_STAT_MERGE_SHARED)
+		merge_sharing(&all[VM_STAT_MERGE_SHARED], &all[VM_STAT_MERGE_SHARING]);
 
 	for (unsigned i = 0; i < 5; i++)
 		out[i] = first + i < VM_STAT_COUNT ? all[first + i] : 0;
@@ -179,7 +288,7 @@ static long do_stats(unsigned long first, unsigned long *out)
 bool vm_request(unsigned long badge, long tid, struct calf_msg *m)
 {
 	struct proc *p = proc_live_by_pid((long)badge);
-	unsigned long label = m->mr[0], a1 = m->mr[1], a2 = m->mr[2];
+	unsigned long label = m->mr[0], a1 = m->mr[1], a2 = m->mr[2], a3 = m->mr[3];
 	long status = 0, r;
 
 	memset(m, 0, sizeof(*m));
@@ -246,6 +355,30 @@ bool vm_request(unsigned long badge, long tid, struct calf_msg *m)
 		break;
 	case VM_FOREGROUND:
 		r = proc_set_foreground(p, (long)a1);
+		break;
+	case VM_REGION:
+		r = do_region(p, (long)a1, a2, &m->mr[1]);
+		break;
+	case VM_PT_ENTRY:
+		r = do_pt_entry(p, (long)a1, a2, a3, &m->mr[1]);
+		break;
+	case VM_TRACE:
+		r = trace_set(a1, (long)a2);
+		break;
+	case VM_MERGE_ADVISE:
+		r = merge_advise(p, a1, a2, a3);
+		break;
+	case VM_MERGE_SCAN:
+		if ((a2 & VM_MERGE_WAIT) && !merge_on) {
+			/* Held until merging is switched on (VM_MERGE_CTL). */
+			merge_waiter = tid;
+			merge_waiter_pid = p->pid;
+			return false;
+		}
+		r = (long)merge_scan(a1, &m->mr[1]);
+		break;
+	case VM_MERGE_CTL:
+		r = merge_ctl(a1);
 		break;
 	default:
 		r = -CALF_ENOSYS;

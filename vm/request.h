@@ -15,4 +15,8 @@
  * due (the caller exited, or waits for a child: answered later). */
 bool vm_request(unsigned long badge, long tid, struct calf_msg *m);
 
+/* At start-up: what the kernel command line asks of the requests
+ * (merge=on: same-page merging on from the start). */
+void request_init(void);
+
 #endif

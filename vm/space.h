@@ -144,6 +144,17 @@ int space_prepare_unmap(struct sv39_space *s, uint64_t lo, uint64_t hi);
  */
 int space_fork(struct sv39_space *dst, struct sv39_space *src);
 
+/*
+ * The two simpler forks (space_pages.c), with space_fork's contract:
+ * space_fork_pages shares every page copy-on-write one by one (the
+ * child gets level-0 tables of its own; each frame one more reference;
+ * writable pages lose W and get the COW mark in both), space_fork_copy
+ * copies every page but the zero frame. The labs without shared page
+ * tables fork with these (labs/README.md).
+ */
+int space_fork_pages(struct sv39_space *dst, struct sv39_space *src);
+int space_fork_copy(struct sv39_space *dst, struct sv39_space *src);
+
 /* Free every table of s and drop the reference of every leaf; the
  * tables go back zeroed (the clean list). A level-0 table still shared
  * only loses one share, unvisited. Nothing if s has no root. The

@@ -266,6 +266,7 @@ long vm_exec(struct proc *p, const char *block, size_t len)
 	p->aspace = fresh.aspace;
 	p->space = fresh.space;
 	p->regions = fresh.regions;
+	p->merge = fresh.merge;         /* none: advice goes with the image */
 	n = strlen(block);
 	if (n >= VM_NAME_MAX)
 		n = VM_NAME_MAX - 1;

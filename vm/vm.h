@@ -22,6 +22,10 @@ struct vm_stats {
 	unsigned long forks;        /* successful VM_FORKs */
 	unsigned long oom_kills;    /* processes killed for want of a frame */
 	unsigned long execs;        /* successful VM_EXECs */
+	unsigned long cow_zero;     /* stores to a page over the zero frame */
+	unsigned long retries;      /* faults on a page that already allowed the access */
+	unsigned long refused;      /* faults refused (killed, or EFAULT for the kernel) */
+	unsigned long table_copies; /* shared page tables copied for a store into them */
 };
 
 extern struct frame_table vm_frames;

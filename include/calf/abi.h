@@ -52,6 +52,8 @@
 #define SYS_TIMEBASE        14   /* () -> time units per second */
 #define SYS_BOOTINFO        15   /* (struct calf_bootinfo *buf) -> 0 */
 #define SYS_REPLY_TO        16   /* (tid, MR0..MR5) -> 0: answer a deferred caller */
+#define SYS_SLEEP           17   /* (ticks) -> 0 after at least that many timer ticks
+				  * (100 a second); -CALF_EINVAL beyond an hour */
 
 /* Privileged: only for the thread that holds the VM right (the VM
  * server); anyone else gets CALF_EPERM. */

@@ -123,6 +123,12 @@ static inline unsigned long calf_timebase(void)
 	return (unsigned long)calf_syscall0(SYS_TIMEBASE);
 }
 
+/* Sleep for at least `ticks` timer ticks (100 a second). */
+static inline long calf_sleep(unsigned long ticks)
+{
+	return calf_syscall1(SYS_SLEEP, (long)ticks);
+}
+
 static inline long calf_bootinfo(struct calf_bootinfo *buf)
 {
 	return calf_syscall1(SYS_BOOTINFO, (long)buf);
@@ -130,6 +136,22 @@ static inline long calf_bootinfo(struct calf_bootinfo *buf)
 
 /* ---- IPC: a0 = handle in, status or badge out; a1..a6 = MR0..MR5;
  * a7 = number in, sender's thread id out of RECV and REPLY_RECV ---- */
+
+/* What an IPC call leaves in a1..a6 into *m, and a7 (the sender's
+ * thread id after a receive) into *sender unless it is NULL. */
+static inline void calf_msg_from_regs(struct calf_msg *m, unsigned long a1, unsigned long a2,
+				      unsigned long a3, unsigned long a4, unsigned long a5,
+				      unsigned long a6, long *sender, long a7)
+{
+	m->mr[0] = a1;
+	m->mr[1] = a2;
+	m->mr[2] = a3;
+	m->mr[3] = a4;
+	m->mr[4] = a5;
+	m->mr[5] = a6;
+	if (sender)
+		*sender = a7;
+}
 
 /* One IPC system call; the message registers are both sent and
  * received, so *m holds whatever the kernel left in a1..a6. a7 is in
@@ -151,14 +173,7 @@ static inline long calf_ipc(long nr, long ep, struct calf_msg *m, long *sender)
 			   "+r"(a5), "+r"(a6), "+r"(a7)
 			 :
 			 : "memory");
-	m->mr[0] = a1;
-	m->mr[1] = a2;
-	m->mr[2] = a3;
-	m->mr[3] = a4;
-	m->mr[4] = a5;
-	m->mr[5] = a6;
-	if (sender != 0)
-		*sender = a7;
+	calf_msg_from_regs(m, a1, a2, a3, a4, a5, a6, sender, a7);
 	return a0;
 }
 
@@ -196,14 +211,7 @@ static inline long calf_recv_from(long ep, struct calf_msg *m, long *sender)
 			   "=r"(a5), "=r"(a6), "+r"(a7)
 			 :
 			 : "memory");
-	m->mr[0] = a1;
-	m->mr[1] = a2;
-	m->mr[2] = a3;
-	m->mr[3] = a4;
-	m->mr[4] = a5;
-	m->mr[5] = a6;
-	if (sender != 0)
-		*sender = a7;
+	calf_msg_from_regs(m, a1, a2, a3, a4, a5, a6, sender, a7);
 	return a0;
 }
 

@@ -49,21 +49,40 @@
 /* stats(first): the VM server's counters (docs/architecture.md, Measurement).
  *   MR1 = index of the first counter wanted (VM_STAT_*)
  * reply: MR0 = VM_STAT_COUNT, MR1..MR5 = counters first..first+4
- *        (0 past the last) */
+ *        (0 past the last)
+ * Every fault is counted once by what became of it, so
+ *   faults     = zero_maps + zero_fills + cow_copies + cow_reuses
+ *                + retries + refused + oom_kills
+ *   cow_faults = cow_copies + cow_reuses + cow_zero
+ * (a store to a page over the zero frame is both a zero fill and a COW
+ * fault: cow_zero counts those). */
 #define VM_STATS     (VM_LABEL_BASE + 9)
 #define VM_STAT_FREE_FRAMES  0   /* frames free now */
 #define VM_STAT_TOTAL_FRAMES 1   /* frames the VM server manages */
 #define VM_STAT_FAULTS       2   /* fault messages handled */
-#define VM_STAT_ZERO_MAPS    3   /* reads that mapped the shared zero frame */
-#define VM_STAT_ZERO_FILLS   4   /* first stores given a zeroed frame */
-#define VM_STAT_COW_FAULTS   5   /* stores to a copy-on-write page */
+#define VM_STAT_ZERO_MAPS    3   /* loads that mapped the shared zero frame */
+#define VM_STAT_ZERO_FILLS   4   /* stores given a zeroed frame (untouched page or zero frame) */
+#define VM_STAT_COW_FAULTS   5   /* stores to a copy-on-write page: copies + reuses + cow_zero */
 #define VM_STAT_COW_COPIES   6   /* ... that copied a shared frame */
 #define VM_STAT_COW_REUSES   7   /* ... whose frame had count 1: W set, no copy */
 #define VM_STAT_FORKS        8   /* successful forks */
 #define VM_STAT_OOM_KILLS    9   /* processes killed by a fault that found no frame */
 #define VM_STAT_EXECS       10   /* successful execs */
 #define VM_STAT_PROCS       11   /* processes now, live and zombie */
-#define VM_STAT_COUNT       12
+#define VM_STAT_COW_ZERO    12   /* stores to a page over the zero frame: a zeroed frame, no copy */
+#define VM_STAT_RETRIES     13   /* faults on a page that already allowed the access (a stale TLB entry) */
+#define VM_STAT_REFUSED     14   /* faults refused: the process killed, or the system call given EFAULT */
+#define VM_STAT_TABLE_COPIES 15  /* page tables shared with a fork, copied for a store into them */
+/* Same-page merging (VM_MERGE_*): */
+#define VM_STAT_MERGE_SHARED   16   /* frames holding merged contents now */
+#define VM_STAT_MERGE_SHARING  17   /* ... the mappings they save (their pages beyond the first) */
+#define VM_STAT_MERGE_UNSHARED 18   /* present advised pages of the last full scan without a twin */
+#define VM_STAT_MERGE_SCANS    19   /* full scans: times round every advised range */
+#define VM_STAT_MERGE_SCANNED  20   /* advised pages looked at, in all */
+#define VM_STAT_MERGE_MERGED   21   /* pages merged into a twin's frame, in all */
+#define VM_STAT_MERGE_ZERO     22   /* pages of zeros merged into the zero frame, in all */
+#define VM_STAT_MERGE_COST     23   /* instructions the scans took, in all */
+#define VM_STAT_COUNT       24
 
 /* fork(): a copy of the caller. Every writable page becomes copy-on-write
  * in both; the child's registers are the parent's with a0 = 0.
@@ -115,6 +134,68 @@
  * VM_WAIT, but MR0 = 0 while the child (or every child) still runs. A
  * request of its own, so that VM_WAIT itself stays as cheap as it was. */
 #define VM_WAIT_NOHANG (VM_LABEL_BASE + 17)
+
+/* region(pid, index): the index-th region (0, 1, ...) of process pid
+ * (0: the caller), in address order.
+ * reply: MR0 = 0, or -CALF_ESRCH (no such live process), -CALF_ENOENT
+ *        (past the last region); MR1 = start, MR2 = end (page aligned,
+ *        end exclusive), MR3 = rights (VM_PROT_*), MR4..MR5 = its name
+ *        ("text", "rodata", "data", "heap", "stack", "stack guard page",
+ *        "args", "mmap region"), 16 bytes NUL-padded. */
+#define VM_REGION    (VM_LABEL_BASE + 20)
+#define VM_PROT_R 1
+#define VM_PROT_W 2
+#define VM_PROT_X 4
+
+/* pt_entry(pid, va, level): the page-table entry of process pid (0: the
+ * caller) that follows the one at (va, level) in pre-order - a table
+ * entry, then the entries of the table it points to, then the next
+ * entry - over the user half; level VM_PT_START for the first one.
+ * Levels are Sv39's: 2 the root, 1, 0 the 4 KiB leaves.
+ * reply: MR0 = 1 (an entry), 0 (no more), or -CALF_ESRCH, -CALF_EINVAL
+ *        (a level above VM_PT_START);
+ *        MR1 = the first address the entry maps, MR2 = its level,
+ *        MR3 = the entry itself (the hardware's bits, privileged spec
+ *        4.4.1; bit 8, the first RSW bit, marks copy-on-write: a leaf
+ *        to copy on store, or a level-0 table shared with a fork),
+ *        MR4 = the reference count of the frame it points to (a leaf's
+ *        frame: page tables mapping it; a table: address spaces sharing
+ *        it; 0xffffffff for pinned frames), MR5 = VM_PT_* flags. */
+#define VM_PT_ENTRY  (VM_LABEL_BASE + 21)
+#define VM_PT_START  3
+#define VM_PT_ZERO_FRAME 1   /* a leaf over the shared zero frame */
+
+/* trace(on, pid): one console line per fault the VM server handles,
+ * with the decision it took (docs/architecture.md, Seeing memory);
+ * MR1 = 1 on, 0 off; MR2 = the pid to trace, 0 every process. While a
+ * trace is on, every fault takes the reference path (no shortcut).
+ * reply: MR0 = 0, -CALF_EINVAL (MR1 not 0 or 1), -CALF_ESRCH (no such
+ *        live process). */
+#define VM_TRACE     (VM_LABEL_BASE + 22)
+
+/* merge_advise(addr, len, on): same-page merging (docs/architecture.md,
+ * Same-page merging) may (on = 1) or may no longer (0) fold pages of
+ * [addr, addr + len) - page aligned, inside one heap or mmap region -
+ * that hold the same contents as other pages into one read-only
+ * copy-on-write frame. Off names a range advised before exactly; every
+ * page of it that shares a frame then gets a copy of its own first.
+ * Nothing is merged unless advised; munmap and exec forget the advice,
+ * fork keeps it.
+ * reply MR0 = 0, -CALF_EINVAL, -CALF_ENOMEM (eight ranges advised
+ * already, or no frames for the copies: then nothing changed). */
+#define VM_MERGE_ADVISE (VM_LABEL_BASE + 23)
+/* merge_scan(budget, flags): look at up to MR1 advised pages (in pid
+ * and address order, going on from where the last scan stopped) and
+ * merge what can be. MR2 = VM_MERGE_WAIT: first wait while merging is
+ * off (VM_MERGE_CTL; the merge daemon's way of sleeping).
+ * reply MR0 = pages looked at, MR1 = pages merged. */
+#define VM_MERGE_SCAN   (VM_LABEL_BASE + 24)
+#define VM_MERGE_WAIT   1
+/* merge_ctl(what): MR1 = 1 on, 0 off, 2 only ask. On answers a scan
+ * that waits. Merging is off at boot unless the kernel command line
+ * says merge=on. reply MR0 = 1 on, 0 off (after the change), or
+ * -CALF_EINVAL. */
+#define VM_MERGE_CTL    (VM_LABEL_BASE + 25)
 
 #define VM_ARGS_MAX 1024
 

@@ -36,15 +36,19 @@ static int check_passed, check_failed, check_current_failed;
 		}                                                          \
 	} while (0)
 
-#define CHECK(cond)                                                        \
+/* CHECK in a function that returns a value: the value to return when
+ * the check fails follows the condition. */
+#define CHECK_OR_RETURN(cond, ...)                                         \
 	do {                                                               \
 		if (!(cond)) {                                             \
 			printf("  %s:%d: CHECK(%s) failed\n", __FILE__,    \
 			       __LINE__, #cond);                           \
 			check_current_failed = 1;                          \
-			return;                                            \
+			return __VA_ARGS__;                                \
 		}                                                          \
 	} while (0)
+
+#define CHECK(cond) CHECK_OR_RETURN(cond)
 
 /* Compare two integers and print both values when they differ. */
 #define CHECK_EQ(a, b)                                                     \

@@ -25,6 +25,7 @@
 #include "vm/frame.h"
 #include "vm/process.h"
 #include "vm/space.h"
+#include "vm/trace.h"
 #include "vm/vm.h"
 
 #define FAKE_PA 0x80000000ull
@@ -149,18 +150,20 @@ void vm_printf(const char *fmt, ...)
 	(void)fmt;
 }
 
-enum fault_path { BY_REFERENCE, BY_SHORTCUT };
+/* The fault trace (vm/trace.c prints through the console): off here,
+ * as the VM server starts. */
+bool trace_on;
 
-/* CHECK for store_by, which returns a value: -2 on failure. */
-#define STORE_CHECK(cond)                                                  \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			printf("  %s:%d: CHECK(%s) failed\n", __FILE__,    \
-			       __LINE__, #cond);                           \
-			check_current_failed = 1;                          \
-			return -2;                                         \
-		}                                                          \
-	} while (0)
+void trace_fault(const struct proc *p, const struct fault_msg *f, struct fault_decision d,
+		 bool table_copied)
+{
+	(void)p;
+	(void)f;
+	(void)d;
+	(void)table_copied;
+}
+
+enum fault_path { BY_REFERENCE, BY_SHORTCUT };
 
 /*
  * A store of `byte` at va in s, resolved by the VM server's fault path:
@@ -190,8 +193,8 @@ static int store_by(struct sv39_space *s, uint64_t va, uint8_t byte, enum fault_
 	fault_proc.aspace = -1;
 	fault_proc.space = *s;
 	region_set_init(&fault_proc.regions);
-	STORE_CHECK(region_add(&fault_proc.regions, 0, SV39_USER_TOP, REGION_R | REGION_W,
-			       REGION_MMAP) == 0);
+	CHECK_OR_RETURN(region_add(&fault_proc.regions, 0, SV39_USER_TOP, REGION_R | REGION_W,
+				   REGION_MMAP) == 0, -2);
 	proc_tid_hash[7 % PROC_TID_HASH] = &fault_proc;
 	if (fast)
 		*fast = false;
@@ -204,18 +207,18 @@ static int store_by(struct sv39_space *s, uint64_t va, uint8_t byte, enum fault_
 		resolved = fault_resolve(&m);
 	}
 	proc_tid_hash[7 % PROC_TID_HASH] = NULL;
-	STORE_CHECK(fault_proc.space.root_pa == s->root_pa);
+	CHECK_OR_RETURN(fault_proc.space.root_pa == s->root_pa, -2);
 	if (!resolved) {
-		STORE_CHECK(kills == killed + 1);   /* out of memory: killed, no reply */
+		CHECK_OR_RETURN(kills == killed + 1, -2);   /* out of memory: killed, no reply */
 		return -1;
 	}
-	STORE_CHECK(m.mr[CALF_FAULT_MR_REPLY] == CALF_FAULT_RESUME);
-	STORE_CHECK(kills == killed);
+	CHECK_OR_RETURN(m.mr[CALF_FAULT_MR_REPLY] == CALF_FAULT_RESUME, -2);
+	CHECK_OR_RETURN(kills == killed, -2);
 	/* The store can go ahead now: the page is writable, in a table of
 	 * s's own. */
-	STORE_CHECK(sv39_lookup(s, va, &pte, NULL) == SV39_OK);
-	STORE_CHECK((pte & SV39_PTE_W) && !(pte & SV39_PTE_COW));
-	STORE_CHECK(space_cow_table_entry(s, va) == NULL);
+	CHECK_OR_RETURN(sv39_lookup(s, va, &pte, NULL) == SV39_OK, -2);
+	CHECK_OR_RETURN((pte & SV39_PTE_W) && !(pte & SV39_PTE_COW), -2);
+	CHECK_OR_RETURN(space_cow_table_entry(s, va) == NULL, -2);
 	((uint8_t *)frame_ptr(&vm_frames, sv39_pte_pa(pte)))[va & (FRAME_SIZE - 1)] = byte;
 	return 0;
 }
@@ -826,7 +829,12 @@ static void check_leaf_walk(struct sv39_space *s, uint64_t va)
 /* One run: a live space `present` with its model, random operations,
  * then every space's pages against the model and every count against
  * the tables, after each step. */
-static void random_run(unsigned nframes, unsigned split, uint64_t seed, unsigned steps)
+/* The three forks of vm/ (space.h): tables shared, pages shared one by
+ * one, pages copied. */
+typedef int fork_fn(struct sv39_space *dst, struct sv39_space *src);
+
+static void random_run(unsigned nframes, unsigned split, uint64_t seed, unsigned steps,
+		       fork_fn *fork)
 {
 	static uint8_t model[SPACES][PAGES];
 	struct sv39_space s[SPACES];
@@ -861,7 +869,7 @@ static void random_run(unsigned nframes, unsigned split, uint64_t seed, unsigned
 			if (s[b].root_pa)
 				continue;
 			done[1]++;
-			if (space_fork(&s[b], &s[a]) == 0)
+			if (fork(&s[b], &s[a]) == 0)
 				memcpy(model[b], model[a], PAGES);
 			else
 				fails++;
@@ -907,14 +915,28 @@ static void random_run(unsigned nframes, unsigned split, uint64_t seed, unsigned
 
 TEST(random_fork_store_unmap_exit)
 {
-	random_run(MAX_FRAMES, 0, 0x1234567887654321ull, 3000);
+	random_run(MAX_FRAMES, 0, 0x1234567887654321ull, 3000, space_fork);
 }
 
 /* Few frames, two ranges: out of memory everywhere, and frames outside
  * the largest range (the frame table's general paths). */
 TEST(random_with_few_frames_and_two_ranges)
 {
-	random_run(80, 24, 0x0badc0ffee15600dull, 3000);
+	random_run(80, 24, 0x0badc0ffee15600dull, 3000, space_fork);
+}
+
+/* The same with the forks of the labs below sharedpt (space_pages.c):
+ * every page shared copy-on-write one by one, or copied. */
+TEST(random_with_forks_page_by_page)
+{
+	random_run(MAX_FRAMES, 0, 0x2468ace013579bdfull, 2000, space_fork_pages);
+	random_run(80, 24, 0x1357924680abcdefull, 2000, space_fork_pages);
+}
+
+TEST(random_with_forks_that_copy)
+{
+	random_run(MAX_FRAMES, 0, 0x0fedcba987654321ull, 2000, space_fork_copy);
+	random_run(80, 24, 0x55aa55aa12345678ull, 2000, space_fork_copy);
 }
 
 int main(void)
@@ -930,6 +952,8 @@ int main(void)
 	RUN(unmap_over_shared_tables);
 	RUN(random_fork_store_unmap_exit);
 	RUN(random_with_few_frames_and_two_ranges);
+	RUN(random_with_forks_page_by_page);
+	RUN(random_with_forks_that_copy);
 	free(window);
 	return check_summary();
 }

@@ -26,6 +26,11 @@
  *                             page: fault, a zeroed frame
  *   bench: zero_read_fault N  the first load from one: fault, the shared
  *                             zero frame mapped read-only
+ *   bench: merge_scan_page N  same-page merging: one advised page
+ *                             scanned (hashed, recorded), no twin
+ *   bench: merge_page N       one page scanned that has a twin: both
+ *                             write-protected, compared, remapped
+ *   bench: merge_break_fault N  a store to a merged page: the COW copy
  *   bench: done
  * `make bench` runs it as `bench --icount`, its word that QEMU runs with
  * -icount. Without it (typed at the shell) the first and last lines say
@@ -251,6 +256,46 @@ static int bench_faults(void)
 	return 0;
 }
 
+/* Same-page merging: two regions of MERGE_PAGES pages, page i of both
+ * holding the same words. Scanning the first records each page; the
+ * second then finds a twin for every page and merges it; a store into
+ * the second breaks a merge. Each scan is one VM_MERGE_SCAN, its cost
+ * divided by the pages (the request's IPC is in it). */
+#define MERGE_PAGES 64
+
+static int bench_merge(void)
+{
+	long a = calf_mmap(MERGE_PAGES * PAGE), b = calf_mmap(MERGE_PAGES * PAGE);
+	unsigned long t0, merged, empty, full;
+
+	if (a < 0 || b < 0) {
+		printf("bench: mmap failed\n");
+		return 1;
+	}
+	for (unsigned long w = 0; w < MERGE_PAGES * PAGE / 8; w++) {
+		((volatile unsigned long *)a)[w] = w / (PAGE / 8) + 1;
+		((volatile unsigned long *)b)[w] = w / (PAGE / 8) + 1;
+	}
+	calf_merge_advise((unsigned long)a, MERGE_PAGES * PAGE, 1);
+	t0 = calf_rdinstret();
+	calf_merge_scan(MERGE_PAGES, 0, &merged);
+	printf("bench: merge_scan_page %lu\n", (calf_rdinstret() - t0) / MERGE_PAGES);
+	calf_merge_advise((unsigned long)b, MERGE_PAGES * PAGE, 1);
+	t0 = calf_rdinstret();
+	calf_merge_scan(MERGE_PAGES, 0, &merged);
+	printf("bench: merge_page %lu\n", (calf_rdinstret() - t0) / MERGE_PAGES);
+	if (merged != MERGE_PAGES) {
+		printf("bench: only %lu of %d pages merged\n", merged, MERGE_PAGES);
+		return 1;
+	}
+	full = store_loop((volatile char *)b, MERGE_PAGES);
+	empty = store_loop((volatile char *)b, MERGE_PAGES);
+	printf("bench: merge_break_fault %lu\n", per_op(full, empty, MERGE_PAGES));
+	calf_munmap((unsigned long)a, MERGE_PAGES * PAGE);
+	calf_munmap((unsigned long)b, MERGE_PAGES * PAGE);
+	return 0;
+}
+
 /* Without -icount, QEMU's instruction counter runs with the host's
  * clock, not with the instructions retired. */
 static const char not_exact[] =
@@ -275,6 +320,7 @@ int main(int argc, char **argv)
 	bad = bench_ipc();
 	bad |= bench_fork();
 	bad |= bench_faults();
+	bad |= bench_merge();
 	if (!exact)
 		printf("%s", not_exact);
 	printf("bench: done\n");

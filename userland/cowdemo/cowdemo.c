@@ -6,7 +6,8 @@
  *
  * The story (docs/architecture.md, Copy-on-write; Fork, exec, exit,
  * wait):
- *   1. fill 1 MiB (256 pages) of heap: 256 frames of our own
+ *   1. fill 1 MiB (256 pages) of heap: 256 frames of our own (with
+ *      --trace: 16 pages, of which steps 3 and 5 write 4)
  *   2. fork: the child shares all 256 frames, and even the page tables
  *      that map them: fork copies only the upper tables, not memory,
  *      and marks every writable page copy-on-write
@@ -17,18 +18,33 @@
  *   5. the parent writes the same 64 pages: still marked copy-on-write,
  *      but now nobody else uses the frames (count 1), so the VM server
  *      just makes them writable again - no copy
- * Each step prints what changed. The last line is "cowdemo: done".
+ * Each step prints what changed; the end, what the whole run changed.
+ * The last line is "cowdemo: done".
+ *
+ *   cowdemo [--trace] [--vmmap] [--pause SECONDS]
+ *     --trace   the VM server's fault trace on during the steps: one line
+ *               per fault with its decision (trace.c)
+ *     --vmmap   the child's address space (vmmap) after the fork and after
+ *               its stores, and ours at the end
+ *     --pause   stop SECONDS at each step, to look with ps or vmmap from
+ *               the shell (run cowdemo in the background)
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "calf.h"
 
 #define PAGE 4096ul
-#define PAGES 256
-#define WRITTEN 64
+/* The story's sizes: 1 MiB, a quarter of it written; with --trace a
+ * smaller story (16 pages, 4 written), so that every fault's line is
+ * shown (the trace prints at most 64 a second). */
+static int pages = 256, written = 64;
 
-static unsigned long snap[VM_STAT_COUNT];
+static unsigned long snap[VM_STAT_COUNT], start[VM_STAT_COUNT];
+static bool show_maps;
+static unsigned long pause_seconds;
 
 static void take(unsigned long s[VM_STAT_COUNT])
 {
@@ -50,23 +66,79 @@ static void show_change(const unsigned long before[VM_STAT_COUNT])
 	       (long)(now[VM_STAT_ZERO_FILLS] - before[VM_STAT_ZERO_FILLS]));
 }
 
+/* Run `vmmap PID` and wait for it. */
+static void vmmap(long pid)
+{
+	char arg[24];
+	const char *argv[] = { "vmmap", arg, NULL };
+	long child, status;
+
+	if (!show_maps)
+		return;
+	snprintf(arg, sizeof(arg), "%ld", pid);
+	calf_console_flush();
+	child = calf_spawn(argv);
+	if (child > 0)
+		calf_wait(child, &status);
+}
+
+/* --pause: wait, saying where to look. */
+static void pause_here(long pid)
+{
+	unsigned long t0 = calf_time(), hz = calf_timebase();
+
+	if (!pause_seconds)
+		return;
+	printf("      (pausing %lu s: try `ps` or `vmmap %ld`)\n", pause_seconds, pid);
+	calf_console_flush();
+	while (calf_time() - t0 < pause_seconds * hz)
+		calf_yield();
+}
+
+static int usage(void)
+{
+	printf("usage: cowdemo [--trace] [--vmmap] [--pause SECONDS]\n"
+	       "  copy-on-write fork step by step; --trace shows each fault's decision,\n"
+	       "  --vmmap the address spaces, --pause waits at each step\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	volatile char *buf;
 	long pid, status = -1;
 	int intact = 1;
+	bool trace = false;
 
-	calf_usage(argc, argv, "",
+	calf_usage(argc, argv, "[--trace] [--vmmap] [--pause SECONDS]",
 		   "copy-on-write fork, step by step, with the VM counters");
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--trace"))
+			trace = true;
+		else if (!strcmp(argv[i], "--vmmap"))
+			show_maps = true;
+		else if (!strcmp(argv[i], "--pause") && i + 1 < argc)
+			pause_seconds = strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return usage(), 0;
+		else
+			return usage();
+	}
 	printf("cowdemo: copy-on-write fork, step by step\n");
+	take(start);
+	if (trace && calf_trace(1, 0) == 0) {
+		pages = 16;
+		written = 4;
+		printf("      (the fault trace is on: a line per fault, from the VM server)\n");
+	}
 	take(snap);
-	printf("step 1: I fill %d pages (1 MiB) of heap with 'P'.\n", PAGES);
-	buf = malloc(PAGES * PAGE);
+	printf("step 1: I fill %d pages (%d KiB) of heap with 'P'.\n", pages, pages * 4);
+	buf = malloc(pages * PAGE);
 	if (buf == NULL) {
 		printf("cowdemo: malloc failed\n");
 		return 1;
 	}
-	for (int i = 0; i < PAGES; i++)
+	for (int i = 0; i < pages; i++)
 		buf[i * PAGE] = 'P';
 	printf("      Each first store took a zeroed frame (a zero fill):\n");
 	show_change(snap);
@@ -75,7 +147,7 @@ int main(int argc, char **argv)
 	printf("step 2: I fork. The child gets a copy of the top of my page tables,\n"
 	       "      and shares the rest and my memory: all %d pages now belong\n"
 	       "      to both of us, read-only, marked copy-on-write. The child\n"
-	       "      counts what fork cost:\n", PAGES);
+	       "      counts what fork cost:\n", pages);
 	calf_console_flush();
 	pid = calf_fork();
 	if (pid == 0) {
@@ -83,16 +155,20 @@ int main(int argc, char **argv)
 
 		show_change(snap);
 		printf("      (a few frames for the child's page tables, plus the\n"
-		       "      stack pages both of us wrote since: far less than %d)\n", PAGES);
+		       "      stack pages both of us wrote since: far less than %d)\n", pages);
+		vmmap(calf_getpid());
+		pause_here(calf_getpid());
 		take(mine);
 		printf("step 3: the child writes 'C' into %d of the shared pages.\n"
 		       "      Each store faults; the frame is shared (count 2), so the\n"
 		       "      VM server copies it and gives the child the copy (and,\n"
 		       "      at the first store, its own copy of the page table):\n",
-		       WRITTEN);
-		for (int i = 0; i < WRITTEN; i++)
+		       written);
+		for (int i = 0; i < written; i++)
 			buf[i * PAGE] = 'C';
 		show_change(mine);
+		vmmap(calf_getpid());
+		pause_here(calf_getpid());
 		printf("      The child sees '%c'; it now exits.\n", buf[0]);
 		calf_console_flush();
 		calf_exit(0);
@@ -105,7 +181,7 @@ int main(int argc, char **argv)
 	printf("step 4: the child has exited (status %ld). Its copies and page\n"
 	       "      tables went back to the free pool. Since the fork:\n", status);
 	show_change(snap);
-	for (int i = 0; i < PAGES; i++)
+	for (int i = 0; i < pages; i++)
 		if (buf[i * PAGE] != 'P')
 			intact = 0;
 	printf("      My pages still hold 'P': %s. The child's writes never\n"
@@ -115,10 +191,19 @@ int main(int argc, char **argv)
 	printf("step 5: I write 'Q' into the same %d pages. They are still marked\n"
 	       "      copy-on-write, but I am the only user of each frame now\n"
 	       "      (count 1): the VM server just makes the page writable again.\n"
-	       "      No copy (a reuse):\n", WRITTEN);
-	for (int i = 0; i < WRITTEN; i++)
+	       "      No copy (a reuse):\n", written);
+	for (int i = 0; i < written; i++)
 		buf[i * PAGE] = 'Q';
 	show_change(snap);
+	vmmap(calf_getpid());
+	if (trace)
+		calf_trace(0, 0);
+	take(snap);
+	printf("cowdemo: in all, copies %lu, reuses %lu, zero fills %lu, forks %lu\n",
+	       snap[VM_STAT_COW_COPIES] - start[VM_STAT_COW_COPIES],
+	       snap[VM_STAT_COW_REUSES] - start[VM_STAT_COW_REUSES],
+	       snap[VM_STAT_ZERO_FILLS] - start[VM_STAT_ZERO_FILLS],
+	       snap[VM_STAT_FORKS] - start[VM_STAT_FORKS]);
 	free((void *)buf);
 	printf("cowdemo: done\n");
 	return intact ? 0 : 1;

@@ -12,8 +12,9 @@
  * runs ktest, then powers off. Handle CALF_HANDLE_VM is the VM server.
  *
  * Arguments:
- *   (none)         start the shell, sh; when it ends, start another
- *                  (a teacher who typed `exit` gets a fresh prompt)
+ *   (none)         start the daemons (merged), then the shell, sh; when
+ *                  it ends, start another (a teacher who typed `exit`
+ *                  gets a fresh prompt)
  *   --poweroff     when every program has ended, power the machine off,
  *   (or poweroff)  reporting failure if any program ended with a
  *                  non-zero status
@@ -119,6 +120,20 @@ static int is_program(const char *arg)
 	return !is_poweroff(arg) && arg[0] != '\0' && strchr(arg, '=') == NULL;
 }
 
+/* The daemons of a machine with a shell: merged, the same-page merging
+ * daemon, which waits inside the VM server (costing nothing) while
+ * merging is off, as it is unless the kernel command line says merge=on
+ * or someone types `merged on`. Not waited for: init reaps it if it
+ * ever ends. */
+static void start_daemons(void)
+{
+	const char *argv[] = { "merged", NULL };
+	long pid = calf_spawn(argv);
+
+	if (pid < 0)
+		printf("init: cannot start merged: error %ld\n", -pid);
+}
+
 /* Keep a shell on the console for as long as the machine runs. */
 static void run_shells(void)
 {
@@ -169,8 +184,10 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (is_program(argv[i]) && run(argv[i]) != 0)
 			failed = 1;
-	if (nprogs == 0 && !poweroff)
+	if (nprogs == 0 && !poweroff) {
+		start_daemons();
 		run_shells();
+	}
 
 	if (poweroff) {
 		printf("init: powering off%s\n", failed ? " (failure)" : "");

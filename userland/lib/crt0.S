@@ -9,11 +9,18 @@
  *   sp = VM_USER_STACK_TOP, 16-byte aligned (the stack grows on demand)
  * and every other register zero (not relied on). The ELF loader has
  * already zeroed .bss (memsz beyond filesz), so crt0 does not.
+ *
+ * The return address is undefined here (call-frame information, kept in
+ * .debug_frame: user.ld drops .eh_frame), so gdb's backtrace of a
+ * program ends at _start, not in a search for a caller.
  */
+	.cfi_sections .debug_frame
 	.section .text.crt0.entry, "ax"   /* a dot: no C function can share it */
 	.globl _start
 	.type _start, @function
 _start:
+	.cfi_startproc
+	.cfi_undefined ra
 	/* gp must be loaded without relaxation: relaxed, `la gp` would be
 	 * rewritten to use gp itself, which is not set yet. */
 	.option push
@@ -39,4 +46,5 @@ _start:
 	call	main
 	call	exit                    /* flushes stdio, ends in _exit */
 1:	j	1b
+	.cfi_endproc
 	.size _start, . - _start

@@ -145,3 +145,11 @@ int munmap(void *addr, size_t len)
 {
 	return (int)posix_result(calf_munmap((unsigned long)(uintptr_t)addr, len));
 }
+
+int madvise(void *addr, size_t len, int advice)
+{
+	if (advice != MADV_MERGEABLE && advice != MADV_UNMERGEABLE)
+		return (int)posix_result(-CALF_EINVAL);
+	return (int)posix_result(calf_merge_advise((unsigned long)(uintptr_t)addr, len,
+						   advice == MADV_MERGEABLE));
+}

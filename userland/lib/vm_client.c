@@ -105,6 +105,16 @@ long calf_munmap(unsigned long addr, unsigned long len)
 	return request(&m, VM_MUNMAP, addr, len);
 }
 
+/* A 16-byte name packed in two message words, in memory order (RISC-V
+ * is little endian, so copying the words copies the bytes in order),
+ * into name[17] with a NUL. */
+static void unpack_name(const unsigned long w[2], char name[17])
+{
+	for (int i = 0; i < 16; i++)
+		name[i] = (char)(w[i / 8] >> (8 * (i % 8)));
+	name[16] = '\0';
+}
+
 long calf_ps(long index, struct calf_ps *out)
 {
 	struct calf_msg m;
@@ -116,12 +126,75 @@ long calf_ps(long index, struct calf_ps *out)
 	out->ppid = (long)m.mr[1];
 	out->state = (long)m.mr[2];
 	out->resident = m.mr[3];
-	/* MR4..MR5: the name's 16 bytes, in memory order (RISC-V is little
-	 * endian, so copying the words copies the bytes in order) */
-	for (int i = 0; i < 16; i++)
-		out->name[i] = (char)(m.mr[4 + i / 8] >> (8 * (i % 8)));
-	out->name[16] = '\0';
+	unpack_name(&m.mr[4], out->name);
 	return r;
+}
+
+long calf_region(long pid, unsigned long index, struct calf_region *out)
+{
+	struct calf_msg m;
+	long r = request(&m, VM_REGION, (unsigned long)pid, index);
+
+	if (r < 0)
+		return r;
+	out->start = m.mr[1];
+	out->end = m.mr[2];
+	out->prot = m.mr[3];
+	unpack_name(&m.mr[4], out->name);
+	return 0;
+}
+
+long calf_pt_entry(long pid, struct calf_pt_entry *e)
+{
+	struct calf_msg m;
+	long r;
+
+	for (int i = 0; i < CALF_MSG_WORDS; i++)
+		m.mr[i] = 0;
+	m.mr[0] = VM_PT_ENTRY;
+	m.mr[1] = (unsigned long)pid;
+	m.mr[2] = e->va;
+	m.mr[3] = (unsigned long)e->level;
+	r = calf_vm_request(&m);
+	if (r <= 0)
+		return r;
+	e->va = m.mr[1];
+	e->level = (int)m.mr[2];
+	e->pte = m.mr[3];
+	e->count = m.mr[4];
+	e->flags = m.mr[5];
+	return 1;
+}
+
+long calf_trace(int on, long pid)
+{
+	struct calf_msg m;
+
+	return request(&m, VM_TRACE, (unsigned long)on, (unsigned long)pid);
+}
+
+long calf_merge_advise(unsigned long addr, unsigned long len, int on)
+{
+	struct calf_msg m = { { VM_MERGE_ADVISE, addr, len, (unsigned long)on } };
+
+	return calf_vm_request(&m);
+}
+
+long calf_merge_scan(unsigned long budget, unsigned long flags, unsigned long *merged)
+{
+	struct calf_msg m;
+	long r = request(&m, VM_MERGE_SCAN, budget, flags);
+
+	if (merged)
+		*merged = r >= 0 ? m.mr[1] : 0;
+	return r;
+}
+
+long calf_merge_ctl(int what)
+{
+	struct calf_msg m;
+
+	return request(&m, VM_MERGE_CTL, (unsigned long)what, 0);
 }
 
 long calf_stats(unsigned long *out, unsigned long max)

@@ -12,9 +12,14 @@
  * frame, and an empty bucket (key 0) there means "not found". Keys hash to
  * buckets all over the region, so each insert usually touches a page of
  * its own: the frames used track the keys stored, not the table's size.
+ *
+ *   sparsehash [--vmmap]   --vmmap: before the table goes, `vmmap -s` of
+ *                          this process: the region's pages on the zero
+ *                          frame, private, and not present
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "calf.h"
@@ -65,14 +70,35 @@ static uint64_t lookup(uint64_t key)
 	return 0;
 }
 
+/* `vmmap -s` of this process, waited for. */
+static void show_map(void)
+{
+	char pid[24];
+	const char *argv[] = { "vmmap", "-s", pid, NULL };
+	long child, status;
+
+	snprintf(pid, sizeof(pid), "%ld", calf_getpid());
+	calf_console_flush();
+	child = calf_spawn(argv);
+	if (child > 0)
+		calf_wait(child, &status);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long size, s0[VM_STAT_COUNT], s1[VM_STAT_COUNT], s2[VM_STAT_COUNT];
 	unsigned long used, found = 0, missing = 0;
 	void *p = MAP_FAILED;
+	int show = argc == 2 && !strcmp(argv[1], "--vmmap");
 
-	calf_usage(argc, argv, "",
+	calf_usage(argc, argv, "[--vmmap]",
 		   "a sparse hash table over zero pages: only touched pages cost");
+	if (argc > 1 && !show) {
+		printf("usage: sparsehash [--vmmap]\n"
+		       "  a hash table over a huge zero-mapped region; --vmmap shows its pages\n");
+		return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
+	}
+
 	printf("sparsehash: a hash table over a huge zero-mapped region\n");
 	for (size = 256ul << 20; size >= (1ul << 20); size /= 2) {
 		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -117,6 +143,8 @@ int main(int argc, char **argv)
 	       used, size / PAGE, used * 100 / (size / PAGE),
 	       used * 10000 / (size / PAGE) % 100);
 
+	if (show)
+		show_map();
 	munmap(p, size);
 	calf_stats(s1, VM_STAT_COUNT);
 	printf("after munmap: free frames %lu (were %lu before the table)\n",

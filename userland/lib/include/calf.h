@@ -97,6 +97,43 @@ struct calf_ps {
  * last one. */
 long calf_ps(long index, struct calf_ps *out);
 
+/* One region of a process as VM_REGION describes it. */
+struct calf_region {
+	unsigned long start, end;  /* [start, end) */
+	unsigned long prot;        /* VM_PROT_R | VM_PROT_W | VM_PROT_X */
+	char name[17];             /* "text", "heap", ... NUL added */
+};
+
+/* The index-th region (0, 1, ... in address order) of process pid (0:
+ * this one): 0, or -CALF_ENOENT past the last, -CALF_ESRCH. */
+long calf_region(long pid, unsigned long index, struct calf_region *out);
+
+/* One page-table entry as VM_PT_ENTRY describes it; also the cursor. */
+struct calf_pt_entry {
+	unsigned long va;          /* the first address it maps */
+	int level;                 /* 2 (root) .. 0 (4 KiB leaves); VM_PT_START: before the first */
+	unsigned long pte;         /* the entry, the hardware's bits (bit 8: copy-on-write) */
+	unsigned long count;       /* the reference count of the frame it points to */
+	unsigned long flags;       /* VM_PT_ZERO_FRAME */
+};
+
+/* The entry of process pid's page tables (0: this process) after the
+ * one in *e (set e->level = VM_PT_START for the first), in pre-order:
+ * 1 and *e, 0 when there is no more, or -error. */
+long calf_pt_entry(long pid, struct calf_pt_entry *e);
+
+/* The fault trace (VM_TRACE): on (1) or off (0), for pid (0: all). */
+long calf_trace(int on, long pid);
+
+/* Same-page merging (calf/vm_protocol.h): advise [addr, addr + len)
+ * mergeable (on 1) or not (0); scan up to budget advised pages (flags
+ * VM_MERGE_WAIT: wait while merging is off), returning how many were
+ * looked at and *merged how many merged; switch merging on (1), off (0)
+ * or only ask (2), returning the state. */
+long calf_merge_advise(unsigned long addr, unsigned long len, int on);
+long calf_merge_scan(unsigned long budget, unsigned long flags, unsigned long *merged);
+long calf_merge_ctl(int what);
+
 /* The VM server's counters (VM_STATS): fills out[0..max-1] (VM_STAT_*
  * order) and returns how many counters the server has (which may be
  * more than max, or fewer), or -error. */

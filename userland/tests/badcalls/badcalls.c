@@ -196,12 +196,12 @@ static unsigned long read_only_ptr(void)
 }
 
 /* An unknown system call number. Only numbers the ABI leaves unused:
- * the gap 17..31 and everything from SYS_COUNT up, negative ones, and
+ * the gap 18..31 and everything from SYS_COUNT up, negative ones, and
  * numbers that become a real call if the kernel cut them to 32 bits. */
 static long unknown_nr(void)
 {
 	static const long fixed[] = {
-		17, 31, SYS_COUNT, SYS_COUNT + 1, 64, 1000, 0x10000, -1,
+		18, 31, SYS_COUNT, SYS_COUNT + 1, 64, 1000, 0x10000, -1,
 		(long)0x8000000000000000ul, 1l << 32, (1l << 32) + SYS_THREAD_EXIT,
 		(1l << 32) + SYS_RECV, (long)0xffffffff00000000ul + SYS_NULL,
 	};
@@ -209,7 +209,7 @@ static long unknown_nr(void)
 
 	switch (pick_n(3)) {
 	case 0:
-		return 17 + (long)pick_n(15);
+		return 18 + (long)pick_n(14);
 	case 1:
 		do
 			n = (long)rnd();
@@ -240,7 +240,7 @@ static void gen_vm(struct call *c)
 	c->op = OP_VM;
 	for (int i = 1; i < 6; i++)
 		c->a[i] = junk_number();
-	switch (pick_n(15)) {
+	switch (pick_n(21)) {
 	case 0:   /* spawn: the block names nothing, or is nowhere */
 	case 1:   /* exec: same; a failed exec leaves us running */
 		c->a[0] = pick_n(2) ? VM_SPAWN : VM_EXEC;
@@ -304,7 +304,60 @@ static void gen_vm(struct call *c)
 		c->nonneg_ok = 1;
 		c->errs = ERR(CALF_ENOMEM) | ERR(CALF_EAGAIN);
 		break;
-	case 12:  /* foreground: no pid is a child of a fuzzer child */
+	case 12:  /* region: any pid, any index */
+		c->a[0] = VM_REGION;
+		c->a[1] = pick_n(2) ? 0 : (pick_n(2) ? PICK(no_pids) : (long)rnd());
+		c->a[2] = pick_n(2) ? (long)pick_n(20) : (long)rnd();
+		c->nonneg_ok = 1;
+		c->errs = ERR(CALF_ESRCH) | ERR(CALF_ENOENT);
+		break;
+	case 13:  /* pt_entry: any pid, any cursor (a stale one just goes on) */
+		c->a[0] = VM_PT_ENTRY;
+		c->a[1] = pick_n(2) ? 0 : (pick_n(2) ? PICK(no_pids) : (long)rnd());
+		c->a[2] = (long)rnd();
+		c->a[3] = pick_n(2) ? (long)pick_n(VM_PT_START + 2) : (long)rnd();
+		c->nonneg_ok = 1;
+		c->errs = ERR(CALF_ESRCH) | ERR(CALF_EINVAL);
+		break;
+	case 14:  /* trace: a bad switch, or a pid that names nobody (never
+		   * a real trace on: it would flood the console) */
+		c->a[0] = VM_TRACE;
+		if (pick_n(2)) {
+			c->a[1] = 2 + (long)pick_n(1000);
+			want_exact(c, -CALF_EINVAL);
+		} else {
+			c->a[1] = 1;
+			c->a[2] = PICK(no_pids);
+			if (c->a[2] == 0)   /* 0 means every process */
+				c->a[2] = -1;
+			want_exact(c, -CALF_ESRCH);
+		}
+		break;
+	case 15:  /* merge advice: anywhere, any length, any switch */
+		c->a[0] = VM_MERGE_ADVISE;
+		c->a[1] = pick_n(2) ? (long)PICK(bad_ptrs) : (long)(uintptr_t)scratch;
+		c->a[2] = (long)PICK(lengths);
+		c->a[3] = (long)pick_n(4);
+		c->nonneg_ok = 1;
+		c->errs = ERR(CALF_EINVAL) | ERR(CALF_ENOMEM);
+		break;
+	case 16:  /* a merge scan, never waiting (it would wait for ever) */
+		c->a[0] = VM_MERGE_SCAN;
+		c->a[1] = pick_n(2) ? (long)pick_n(100) : (long)(rnd() >> 40);
+		c->a[2] = 0;
+		c->nonneg_ok = 1;
+		break;
+	case 17:  /* the merge switch: only asked, or a bad value */
+		c->a[0] = VM_MERGE_CTL;
+		if (pick_n(2)) {
+			c->a[1] = 2;
+			c->nonneg_ok = 1;
+		} else {
+			c->a[1] = 3 + (long)pick_n(1000);
+			want_exact(c, -CALF_EINVAL);
+		}
+		break;
+	case 18:  /* foreground: no pid is a child of a fuzzer child */
 		c->a[0] = VM_FOREGROUND;
 		switch (pick_n(3)) {
 		case 0:
@@ -398,7 +451,7 @@ static void gen_call(uint64_t seed, unsigned long i, struct call *c)
 		want_exact(c, -CALF_EPERM);
 		break;
 	case 4:   /* the harmless ones, with junk arguments they ignore */
-		switch (pick_n(5)) {
+		switch (pick_n(6)) {
 		case 0:
 			c->nr = SYS_NULL;
 			want_exact(c, 0);
@@ -414,6 +467,16 @@ static void gen_call(uint64_t seed, unsigned long i, struct call *c)
 		case 3:
 			c->nr = SYS_TIME;
 			c->nonneg_ok = 1;
+			break;
+		case 4:   /* sleep: no time, a tick, or longer than allowed */
+			c->nr = SYS_SLEEP;
+			if (pick_n(2)) {
+				c->a[0] = (long)pick_n(2);
+				want_exact(c, 0);
+			} else {
+				c->a[0] = 360001 + (long)(rnd() >> 1);
+				want_exact(c, -CALF_EINVAL);
+			}
 			break;
 		default:
 			c->nr = SYS_TIMEBASE;

@@ -26,7 +26,7 @@
  * integration tests. */
 static const char *const suites[] = {
 	"cowtest", "forkstress", "forkbomb", "zerotest", "badcalls", "proctests",
-	"ktest", "vmtest",
+	"ktest", "vmtest", "maptest", "mergetest",
 };
 
 /* The status a shell gives a command it cannot find. */

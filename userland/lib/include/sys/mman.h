@@ -33,4 +33,11 @@
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset);
 int munmap(void *addr, size_t len);
 
+/* Linux's names for same-page merging advice (VM_MERGE_ADVISE): pages
+ * of [addr, addr + len) with the same contents as others may be folded
+ * into one copy-on-write frame, or no longer. Other advice: EINVAL. */
+#define MADV_MERGEABLE   12
+#define MADV_UNMERGEABLE 13
+int madvise(void *addr, size_t len, int advice);
+
 #endif

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""check_labs.py - the labs are real: what `make test` proves of them.
+
+Layer: test/. For the labs of tools/labs.py:
+  1. every solution region in the tree is well formed, and every lab
+     has one (tools/mklab.py --check);
+  2. the full tree scores full marks on every lab (test/grade.py);
+  3. for each lab, its student tree (make lab) builds, boots to the
+     shell, scores less than full marks on its own lab - a stub that
+     removes nothing is caught - and full marks on every lab before it:
+     each lab is a layer, and the earlier ones still make a working
+     system without it.
+Prints a line per check and "check_labs: N passed, N failed".
+
+    check_labs.py --kernel build/kernel.elf [--work build/labs] [--only LAB]
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import grade  # noqa: E402
+import labs  # noqa: E402
+import qemu_run  # noqa: E402
+import vm_cases  # noqa: E402
+
+passed = failed = 0
+
+
+def check(name, ok, why=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name}{': ' + why if why else ''}")
+    sys.stdout.flush()
+
+
+def run(cmd, cwd=ROOT):
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    return p.returncode, p.stdout + p.stderr
+
+
+def boots_to_shell(kernel):
+    cmd = vm_cases.typed(qemu_run.qemu_command("virt", 1, "128M", kernel), ["poweroff"])
+    res = qemu_run.run(cmd, 120, [r"^calf shell: type help",
+                                  r"^poweroff: requested by the VM server \(success\)"])
+    return res.ok, res.reason
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kernel", default=os.path.join(ROOT, "build", "kernel.elf"))
+    ap.add_argument("--work", default=os.path.join(ROOT, "build", "labs"))
+    ap.add_argument("--only", help="check this lab's student tree only")
+    args = ap.parse_args()
+
+    rc, out = run([sys.executable, os.path.join(ROOT, "tools", "mklab.py"), "--check"])
+    check("regions well formed, one or more per lab", rc == 0, out.strip().splitlines()[-1])
+    for lab in labs.LABS:
+        score, full = grade.grade(lab, args.kernel, quiet=True)
+        check(f"full tree: {lab} {score}/{full}", score == full)
+
+    for n, lab in enumerate(labs.LABS):
+        if args.only and lab != args.only:
+            continue
+        tree = os.path.join(args.work, lab)
+        shutil.rmtree(tree, ignore_errors=True)
+        rc, out = run([sys.executable, os.path.join(ROOT, "tools", "mklab.py"), lab, tree])
+        check(f"{lab} tree: written", rc == 0, out.strip()[-300:])
+        if rc:
+            continue
+        rc, out = run(["make", "-j2", "all"], cwd=tree)
+        check(f"{lab} tree: builds", rc == 0, out.strip()[-1500:])
+        if rc:
+            continue
+        kernel = os.path.join(tree, "build", "kernel.elf")
+        ok, why = boots_to_shell(kernel)
+        check(f"{lab} tree: boots to the shell", ok, why or "")
+        score, full = grade.grade(lab, kernel, quiet=True)
+        check(f"{lab} tree: {lab} scores less than full marks ({score}/{full})", score < full)
+        for earlier in labs.LABS[:n]:
+            score, full = grade.grade(earlier, kernel, quiet=True)
+            check(f"{lab} tree: {earlier} still full marks ({score}/{full})", score == full)
+    print(f"check_labs: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
