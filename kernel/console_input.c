@@ -1,5 +1,6 @@
 /*
- * console_input.c - the console's receive side (see console_input.h).
+ * console_input.c - the console as user programs see it (see
+ * console_input.h).
  *
  * Layer: kernel/. Input comes by interrupt when the device tree's UART
  * interrupt reaches this hart through the PLIC; otherwise by polling,
@@ -13,7 +14,12 @@
  * interrupt is not coming (the UART's PLIC source in the device tree is
  * not the one the hardware raises, as with the HiFive Unmatched's tree on
  * QEMU's FU540 model), and input switches to polling, saying so once.
+ *
+ * Nothing here is on the system-call or IPC fast paths: the interrupt
+ * character is looked for only when the UART is drained, and the
+ * bookkeeping of output only in SYS_CONSOLE_WRITE.
  */
+#include "kernel/aspace.h"
 #include "kernel/console_input.h"
 #include "kernel/endpoint.h"
 #include "kernel/ipc.h"
@@ -22,11 +28,12 @@
 #include "kernel/sched.h"
 #include "kernel/timer.h"
 #include "kernel/usercopy.h"
+#include "kernel/vm_boot.h"
 #include "platform/console.h"
 #include "platform/memlayout.h"
 #include "platform/plic.h"
 
-#define RING_SIZE 256            /* a power of two */
+#define RING_SIZE 1024           /* a power of two; four lines of the shell */
 #define READ_MAX 1024
 
 static char ring[RING_SIZE];
@@ -36,6 +43,23 @@ static int plic_ctx = -1;
 static uint32_t uart_irq;
 static bool polling;             /* input by polling from the idle loop */
 static uint64_t byte_seen_at;    /* `time` when a byte was first seen waiting, 0 if none */
+
+/* Output (console_user_write): the address space of the last
+ * SYS_CONSOLE_WRITE, and whether it left its line unfinished (its last
+ * byte was not a newline). The reader: the address space that last
+ * called SYS_CONSOLE_READ (there is one in practice, the shell), and
+ * whether others wrote since it was last told so. Kept here,
+ * not in struct thread, so that creating a thread costs nothing more. */
+static uint64_t last_writer;
+static bool line_open;
+static uint64_t reader;
+static bool reader_behind;
+
+/* The message that tells the VM server of the interrupt character. An
+ * interrupt handler has no thread to send it from, and cannot block:
+ * this thread object never runs, and ipc_send_from_kernel queues it on
+ * the VM server's endpoint when the server is busy (ipc.h). */
+static struct thread intr_sender;
 
 void console_input_init(const struct board *b, unsigned long hartid)
 {
@@ -57,26 +81,45 @@ void console_input_init(const struct board *b, unsigned long hartid)
 	csr_set(sie, SIE_SEIE);
 }
 
-/* Wake every reader if input waits: each runs its SYS_CONSOLE_READ again. */
-static void wake_readers(void)
+/* Ctrl-C while nobody waits to read: the program in the foreground, if
+ * there is one, is not listening. Drop what was typed ahead (as a
+ * terminal does: it was meant for the program being interrupted) and
+ * tell the VM server, which knows which program that is. The character
+ * itself still goes into the input: if no program was running (the
+ * shell was busy between two reads), the shell's editor gets it. */
+static void interrupt(void)
 {
-	struct thread *t;
+	const uint64_t msg[CALF_MSG_WORDS] = { [0] = CALF_LABEL_CONSOLE_INTR };
 
-	if (head == tail)
-		return;
-	while ((t = tq_pop(&readers)))
-		sched_make_runnable(t);
+	tail = head;
+	if (vm_endpoint)
+		ipc_send_from_kernel(&intr_sender, vm_endpoint, msg);
 }
 
-/* Move every byte the UART holds into the ring (drop what does not fit:
- * nobody is reading fast enough). */
+/* Move every byte the UART holds into the ring. What does not fit is
+ * dropped (nobody reads fast enough), and the newest byte kept becomes
+ * CONSOLE_LOST_CHAR, so that a reader knows where input went missing:
+ * a line with a hole in it must not be taken for the line typed. */
 static void drain_uart(void)
 {
 	int c;
 	while ((c = console_getc()) >= 0) {
+		if (c == CONSOLE_INTR_CHAR && !polling && tq_empty(&readers))
+			interrupt();
 		if (head - tail < RING_SIZE)
 			ring[head++ % RING_SIZE] = (char)c;
+		else
+			ring[(head - 1) % RING_SIZE] = (char)CONSOLE_LOST_CHAR;
 	}
+}
+
+/* Every waiting reader runs its SYS_CONSOLE_READ again. */
+static void wake_readers(void)
+{
+	struct thread *t;
+
+	while ((t = tq_pop(&readers)))
+		sched_make_runnable(t);
 }
 
 void console_input_irq(void)
@@ -88,7 +131,8 @@ void console_input_irq(void)
 			drain_uart();
 		plic_complete(plic_ctx, irq);
 	}
-	wake_readers();
+	if (head != tail)
+		wake_readers();
 }
 
 void console_input_idle(void)
@@ -99,7 +143,8 @@ void console_input_idle(void)
 	}
 	if (polling) {
 		drain_uart();
-		wake_readers();
+		if (head != tail)
+			wake_readers();
 		return;
 	}
 	/* Interrupts are expected: a byte left waiting for two ticks says
@@ -120,7 +165,33 @@ void console_input_idle(void)
 		uart_irq);
 	polling = true;
 	drain_uart();
+	if (head != tail)
+		wake_readers();
+}
+
+void console_user_write(struct thread *t, const char *buf, unsigned long len)
+{
+	if (len == 0)
+		return;
+	/* Another program's unfinished line (a prompt, a line being typed)
+	 * is not run on into: this output starts below it. (Nor by the
+	 * kernel's own messages: console_end_user_line.) */
+	if (line_open && last_writer != t->as->id)
+		console_putc('\n');
+	console_write(buf, len);
+	line_open = buf[len - 1] != '\n';
+	last_writer = t->as->id;
+	/* A reader waiting with a line on the screen must draw it again. */
+	if (t->as->id != reader)
+		reader_behind = true;
 	wake_readers();
+}
+
+void console_end_user_line(void)
+{
+	if (line_open)
+		console_putc('\n');
+	line_open = false;
 }
 
 long sys_console_read(struct thread *t)
@@ -139,6 +210,14 @@ long sys_console_read(struct thread *t)
 		return usercopy_fail(t, err, &f);
 	if (len == 0)
 		return 0;
+	if (t->as->id != reader) {
+		reader = t->as->id;        /* a new reader: nothing to tell it */
+		reader_behind = false;
+	} else if (reader_behind) {
+		/* Others wrote since this reader last did: say so once. */
+		reader_behind = false;
+		return -CALF_EINTR;
+	}
 	if (polling)
 		drain_uart();
 	if (head == tail) {

@@ -39,6 +39,19 @@ static inline void deliver(struct thread *to, uint64_t badge, const uint64_t *ms
 	r[REG_A7] = sender_tid;
 }
 
+/* A plain send was taken: its sender goes on, with 0. The kernel's own
+ * sender (ipc_send_from_kernel, tid 0) never runs: it is only free to
+ * send again. */
+static void send_taken(struct thread *s)
+{
+	if (s->tid == 0) {
+		s->state = THREAD_FREE;
+		return;
+	}
+	s->ctx.regs[REG_A0] = 0;
+	sched_make_runnable(s);
+}
+
 static void block_current(struct thread *t)
 {
 	struct cpu *c = cpu_self();
@@ -95,9 +108,8 @@ static void do_recv(struct thread *t, struct endpoint *ep)
 			s->reply_partner = t;
 			t->last_caller = s;
 		} else {
-			s->ctx.regs[REG_A0] = 0;
 			t->last_caller = NULL;       /* a send wants no answer */
-			sched_make_runnable(s);
+			send_taken(s);
 		}
 		return;
 	}
@@ -246,6 +258,14 @@ void ipc_call_kernel_msg(struct thread *t, struct endpoint *ep, uint64_t badge,
 	do_send(t, ep, badge, msg, true, why);
 }
 
+void ipc_send_from_kernel(struct thread *from, struct endpoint *ep,
+			  const uint64_t msg[CALF_MSG_WORDS])
+{
+	if (from->state == THREAD_BLOCKED_SEND)
+		return;                     /* the last one still waits */
+	do_send(from, ep, 0, msg, false, FAULT_NONE);
+}
+
 void ipc_abort_callers_of(struct thread *t)
 {
 	for (int i = 1; i < MAX_THREADS; i++) {
@@ -269,6 +289,10 @@ void ipc_abort_waiters(struct endpoint *ep)
 
 	while ((w = tq_pop(&ep->senders)) || (w = tq_pop(&ep->receivers))) {
 		w->blocked_on = NULL;
+		if (w->tid == 0) {
+			w->state = THREAD_FREE;      /* the kernel's own sender */
+			continue;
+		}
 		if (w->fault != FAULT_NONE) {
 			thread_kill(w);
 			continue;

@@ -33,6 +33,18 @@ long sys_reply_recv(struct thread *t);
 void ipc_call_kernel_msg(struct thread *t, struct endpoint *ep, uint64_t badge,
 			 const uint64_t msg[CALF_MSG_WORDS], enum fault_kind why);
 
+/*
+ * A message from the kernel itself, sent on behalf of no thread: an
+ * interrupt handler cannot block (console_input.c tells the VM server of
+ * the interrupt character this way). `from` is a thread object of the
+ * caller's own, with tid 0, that never runs: the message goes to a
+ * receiver waiting on ep now, with badge 0 and sender tid 0, or waits in
+ * ep's queue as a blocked sender's would, until the next receive. While
+ * it waits, further messages from `from` are dropped: one is enough.
+ */
+void ipc_send_from_kernel(struct thread *from, struct endpoint *ep,
+			  const uint64_t msg[CALF_MSG_WORDS]);
+
 /* Threads waiting for t's reply, or blocked on ep, are told their
  * partner is gone: their call returns -CALF_EINTR (a fault is fatal). */
 void ipc_abort_callers_of(struct thread *t);

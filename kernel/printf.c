@@ -6,6 +6,7 @@
  */
 #include <stddef.h>
 
+#include "kernel/console_input.h"
 #include "kernel/printf.h"
 #include "lib/fmt.h"
 #include "platform/console.h"
@@ -18,6 +19,7 @@ static void put_console(void *arg, char c)
 
 void kvprintf(const char *fmt, va_list ap)
 {
+	console_end_user_line();    /* not run on from a program's prompt */
 	fmt_format(put_console, NULL, fmt, ap);
 }
 

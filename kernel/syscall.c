@@ -16,7 +16,6 @@
 #include "kernel/trap.h"
 #include "kernel/usercopy.h"
 #include "kernel/vm_boot.h"
-#include "platform/console.h"
 
 #define ARG(t, i) ((t)->ctx.regs[REG_A0 + (i)])
 
@@ -44,7 +43,7 @@ static long sys_console_write(struct thread *t)
 	int err = copy_from_user(t, buf, ARG(t, 0), len, &f);
 	if (err)
 		return usercopy_fail(t, err, &f);
-	console_write(buf, len);
+	console_user_write(t, buf, len);
 	return (long)len;
 }
 

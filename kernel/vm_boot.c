@@ -59,6 +59,8 @@ static void load_segment(struct aspace *as, const uint8_t *file, const struct el
 	}
 }
 
+struct endpoint *vm_endpoint;
+
 void vm_boot(const struct board *b, uint64_t kernel_pa)
 {
 	uint64_t archive_size = (uint64_t)(boot_archive_end - boot_archive);
@@ -125,6 +127,7 @@ void vm_boot(const struct board *b, uint64_t kernel_pa)
 	struct thread *t = thread_alloc();
 	if (!ep || !t || handle_install(as, ep, 0, true) != CALF_HANDLE_VM)
 		panic("vm_boot: no kernel objects left");
+	vm_endpoint = ep;
 	t->as = as;
 	as->nthreads++;
 	t->priority = VMS_PRIORITY;

@@ -38,6 +38,12 @@
 
 extern struct calf_bootinfo boot_info;
 
+/* The VM server's endpoint (its handle 0). Besides fault messages, the
+ * kernel tells it of the console's interrupt character there
+ * (console_input.c). */
+struct endpoint;
+extern struct endpoint *vm_endpoint;
+
 void vm_boot(const struct board *b, uint64_t kernel_pa);
 
 #endif

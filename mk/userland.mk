@@ -7,6 +7,8 @@
 # suites and their helpers): its *.c (and *.S) files link into
 # build/user/<prog>.elf with libcalf (userland/lib) and picolibc. Adding
 # a program is adding a folder; its name is the folder's, wherever it is.
+# Its main must call calf_usage (its --help, which the shell's help
+# shows): the build stops with a word if it does not.
 #
 # Programs include only include/ (calf/abi.h, calf/vm_protocol.h),
 # libcalf's userland/lib/include and the generated headers: no -I., so
@@ -53,25 +55,25 @@ $(error two program folders of one name in userland/ and userland/tests/)
 endif
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
-# The lists of programs, for the shell's `help` (the VM server has no
-# "list the archive" request): $(B)/user/gen/programs.h defines
-# CALF_PROGRAMS "bench cowdemo ..." (userland/<prog>/) and CALF_TESTS
-# "badcalls cowtest ..." (userland/tests/<prog>/). The phony
-# prerequisite runs the recipe every time, but the file is replaced only
-# when a list changed, so nothing is rebuilt needlessly (the Linux
-# kernel's filechk trick; make looks at the file's time again after the
-# recipe). Objects depend on it order-only,
-# so it exists before the first compile; -MMD records the real users.
+# The table of programs, for the shell's `help` (the VM server has no
+# "list the archive" request): $(B)/user/gen/programs.h has each
+# program's name, arguments and what it does, read by
+# tools/mkprograms.py from the calf_usage() call every program makes
+# (its --help), and whether it is a test (userland/tests/<prog>/). The
+# phony prerequisite runs the script every time, but it replaces the
+# file only when the table changed, so nothing is rebuilt needlessly
+# (make looks at the file's time again after the recipe). Objects
+# depend on it order-only, so it exists before the first compile; -MMD
+# records the real users.
 USER_GEN := $(B)/user/gen
 USER_PROGRAMS_H := $(USER_GEN)/programs.h
 USER_CFLAGS += -I$(USER_GEN)
 
 .PHONY: user-programs-always
-$(USER_PROGRAMS_H): user-programs-always
-	@mkdir -p $(dir $@)
-	@printf '#define CALF_PROGRAMS "%s"\n#define CALF_TESTS "%s"\n' \
-		"$(USER_MAIN_PROGS)" "$(USER_TEST_PROGS)" > $@.tmp
-	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(USER_PROGRAMS_H): user-programs-always tools/mkprograms.py
+	$(Q)$(PYTHON) tools/mkprograms.py -o $@ \
+		--programs $(addprefix userland/,$(USER_MAIN_PROGS)) \
+		--tests $(addprefix userland/tests/,$(USER_TEST_PROGS))
 
 .PHONY: userland
 userland: $(USER_ELFS) $(B)/archive.bin

@@ -41,7 +41,7 @@ def main():
     args = ap.parse_args()
 
     cmd = qemu_run.qemu_command("virt", 1, "512M", args.kernel,
-                                append="init=init -- bench --poweroff",
+                                append="init=init -- bench,--icount --poweroff",
                                 icount=True)
     res = qemu_run.run(cmd, args.timeout, expect=[r"^bench: done"])
     if not res.ok:

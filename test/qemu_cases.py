@@ -8,6 +8,7 @@ after the programs it ran.
 """
 import os
 import subprocess
+import sys
 
 from qemu_run import qemu_command
 
@@ -16,17 +17,20 @@ BUILD = os.path.join(os.path.dirname(HERE), "build", "test")
 
 
 class Case:
-    """One QEMU run. `check`, if given, is called with the whole console
-    output of a run that passed the other tests, and returns None or
-    why the output is wrong (for what a line-by-line regex cannot say:
-    numbers that must agree between two lines, say)."""
+    """One QEMU run: the console must match every regex of expect and
+    none of forbid (what a wrong run would print), and QEMU end with
+    status. `check`, if given, is called with the whole console output
+    of a run that passed the other tests, and returns None or why the
+    output is wrong (for what a line-by-line regex cannot say: numbers
+    that must agree between two lines, say)."""
 
     def __init__(self, name, cmd, expect, status=0, timeout=60,
-                 panic_expected=False, check=None):
+                 panic_expected=False, check=None, forbid=()):
         self.name = name
         self.panic_expected = panic_expected
         self.cmd = cmd
         self.expect = expect
+        self.forbid = forbid
         self.status = status
         self.timeout = timeout
         self.check = check
@@ -71,6 +75,21 @@ def cases(kernel):
         BOOT_OK + [r"^  console  sifive,uart0 at 0x10010000",
                    r"^  harts    1 usable \(2 in the device tree\)",
                    r"^  timebase 1000000 Hz"]))
+    # `make run MEM=4M`: calf's own refusal, before QEMU starts (QEMU
+    # would say "ROM regions are overlapping"); and the least it takes.
+    out.append(Case(
+        "boot: MEM=4M is refused before QEMU starts",
+        [sys.executable, os.path.join(HERE, "qemu_run.py"), "--mem", "4M",
+         "--kernel", kernel, "--interactive"],
+        [r"^qemu_run: MEM=4M is too little: calf needs at least 8 MiB of RAM"],
+        status=1, timeout=20,
+        forbid=[r"ROM regions", r"OpenSBI v\d"]))
+    out.append(Case(
+        "boot virt MEM=8M (the least: cowdemo runs)",
+        qemu_command("virt", 1, "8M", kernel, append="init=init -- cowdemo --poweroff"),
+        [r"^  RAM      8 MiB at 0x80000000", r"^cowdemo: done",
+         r"^init: cowdemo exited with status 0",
+         r"^poweroff: requested by the VM server \(success\)"]))
     out.append(Case(
         "bad dtb: no memory node",
         qemu_command("virt", 1, "256M", kernel, append="stop-after-boot",

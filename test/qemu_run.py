@@ -25,6 +25,34 @@ import time
 
 QEMU = os.environ.get("QEMU", "qemu-system-riscv64")
 
+# The least RAM calf is booted with. Below 2 MiB of OpenSBI, the kernel
+# image and the kernel's reserve of 512 frames (2 MiB), too little is
+# left for the VM server, init and the shell; below about 5 MiB QEMU
+# cannot even place the kernel and the device tree ("ROM regions are
+# overlapping"). With 8 MiB about 1,100 frames reach the VM server: the
+# shell and the demos run (test/vm_cases.py boots it so).
+MIN_MEM_MIB = 8
+
+
+def mem_mib(mem):
+    """QEMU's -m size (512M, 2G, 64: MiB when no suffix) in MiB, or None."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([kKmMgGtT]?)[bB]?", str(mem).strip())
+    if not m:
+        return None
+    scale = {"": 1, "k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}[m.group(2).lower()]
+    return float(m.group(1)) * scale
+
+
+def check_mem(mem):
+    """Refuse, with calf's own words, a RAM size calf cannot run in."""
+    mib = mem_mib(mem)
+    if mib is not None and mib < MIN_MEM_MIB:
+        raise SystemExit(f"qemu_run: MEM={mem} is too little: calf needs at least "
+                         f"{MIN_MEM_MIB} MiB of RAM (OpenSBI takes 2 MiB, the kernel "
+                         f"and its page tables about 3, the VM server and the "
+                         f"programs the rest); try MEM=64M")
+
+
 # Lines that end a test run as failed as soon as they appear.
 FAILURE_PATTERNS = [re.compile(p) for p in (r"^panic", r"kernel panic")]
 # The line that ends a run whose machine the kernel parked.
@@ -48,6 +76,7 @@ def qemu_command(board="virt", smp=1, mem="512M", kernel=None, append=None,
         machine = ["-M", "microchip-icicle-kit", "-smp", str(int(smp) + 1)]
     else:
         raise SystemExit(f"qemu_run: unknown BOARD '{board}' (virt, sifive_u or icicle)")
+    check_mem(mem)
     cmd = [QEMU, *machine, "-m", str(mem), "-bios", "default", "-no-reboot"]
     if kernel:
         cmd += ["-kernel", kernel]
@@ -80,8 +109,9 @@ class Result:
 
 
 def run(cmd, timeout=60.0, expect=(), expect_status=0, echo=False,
-        stop_on_failure_line=True):
-    """Run QEMU, collect the console, judge it. Returns a Result."""
+        stop_on_failure_line=True, forbid=()):
+    """Run QEMU, collect the console, judge it: every regex of expect must
+    match it, none of forbid. Returns a Result."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -133,6 +163,12 @@ def run(cmd, timeout=60.0, expect=(), expect_status=0, echo=False,
         for want in expect:
             if not re.search(want, output, re.MULTILINE):
                 reason = f"missing expected line: {want}"
+                break
+    if reason is None:
+        for bad in forbid:
+            m = re.search(bad, output, re.MULTILINE)
+            if m:
+                reason = f"forbidden line: {bad} matched {m.group(0)!r}"
                 break
     if reason is None and expect_status is not None and status != expect_status:
         reason = f"QEMU exit status {status}, expected {expect_status}"

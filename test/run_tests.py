@@ -89,7 +89,8 @@ def run_qemu(cases, only):
             continue
         t0 = time.monotonic()
         res = qemu_run.run(case.cmd, case.timeout, case.expect, case.status,
-                           stop_on_failure_line=not case.panic_expected)
+                           stop_on_failure_line=not case.panic_expected,
+                           forbid=case.forbid)
         secs = time.monotonic() - t0
         if res.ok and case.check:
             why = case.check(res.output)

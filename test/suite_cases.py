@@ -4,8 +4,9 @@ Layer: test/. Cases like vm_cases.py's. `usertests` (userland/tests/usertests)
 runs every suite in one go - cowtest, forkstress, forkbomb, zerotest,
 badcalls, proctests, each in its default (short) size - and ends with
 "usertests: N passed, N failed"; every suite also checks that the free
-frames are back to their count at its start. Run here on the smallest
-and a large memory on virt, and on sifive_u. The long versions of the
+frames are back to their count at its start. Run here on small machines
+(32M, 64M: the suites size themselves from the free frames), 128M and a
+large memory on virt, and on sifive_u. The long versions of the
 same programs are `make stress` (test/stress.py).
 
 The same cases run with one hart (the single-hart paths, and the
@@ -24,8 +25,8 @@ USERTESTS_OK = [r"^usertests: \d+ passed, 0 failed",
 
 def cases(kernel):
     out = []
-    for board, smp, mem in (("virt", 1, "128M"), ("virt", 1, "2G"), ("sifive_u", 1, "512M"),
-                            ("virt", 4, "256M")):
+    for board, smp, mem in (("virt", 1, "128M"), ("virt", 1, "64M"), ("virt", 1, "32M"),
+                            ("virt", 1, "2G"), ("sifive_u", 1, "512M"), ("virt", 4, "256M")):
         out.append(Case(
             f"suites: usertests on {board} SMP={smp} MEM={mem}",
             qemu_command(board, smp, mem, kernel,

@@ -4,9 +4,11 @@ and the shell.
 
 Layer: test/. Cases like qemu_cases.py's (each one boot with a timeout,
 the console lines it must print, the exit status it must end with).
-The shell case boots with the default init, which starts `sh`, and
-types commands at its prompt through console_feed.py, as a person at a
-serial terminal would (each command followed by a carriage return).
+The shell cases boot with the default init, which starts `sh`, and
+type at its prompt through console_feed.py, as a person at a serial
+terminal would: each command followed by a carriage return, and keys as
+the exact bytes a terminal sends (ESC [ A for Up, 0x03 for Ctrl-C, 0x7f
+for Backspace, ...).
 """
 import os
 import re
@@ -16,18 +18,52 @@ from qemu_cases import Case, broken_dtb
 from qemu_run import qemu_command
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PROMPT = r"calf\$ "
+# A fresh prompt, on a line of its own: the line editor draws its line
+# again after "\r" (history, other output), which must not count as a
+# prompt, or keys would go out a step early.
+PROMPT = r"(?:^|\n)calf\$ "
 POWEROFF_OK = r"^poweroff: requested by the VM server \(success\)"
 
 
 def typed(cmd, commands):
-    """cmd run under console_feed.py, typing each command at a prompt."""
+    """cmd run under console_feed.py, typing each command at a prompt.
+    A command is a string (typed, then Enter) or a list of (cue, bytes)
+    pairs: the bytes (Python escapes) are sent when the cue regex shows,
+    the first cue being the prompt when it is None."""
     feed = [sys.executable, os.path.join(HERE, "console_feed.py")]
-    for text in commands:
-        feed += ["--on", PROMPT, "--type", text]
+    for item in commands:
+        if isinstance(item, str):
+            feed += ["--on", PROMPT, "--type", item]
+            continue
+        for cue, keys in item:
+            feed += ["--on", cue or PROMPT, "--send", keys]
     return feed + ["--", *cmd]
 
 
+def program_names():
+    """Every program of the boot archive: a folder of userland/ or of
+    userland/tests/ with C or assembly in it (mk/userland.mk)."""
+    names = []
+    for base in ("userland", os.path.join("userland", "tests")):
+        folder = os.path.join(os.path.dirname(HERE), base)
+        for name in sorted(os.listdir(folder)):
+            path = os.path.join(folder, name)
+            if (name not in ("lib", "tests") and os.path.isdir(path)
+                    and any(f.endswith((".c", ".S")) for f in os.listdir(path))):
+                names.append(name)
+    return names
+
+
+# Every program, for `PROG --help`: a few to a line (a line holds 255).
+PROGRAMS = program_names()
+HELP_LINES = []
+for _name in PROGRAMS:
+    if HELP_LINES and len(HELP_LINES[-1]) + len(_name) + 9 < 200:
+        HELP_LINES[-1] += f"; {_name} --help"
+    else:
+        HELP_LINES.append(f"{_name} --help")
+# A Ctrl-C of a program that never makes a system call.
+CTRL_C_SPIN = [(None, r"faulter spin\r"), (r"faulter: spinning", r"\x03")]
 def vmstat_agrees_with_cowdemo(output):
     """vmstat -d cowdemo: its deltas are cowdemo's own totals."""
     own = re.search(r"^cowdemo: in all, copies (\d+), reuses (\d+), zero fills (\d+), "
@@ -72,7 +108,7 @@ def cases(kernel):
             f"vm: vmtest on {board} MEM={mem}",
             qemu_command(board, 1, mem, kernel, append="init=init -- vmtest --poweroff"),
             [r"^ok   fork_costs_page_tables_only", r"^ok   cow_count_1_reuses_no_copy",
-             r"^ok   calloc_64m_read_uses_no_data_frame",
+             r"^ok   calloc_big_read_uses_no_data_frame",
              r"^ok   frames_return_after_children_exit",
              r"^vm: killed pid \d+ \(vmtest\): out of memory at 0x",
              r"^ok   oom_when_unsharing_kills_the_child", r"^ok   exec_with_args",
@@ -178,14 +214,16 @@ def cases(kernel):
     # The shell: the default init (nothing on the command line) starts
     # it; a person types at the prompt.
     out.append(Case(
-        "vm: shell (help, vmstat, ps, cowdemo, a crash, a typo, poweroff)",
+        "vm: shell (help, vmstat, ps, cowdemo, a crash, a typo, Ctrl-C, poweroff)",
         typed(qemu_command("virt", 1, "256M", kernel),
               ["help", "vmstat", "ps", "cowdemo", "faulter load0", "nosuchprogram",
-               "poweroff"]),
+               CTRL_C_SPIN, "poweroff"]),
         [r"^calf shell: type help",
-         r"^builtins: help exit kill",
-         r"^programs: (?!.*\bktest\b).*\bcowdemo\b.*\bps\b.*\bsparsehash\b.*\bvmstat\b",
-         r"^tests: .*\bfaulter\b.*\bktest\b.*\bvmtest\b",
+         r"^builtins:\n  help ",
+         r"^programs \(PROG --help for its arguments\):\n  bench ",
+         r"^  cowdemo +copy-on-write fork", r"^  vmstat +the VM server's counters",
+         r"^tests and their helpers:\n  badcalls ",
+         r"^  ktest +the kernel's tests", r"^  faulter +does one forbidden thing",
          r"^free_frames \d+", r"^total_frames \d+", r"^cow_copies \d+",
          r"^cow_reuses \d+",
          r"^\s+PID\s+PPID\s+STATE\s+RESIDENT\s+NAME",
@@ -196,8 +234,75 @@ def cases(kernel):
          r"^\[killed: 139\]",
          r"^sh: nosuchprogram: no such program",
          r"^\[exit 127\]",
+         r"^faulter: spinning", r"^\[interrupted\]",
          r"^poweroff: switching the machine off",
-         POWEROFF_OK], timeout=120))
+         POWEROFF_OK], timeout=120,
+        # help lists the tests apart from the programs
+        forbid=[r"^programs \(PROG(?:.*\n  )*?(?:ktest|faulter|vmtest) "]))
+    # Everything a person at a terminal expects of the shell, with the
+    # bytes the terminal sends; on one hart and on four (the shell, the
+    # jobs and the VM server then run at once).
+    for smp in (1, 4):
+        out.append(Case(
+            f"vm: shell at a terminal{' SMP=4' if smp > 1 else ''} "
+            "(Ctrl-C, jobs, wait, editing, history, Tab, --help)",
+            typed(qemu_command("virt", smp, "256M", kernel), [
+                CTRL_C_SPIN,
+                "echo $?",
+                [(None, r"ipcpeer --serve\r"), (r"waiting for calls", r"\x03")],
+                "faulter block-recv &",
+                [(None, r"forkstress --forks 1000000\r"), (r" 10000 forks", r"\x03")],
+                "jobs",
+                "ps",
+                # output of a background job while a line is being typed
+                [(None, r"cowdemo &\rvmst"), (r"cowdemo: done", r"at\r")],
+                "sparsehash & wait %2",
+                [(None, r"wait %1\r"), (r"waiting for \[1\]", r"\x03")],
+                "echo one", "echo two", [(None, r"\x1b[A\x1b[A\r")],
+                [(None, r"echo ac\x1b[Db\x1b[Fdx\x7f\r")],
+                [(None, r"cowd\t--help\r")],
+                [(None, "a" * 300 + r"\r")],
+                [(None, r"faulter load0\x03")],
+                # Ctrl-L: the same (empty) line, drawn again on a clear screen
+                [(None, r"\x0c"), (r"\x1b\[2J\rcalf\$ ", r"ps | vmstat\r")],
+                "echo a; echo b",
+                *HELP_LINES,
+                "faulter; ipcpeer; init",
+                "bench",
+                "poweroff &"]),
+            [r"^faulter: spinning", r"^\[interrupted\]\n(?:.*\n)*?^130$",
+             r"^ipcpeer: waiting for calls(?:.*\n)+?^\[interrupted\]",
+             r"^\[1\] \d+$",
+             r"^\s+10000 forks(?:.*\n)+?^\[interrupted\]",
+             r"^\[1\] \d+ running  faulter block-recv$",
+             r"^\s+PID\s+PPID\s+STATE",
+             # the line being typed is drawn again below the job's output
+             # (whether the keys came before the output or during it)
+             r"^cowdemo: done\n[a-z]*\rcalf\$ (?:\x1b\[K)?vmst(?:\x1b\[K)?at\r?\n",
+             r"^free_frames \d+", r"^\[2\] done  cowdemo$",
+             r"^sparsehash: done(?:.*\n)+?^\[2\] done  sparsehash$",
+             r"^\[1\] interrupted  faulter block-recv$",
+             r"^one\n(?:.*\n)+?^two\n(?:.*\n)+?^one$",
+             r"^abcd$",
+             r"^usage: cowdemo\b.*\n  copy-on-write",
+             r"\x07", r"^sh: line too long \(more than 255 characters\): not run",
+             # (Ctrl-C drops the keys typed before it that were not read yet)
+             r"calf\$ f[a-z0 ]*\^C",
+             r"\x1b\[H\x1b\[2J",
+             r"^sh: pipes and redirection are not supported",
+             r"^a\nb$",
+             *[rf"^usage: {p}\b" for p in PROGRAMS],
+             r"MODE is one of:\n(?:  .*\n)*  spin ",
+             r"^ipcpeer: the other end of the IPC tests",
+             r"^init: I am pid \d+",
+             r"^bench: NOT EXACT", r"^bench: done",
+             r"^poweroff: switching the machine off", POWEROFF_OK],
+            timeout=60,
+            forbid=[r"sh: \S*\[[A-D]", r"^sh: a+: no such program", r"^faulter: load0",
+                    # a job's output never runs on from the prompt's line
+                    r"calf\$ [a-z]*(?:cowdemo:|step \d)",
+                    # Ctrl-C ended forkstress and the children it had
+                    r"^\s+\d+\s+\d+\s+\w+\s+\d+\s+forkstress$"]))
     # A tree that names the wrong interrupt for the UART (11; QEMU raises
     # 10): no receive interrupt ever comes, and typed input must still
     # work, by polling from the idle loop, which says so once.
@@ -214,8 +319,11 @@ def cases(kernel):
     # What `make run BOARD=sifive_u` shows: the same shell on the SiFive
     # UART, input by interrupt through the FU540's PLIC.
     out.append(Case(
-        "vm: shell on sifive_u (help, cowdemo, poweroff)",
-        typed(qemu_command("sifive_u", 1, "256M", kernel), ["help", "cowdemo", "poweroff"]),
-        [r"^calf shell: type help", r"^builtins: help exit kill", r"^cowdemo: done",
+        "vm: shell on sifive_u (help, cowdemo, Ctrl-C, keys, poweroff)",
+        typed(qemu_command("sifive_u", 1, "256M", kernel),
+              ["help", "cowdemo", CTRL_C_SPIN, [(None, r"vmsta\x1b[A\x1b[B\t\r")],
+               "poweroff"]),
+        [r"^calf shell: type help", r"^builtins:\n  help ", r"^cowdemo: done",
+         r"^\[interrupted\]", r"^free_frames \d+",
          r"^poweroff: switching the machine off", POWEROFF_OK], timeout=120))
     return out

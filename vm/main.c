@@ -5,8 +5,9 @@
  * handle 0 = its own endpoint, the VM right (privileged system calls
  * 32..42) and every free frame mapped in its window (SYS_BOOTINFO). It
  * starts the first program, then serves forever: page faults (from the
- * kernel, on behalf of a faulting thread) and the requests of
- * calf/vm_protocol.h (from processes).
+ * kernel, on behalf of a faulting thread), the console's interrupt
+ * character (from the kernel) and the requests of calf/vm_protocol.h
+ * (from processes).
  */
 #include "vm/cmdline.h"
 #include "vm/fault.h"
@@ -76,6 +77,11 @@ static void __attribute__((noreturn)) serve(void)
 			else
 				m.mr[CALF_FAULT_MR_REPLY] = CALF_FAULT_KILL;
 			reply = !p;
+		} else if (badge == 0 && tid == 0 && m.mr[0] == CALF_LABEL_CONSOLE_INTR) {
+			/* The console's interrupt character, sent (no reply
+			 * owed) by the kernel itself: end the foreground. */
+			proc_interrupt();
+			reply = false;
 		} else if (badge == 0) {
 			m.mr[0] = (unsigned long)-CALF_EINVAL;
 			reply = true;

@@ -17,6 +17,7 @@ static struct proc procs[VM_MAX_PROCS];
  * what the table could hold. */
 static unsigned proc_top;
 static long next_pid = VM_INIT_PID;
+static long foreground;           /* pid, 0: none (proc_set_foreground) */
 
 /* pid -> process, for every request (proc_by_pid): the last process
  * allocated with a pid in each bucket. */
@@ -236,4 +237,37 @@ unsigned proc_count(void)
 		if (procs[i].state != PROC_FREE)
 			n++;
 	return n;
+}
+
+long proc_set_foreground(struct proc *caller, long pid)
+{
+	struct proc *c = proc_live_by_pid(pid);
+
+	if (!c || c->ppid != caller->pid)
+		return -CALF_ESRCH;
+	foreground = pid;
+	return 0;
+}
+
+void proc_interrupt(void)
+{
+	struct proc *job[VM_MAX_PROCS];
+	unsigned n = 0;
+
+	/* pids are never reused: once the foreground process has ended, its
+	 * pid names nobody, and Ctrl-C ends nothing. */
+	if (foreground == 0 || !(job[0] = proc_live_by_pid(foreground)))
+		return;
+	/* The foreground process and its descendants, parents before
+	 * children: each child of a process in the list joins it. A process
+	 * has one parent, so none joins twice. */
+	n = 1;
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned k = 0; k < proc_top; k++)
+			if (procs[k].state == PROC_LIVE && procs[k].ppid == job[i]->pid)
+				job[n++] = &procs[k];
+	/* Killing a parent hands its children to init, and frees nobody
+	 * else's slot: the later entries are still these live processes. */
+	for (unsigned i = 0; i < n; i++)
+		proc_exit(job[i], VM_STATUS_KILLED + 2);
 }

@@ -126,4 +126,17 @@ long proc_wait(struct proc *parent, long pid, long *status);
  */
 long proc_wait_or_block(struct proc *parent, long pid, long tid, long *status);
 
+/*
+ * The foreground (VM_FOREGROUND): the process the console's interrupt
+ * character ends. Only the VM server can say which program that is - it
+ * alone knows every process and its children - so the kernel just
+ * reports the character (CALF_LABEL_CONSOLE_INTR) and the shell tells
+ * the VM server which child it waits for.
+ */
+/* Make pid, a live child of caller, the foreground: 0, or -CALF_ESRCH. */
+long proc_set_foreground(struct proc *caller, long pid);
+/* The interrupt character: end the foreground process and every process
+ * it started, with status VM_STATUS_KILLED + 2. Nothing if there is none. */
+void proc_interrupt(void);
+
 #endif

@@ -309,6 +309,12 @@ bool vm_request(unsigned long badge, long tid, struct calf_msg *m)
 			return false;   /* held: the child's exit replies (SYS_REPLY_TO) */
 		m->mr[1] = (unsigned long)status;
 		break;
+	case VM_WAIT_NOHANG:
+		r = proc_wait(p, (long)a1, &status);
+		if (r == -CALF_EBUSY)
+			r = 0;          /* none has ended yet */
+		m->mr[1] = (unsigned long)status;
+		break;
 	case VM_GETPID:
 		r = p->pid;
 		break;
@@ -346,6 +352,9 @@ bool vm_request(unsigned long badge, long tid, struct calf_msg *m)
 		break;
 	case VM_PS:
 		r = do_ps(a1, &m->mr[1]);
+		break;
+	case VM_FOREGROUND:
+		r = proc_set_foreground(p, (long)a1);
 		break;
 	case VM_REGION:
 		r = do_region(p, (long)a1, a2, &m->mr[1]);

@@ -33,7 +33,11 @@
 /* ---- system call numbers (a7) ---- */
 #define SYS_NULL             0   /* () -> 0; the cheapest round trip */
 #define SYS_CONSOLE_WRITE    1   /* (buf, len) -> bytes written */
-#define SYS_CONSOLE_READ     2   /* (buf, len) -> bytes read (1..len; waits for one) */
+#define SYS_CONSOLE_READ     2   /* (buf, len) -> bytes read (1..len; waits for one),
+				  * -CALF_EINTR once after others wrote */
+/* A byte SYS_CONSOLE_READ returns where input was lost (typed faster than
+ * it was read): no terminal sends it, it is never valid UTF-8. */
+#define CALF_CONSOLE_LOST 0xff
 #define SYS_YIELD            3   /* () -> 0 */
 #define SYS_THREAD_EXIT      4   /* (status) -> does not return */
 #define SYS_THREAD_SELF      5   /* () -> thread id */
@@ -103,6 +107,12 @@
 #define CALF_EXIT_MR_STATUS  1   /* the status given to SYS_THREAD_EXIT */
 #define CALF_EXIT_MR_PC      3   /* where it called SYS_THREAD_EXIT */
 #define CALF_EXIT_MR_TID     5   /* the thread's id */
+/* The console's interrupt character (Ctrl-C) was typed while no thread
+ * was waiting to read the console: the kernel sends (not calls) this to
+ * the VM server's endpoint, badge 0, sender thread id 0, and drops the
+ * input typed before it (the character itself stays in the input). The
+ * VM server decides what it interrupts. */
+#define CALF_LABEL_CONSOLE_INTR (CALF_LABEL_KERNEL_BASE + 3)
 
 /*
  * A fault message: a thread took an exception in U-mode (or the kernel

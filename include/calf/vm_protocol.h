@@ -121,6 +121,20 @@
 #define VM_PS_WAITING 1   /* in wait() */
 #define VM_PS_ZOMBIE  2   /* exited, not yet reaped */
 
+/* foreground(pid): MR1 = a live child of the caller. From now until
+ * that process ends (or another is made the foreground), the console's
+ * interrupt character (Ctrl-C, typed while no program reads the
+ * console) ends it and every process it started, with status
+ * VM_STATUS_KILLED + 2 (SIGINT): a shell registers each program it
+ * waits for (docs/architecture.md, The console). pids are never reused,
+ * so once that process has ended Ctrl-C ends nothing.
+ * reply MR0 = 0, or -CALF_ESRCH (not a live child of the caller). */
+#define VM_FOREGROUND (VM_LABEL_BASE + 16)
+/* wait_nohang(pid): VM_WAIT that answers at once (POSIX's WNOHANG): as
+ * VM_WAIT, but MR0 = 0 while the child (or every child) still runs. A
+ * request of its own, so that VM_WAIT itself stays as cheap as it was. */
+#define VM_WAIT_NOHANG (VM_LABEL_BASE + 17)
+
 /* region(pid, index): the index-th region (0, 1, ...) of process pid
  * (0: the caller), in address order.
  * reply: MR0 = 0, or -CALF_ESRCH (no such live process), -CALF_ENOENT
@@ -188,7 +202,8 @@
 /* Exit status of a process the VM server killed: 128 + a reason, as a
  * shell shows it. The reasons are POSIX signal numbers: 11 (SIGSEGV) for
  * a refused memory access, 4 (SIGILL) illegal instruction, 5 (SIGTRAP)
- * breakpoint, 7 (SIGBUS) misaligned access, 9 (SIGKILL) out of memory. */
+ * breakpoint, 7 (SIGBUS) misaligned access, 9 (SIGKILL) out of memory or
+ * VM_KILL, 2 (SIGINT) the console's interrupt character. */
 #define VM_STATUS_KILLED 128
 
 /* Address-space layout of every process the VM server starts. */

@@ -25,3 +25,8 @@ $(eval $(call host_test,test_archive,test/host/test_archive.c lib/archive.c lib/
 $(eval $(call host_test,test_fmt,test/host/test_fmt.c lib/fmt.c))
 $(eval $(call host_test,test_cmdline,test/host/test_cmdline.c lib/cmdline.c))
 $(eval $(call host_test,test_scause,test/host/test_scause.c lib/scause.c))
+
+# The shell's line editor (userland/lib/edit.c): pure C, so the host runs
+# the same code. It includes "edit.h" from libcalf's include folder.
+$(HOST_OBJ)/userland/lib/edit.o: HOST_CFLAGS += -Iuserland/lib/include
+$(eval $(call host_test,test_edit,test/host/test_edit.c userland/lib/edit.c))

@@ -110,6 +110,8 @@ int main(int argc, char **argv)
 	int intact = 1;
 	bool trace = false;
 
+	calf_usage(argc, argv, "[--trace] [--vmmap] [--pause SECONDS]",
+		   "copy-on-write fork, step by step, with the VM counters");
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--trace"))
 			trace = true;

@@ -28,6 +28,8 @@
  *   init: NAME exited with status N
  * Without --poweroff, init then reaps orphans for ever.
  *
+ * Run as any pid but 1 (typed at the shell), it says so and exits 1.
+ *
  * Orphans: when a process ends, the VM server gives its children to
  * init (pid 1). Their exit must be waited for, or they stay zombies and
  * fill the process table; init's wait(-1) reaps them as they end.
@@ -164,6 +166,15 @@ int main(int argc, char **argv)
 	long status;
 	struct calf_msg m;
 
+	calf_usage(argc, argv, "[--poweroff] [PROG[,ARG...]]...",
+		   "the first process: starts the shell; runs only as pid 1");
+	if (calf_getpid() != 1) {
+		/* Started from a shell, a second init would start a second
+		 * shell, and the two would fight over every key typed. */
+		printf("init: I am pid %ld, and only the VM server starts init, as pid 1,\n"
+		       "at boot. For another shell, type sh.\n", calf_getpid());
+		return 1;
+	}
 	for (int i = 1; i < argc; i++) {
 		if (is_poweroff(argv[i]))
 			poweroff = 1;

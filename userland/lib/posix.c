@@ -79,21 +79,22 @@ pid_t waitpid(pid_t pid, int *wstatus, int options)
 {
 	long status = 0, r;
 
-	/* The VM server can only block until a child ends; WNOHANG would
-	 * need a "has it ended?" request, which it does not have. */
-	if (options & ~WUNTRACED) {
+	if (options & ~(WUNTRACED | WNOHANG)) {
 		errno = EINVAL;
 		return -1;
 	}
-	r = calf_wait(pid <= 0 ? -1 : (long)pid, &status);
+	if (options & WNOHANG)
+		r = calf_wait_nohang(pid <= 0 ? -1 : (long)pid, &status);
+	else
+		r = calf_wait(pid <= 0 ? -1 : (long)pid, &status);
 	if (r < 0) {
 		/* -CALF_ESRCH: no such child; POSIX says ECHILD */
 		errno = r == -CALF_ESRCH ? ECHILD : (int)-r;
 		return -1;
 	}
-	if (wstatus != NULL)
+	if (r > 0 && wstatus != NULL)
 		*wstatus = encode_status(status);
-	return (pid_t)r;
+	return (pid_t)r;        /* 0 with WNOHANG: none has ended yet */
 }
 
 pid_t wait(int *wstatus)

@@ -66,7 +66,9 @@ void calf_console_flush(void)
 }
 
 /* SYS_CONSOLE_READ blocks until a byte is there; a kernel that answers
- * 0 ("nothing yet") instead is handled by yielding and asking again. */
+ * 0 ("nothing yet") instead is handled by yielding and asking again.
+ * -CALF_EINTR (others wrote to the console meanwhile) matters only to a
+ * line editor: here, ask again. */
 static int console_get(FILE *f)
 {
 	unsigned char c;
@@ -78,6 +80,8 @@ static int console_get(FILE *f)
 
 		if (n == 1)
 			return c;
+		if (n == -CALF_EINTR)
+			continue;
 		if (n < 0)
 			return _FDEV_ERR;
 		calf_yield();

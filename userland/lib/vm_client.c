@@ -254,6 +254,23 @@ long calf_wait(long pid, long *status)
 	return r;
 }
 
+long calf_wait_nohang(long pid, long *status)
+{
+	struct calf_msg m;
+	long r = request(&m, VM_WAIT_NOHANG, (unsigned long)pid, 0);
+
+	if (r > 0 && status != 0)
+		*status = (long)m.mr[1];
+	return r;
+}
+
+long calf_foreground(long pid)
+{
+	struct calf_msg m;
+
+	return request(&m, VM_FOREGROUND, (unsigned long)pid, 0);
+}
+
 long calf_getpid(void)
 {
 	struct calf_msg m;

@@ -54,6 +54,8 @@ static int run_daemon(void)
 
 int main(int argc, char **argv)
 {
+	calf_usage(argc, argv, "[on | off | status]",
+		   "the same-page merging daemon, and its switch");
 	if (argc == 1)
 		return run_daemon();
 	if (argc == 2 && (!strcmp(argv[1], "on") || !strcmp(argv[1], "off"))) {

@@ -102,6 +102,8 @@ int main(int argc, char **argv)
 	volatile uint64_t *mine;
 	int ok = 1;
 
+	calf_usage(argc, argv, "[--daemon]",
+		   "same-page merging, shown step by step");
 	if (argc > 1 && !by_daemon) {
 		printf("usage: mergedemo [--daemon]\n"
 		       "  same-page merging step by step; --daemon waits for merged to do it\n");

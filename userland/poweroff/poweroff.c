@@ -17,6 +17,7 @@ int main(int argc, char **argv)
 	int failure = argc > 1 && strcmp(argv[1], "--failure") == 0;
 	long r;
 
+	calf_usage(argc, argv, "[--failure]", "switch the machine off");
 	printf("poweroff: switching the machine off\n");
 	fflush(stdout);
 	r = calf_poweroff(failure);

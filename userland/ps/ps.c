@@ -27,11 +27,13 @@ static const char *state_name(long state)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct calf_ps ps;
 	long i, r;
 
+	calf_usage(argc, argv, "",
+		   "the processes: pid, parent, state, resident pages, name");
 	printf("%5s %5s %-7s %8s  %s\n", "PID", "PPID", "STATE", "RESIDENT", "NAME");
 	for (i = 0; (r = calf_ps(i, &ps)) >= 0; i++)
 		printf("%5ld %5ld %-7s %8lu  %s\n", ps.pid, ps.ppid, state_name(ps.state),

@@ -91,6 +91,8 @@ int main(int argc, char **argv)
 	void *p = MAP_FAILED;
 	int show = argc == 2 && !strcmp(argv[1], "--vmmap");
 
+	calf_usage(argc, argv, "[--vmmap]",
+		   "a sparse hash table over zero pages: only touched pages cost");
 	if (argc > 1 && !show) {
 		printf("usage: sparsehash [--vmmap]\n"
 		       "  a hash table over a huge zero-mapped region; --vmmap shows its pages\n");

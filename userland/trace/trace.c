@@ -31,6 +31,8 @@ int main(int argc, char **argv)
 	long pid = 0, r;
 	int on;
 
+	calf_usage(argc, argv, "on [PID] | off",
+		   "switch the VM server's fault trace on or off");
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage();
 		return 0;

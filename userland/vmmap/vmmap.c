@@ -339,6 +339,8 @@ int main(int argc, char **argv)
 	long pid = 0;
 	int i = 1;
 
+	calf_usage(argc, argv, "[-s | -v] [PID]",
+		   "the address space of a process, as the VM server built it");
 	if (i < argc && !strcmp(argv[i], "-v")) {
 		tree = true;
 		i++;

@@ -165,6 +165,8 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
+	calf_usage(argc, argv, "[-v] | -d CMD [ARGS...]",
+		   "the VM server's counters: frames, faults, copies, forks");
 	if (argc == 1)
 		return show(false);
 	if (argc == 2 && !strcmp(argv[1], "-v"))

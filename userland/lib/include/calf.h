@@ -43,6 +43,12 @@ __attribute__((noreturn)) void calf_exit(long status);
  * its status (>= VM_STATUS_KILLED when the VM server killed it), or
  * -CALF_ESRCH when there is no such child. */
 long calf_wait(long pid, long *status);
+/* The same without waiting: 0 while the child (or every child) runs. */
+long calf_wait_nohang(long pid, long *status);
+
+/* Make child pid the foreground (VM_FOREGROUND): the console's Ctrl-C
+ * ends it, and what it started, until it ends. 0 or -CALF_ESRCH. */
+long calf_foreground(long pid);
 
 long calf_getpid(void);
 long calf_getppid(void);
@@ -140,14 +146,29 @@ unsigned long calf_stat(unsigned long index);
  * exec call it, so a half-written line is not printed twice or lost. */
 void calf_console_flush(void);
 
+/* ---- the console (readline.c, runtime.c) ---- */
+
 /*
- * Read one line from the console into buf (at most size - 1 bytes and a
- * NUL), echoing what is typed, as a terminal expects; backspace erases.
- * A line ends at CR or LF (a serial terminal sends CR). Returns the
- * length, or -1 at end of input (Ctrl-D on an empty line) or on an error.
- * readline.c says how it copes with SYS_CONSOLE_READ's semantics.
+ * Read one line at the console with the line editor of edit.h: the
+ * caller has set e->write (calf_edit_write), e->names, and drawn the
+ * prompt with edit_begin. Returns what edit_key returned at the end
+ * (EDIT_LINE: the line is in e->line; EDIT_TOO_LONG, EDIT_CANCEL,
+ * EDIT_EOF), or -1 on an error. Output of other programs that comes
+ * while it waits makes it draw the line again below that output.
  */
-long calf_read_line(char *buf, unsigned long size);
+struct edit;
+int calf_read_line(struct edit *e);
+/* The write callback for struct edit: stdio's buffer first, then the
+ * bytes, with SYS_CONSOLE_WRITE. */
+void calf_edit_write(void *ctx, const char *s, unsigned long n);
+
+/*
+ * `PROG --help` (or -h) prints "usage: PROG ARGS" and "  WHAT", then
+ * exits 0; otherwise returns. Every program calls it first thing with
+ * its own two strings, each a single string literal: the build
+ * reads them from the source for the shell's help (tools/mkprograms.py).
+ */
+void calf_usage(int argc, char **argv, const char *args, const char *what);
 
 /* ---- children (child.c) ---- */
 

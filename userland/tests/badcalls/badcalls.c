@@ -226,6 +226,7 @@ static void gen_vm(struct call *c)
 	static const unsigned long unknown_labels[] = {
 		0, 1, VM_LABEL_BASE, VM_LABEL_BASE + 0xfff, VM_LABEL_BASE + 0x10000,
 		CALF_LABEL_FAULT, CALF_LABEL_KERNEL_BASE, ~0ul,
+		CALF_LABEL_CONSOLE_INTR,     /* only the kernel may interrupt */
 		VM_POWEROFF + (1ul << 32),   /* a real label to a server that cut it to 32 bits */
 	};
 	/* pids that name no process (or init, which may not be killed) */
@@ -239,7 +240,7 @@ static void gen_vm(struct call *c)
 	c->op = OP_VM;
 	for (int i = 1; i < 6; i++)
 		c->a[i] = junk_number();
-	switch (pick_n(20)) {
+	switch (pick_n(21)) {
 	case 0:   /* spawn: the block names nothing, or is nowhere */
 	case 1:   /* exec: same; a failed exec leaves us running */
 		c->a[0] = pick_n(2) ? VM_SPAWN : VM_EXEC;
@@ -249,7 +250,7 @@ static void gen_vm(struct call *c)
 		c->errs = ERR(CALF_EINVAL) | ERR(CALF_EFAULT) | ERR(CALF_ENOENT) | ERR(CALF_ENOMEM);
 		break;
 	case 2:   /* wait: a fuzzer child has no children */
-		c->a[0] = VM_WAIT;
+		c->a[0] = pick_n(2) ? VM_WAIT : VM_WAIT_NOHANG;
 		want_exact(c, -CALF_ESRCH);
 		break;
 	case 3:
@@ -355,6 +356,21 @@ static void gen_vm(struct call *c)
 			c->a[1] = 3 + (long)pick_n(1000);
 			want_exact(c, -CALF_EINVAL);
 		}
+		break;
+	case 18:  /* foreground: no pid is a child of a fuzzer child */
+		c->a[0] = VM_FOREGROUND;
+		switch (pick_n(3)) {
+		case 0:
+			c->a[1] = self_pid;
+			break;
+		case 1:
+			c->a[1] = pick_n(2) ? parent_pid : 1;
+			break;
+		default:
+			c->a[1] = PICK(no_pids);
+			break;
+		}
+		want_exact(c, -CALF_ESRCH);
 		break;
 	default:
 		c->a[0] = (long)(pick_n(2) ? PICK(unknown_labels) : rnd());
@@ -1059,6 +1075,8 @@ int main(int argc, char **argv)
 	unsigned long first = argc > 3 ? strtoul(argv[3], NULL, 0) : 0;
 	unsigned long procs0;
 
+	calf_usage(argc, argv, "[SEED [CALLS [FIRST]]]",
+		   "bad system calls and programs must not crash the system");
 	memset(junk_block, 0xff, sizeof(junk_block));
 	/* Printed before utest_begin counts the free frames: the first line
 	 * printed gives the console buffer (bss) its frame, which would

@@ -370,8 +370,10 @@ static void test_kernel_write_refused(void)
 	UCHECK("efault_rodata_unchanged", ro_same);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	calf_usage(argc, argv, "",
+		   "copy-on-write fork under memory pressure and sharing");
 	warm_up();
 	utest_begin("cowtest");
 	test_fork_more_than_half();

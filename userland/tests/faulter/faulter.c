@@ -27,6 +27,12 @@
  *                   returns, exits with the error (CALF_EINTR = 4 when
  *                   the server died) or 0
  *
+ * and one that never enters the kernel at all, the target of the
+ * shell's Ctrl-C test (a program stuck in a loop):
+ *   spin            says so, then loops for ever in user mode
+ *
+ * Without a mode it lists them (modes[], below) and exits 2.
+ *
  * A faulter that survives says so and exits with status 1, which ktest
  * reports as a failure (a killed one ends >= VM_STATUS_KILLED).
  */
@@ -48,6 +54,32 @@ static volatile uint16_t data_code[2] = { 0x8082, 0x8082 };
  * while the client's call is still queued, or the call never fails. */
 #define FAULTER_KEY 0xfa17ul
 #define FAULTER_READY_KEY 0xfa18ul
+
+static const char *const modes[][2] = {
+	{ "none", "exits 0 (the control)" },
+	{ "load0", "reads address 0" },
+	{ "store-text", "writes into its own text" },
+	{ "store-rodata", "writes into its own read-only data" },
+	{ "exec-data", "jumps into writable data" },
+	{ "kernel", "reads kernel memory" },
+	{ "illegal", "runs an illegal instruction" },
+	{ "stack-overflow", "writes below the stack's limit" },
+	{ "block-recv", "waits to receive on an endpoint nobody sends to" },
+	{ "block-send", "waits to send to an endpoint nobody receives on" },
+	{ "block-call", "calls an endpoint nobody receives on" },
+	{ "server-noreply", "takes one call and never answers (ktest)" },
+	{ "client-call", "calls the server-noreply one (ktest)" },
+	{ "spin", "loops for ever without a system call" },
+};
+
+static int list_modes(void)
+{
+	printf("usage: faulter MODE: does one forbidden thing, so that a test can see\n"
+	       "the VM server kill it (or kill it where it blocks). MODE is one of:\n");
+	for (unsigned i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		printf("  %-15s %s\n", modes[i][0], modes[i][1]);
+	return 2;
+}
 
 /* Block in the kernel for ever: the modes that wait for IPC. Returns
  * only if the call fails (or, for client-call, is answered). */
@@ -95,10 +127,20 @@ static int block(const char *what)
 
 int main(int argc, char **argv)
 {
-	const char *what = argc > 1 ? argv[1] : "none";
+	const char *what = argv[1];
 
+	calf_usage(argc, argv, "MODE",
+		   "does one forbidden thing for a test; without MODE, lists them");
+	if (argc < 2)
+		return list_modes();
 	if (strcmp(what, "none") == 0)
 		return 0;
+	if (strcmp(what, "spin") == 0) {
+		printf("faulter: spinning; Ctrl-C or kill ends me\n");
+		fflush(stdout);
+		for (;;)
+			__asm__ volatile("" ::: "memory");
+	}
 	if (strncmp(what, "block-", 6) == 0 || strcmp(what, "server-noreply") == 0 ||
 	    strcmp(what, "client-call") == 0)
 		return block(what);
@@ -126,8 +168,8 @@ int main(int argc, char **argv)
 						     VM_USER_STACK_MAX - 4096);
 		*p = 1;
 	} else {
-		printf("faulter: unknown case '%s'\n", what);
-		return 2;
+		printf("faulter: unknown mode '%s'\n", what);
+		return list_modes();
 	}
 	printf("faulter: survived %s\n", what);
 	return 1;

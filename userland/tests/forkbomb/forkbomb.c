@@ -92,6 +92,8 @@ int main(int argc, char **argv)
 	int rounds = argc > 1 ? atoi(argv[1]) : 2;
 	long first = -1, pid;
 
+	calf_usage(argc, argv, "[ROUNDS]",
+		   "fork until memory runs out; everything must come back");
 	if (rounds < 1)
 		rounds = 1;
 	warm_up();

@@ -310,6 +310,8 @@ int main(int argc, char **argv)
 {
 	long forks = 0;
 
+	calf_usage(argc, argv, "[WIDTH [DEPTH]] | --forks N",
+		   "a tree of processes writing shared copy-on-write memory");
 	if (argc > 2 && strcmp(argv[1], "--forks") == 0) {
 		forks = atol(argv[2]);
 	} else {

@@ -7,12 +7,19 @@
  * the next in one system call. It prints nothing in the loop, so bench
  * measures IPC and not the console.
  *
- * With the argument --echo it answers every message unchanged: bench
- * uses that, so the round trip it reports is the cost of the IPC, not of
- * the server's work on the message. With --checked it answers like the
- * default, but through calf_ecall_all with every register set, and
- * exits with status 1 if its reply_recv changed one the kernel must
- * keep (ktest's ipc_server_keeps_registers).
+ *   ipcpeer --serve     answers each message with every word transformed
+ *                       (ipcpeer.h): ktest's IPC tests; it says so first
+ *   ipcpeer --echo      answers every message unchanged: bench uses that,
+ *                       so the round trip it reports is the cost of the
+ *                       IPC, not of the server's work on the message
+ *   ipcpeer --checked   answers like --serve, but through calf_ecall_all
+ *                       with every register set, and exits with status 1
+ *                       if its reply_recv changed one the kernel must keep
+ *                       (ktest's ipc_server_keeps_registers)
+ *
+ * Each waits for calls until a client sends IPCPEER_STOP (or it is
+ * killed). Alone, it says what it is for and exits: typed at the shell
+ * it would otherwise wait for ever.
  */
 #include <stdio.h>
 #include <string.h>
@@ -69,17 +76,28 @@ static int checked(long ep)
 int main(int argc, char **argv)
 {
 	struct calf_msg m;
-	long ep = calf_rendezvous(IPCPEER_KEY);
-	long r;
+	long ep, r;
 
+	calf_usage(argc, argv, "--serve | --echo | --checked",
+		   "the IPC partner of ktest and bench; alone, says what it is");
+	if (argc < 2 || (strcmp(argv[1], "--serve") != 0 && strcmp(argv[1], "--echo") != 0 &&
+			 strcmp(argv[1], "--checked") != 0)) {
+		printf("ipcpeer: the other end of the IPC tests of ktest and bench: it waits\n"
+		       "for their calls and answers them. Started alone it would wait for\n"
+		       "ever, so it needs one of --serve, --echo or --checked (ipcpeer --help).\n");
+		return 2;
+	}
+	ep = calf_rendezvous(IPCPEER_KEY);
 	if (ep < 0) {
 		printf("ipcpeer: rendezvous failed: %ld\n", ep);
 		return 1;
 	}
-	if (argc > 1 && strcmp(argv[1], "--echo") == 0)
+	if (strcmp(argv[1], "--echo") == 0)
 		return echo(ep);
-	if (argc > 1 && strcmp(argv[1], "--checked") == 0)
+	if (strcmp(argv[1], "--checked") == 0)
 		return checked(ep);
+	printf("ipcpeer: waiting for calls (key 0x%lx)\n", IPCPEER_KEY);
+	fflush(stdout);
 	r = calf_recv(ep, &m);
 	while (r >= 0) {
 		if (m.mr[0] == IPCPEER_STOP) {

@@ -203,7 +203,7 @@ static void test_bad_pointers(void)
 
 static void test_ipc(void)
 {
-	static const char *const peer_argv[] = { "ipcpeer", NULL };
+	static const char *const peer_argv[] = { "ipcpeer", "--serve", NULL };
 	struct calf_msg m;
 	long pid, ep, r, status = -1;
 	int i, k;
@@ -552,8 +552,10 @@ static void test_malloc(void)
 	ok("malloc");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	calf_usage(argc, argv, "",
+		   "the kernel's tests: system calls, IPC, the pager, kills");
 	printf("ktest: starting (pid %ld, thread %ld)\n", calf_getpid(),
 	       calf_thread_self());
 	test_round_trips();

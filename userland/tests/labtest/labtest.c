@@ -347,6 +347,8 @@ int main(int argc, char **argv)
 {
 	char suite[32];
 
+	calf_usage(argc, argv, "pgtbl|zero|cow|reuse|sharedpt",
+		   "the graded checks of one lab (make grade LAB=NAME)");
 	for (unsigned i = 0; argc == 2 && i < sizeof(labs) / sizeof(labs[0]); i++) {
 		if (strcmp(argv[1], labs[i].name))
 			continue;

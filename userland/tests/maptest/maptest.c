@@ -276,6 +276,8 @@ static int trace_demo(void)
 
 int main(int argc, char **argv)
 {
+	calf_usage(argc, argv, "[--trace]",
+		   "what vmmap shows of an address space, against COW's rules");
 	if (argc == 2 && !strcmp(argv[1], "--trace"))
 		return trace_demo();
 	utest_begin("maptest");

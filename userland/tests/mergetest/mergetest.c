@@ -389,8 +389,10 @@ static void test_out_of_memory(void)
 	UCHECK_EQ("oom_unmerging_frames_back", free_frames(), before);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	calf_usage(argc, argv, "",
+		   "same-page merging: what merges, what never, and coming apart");
 	utest_begin("mergetest");
 	test_identical(2, 16);
 	test_identical(3, 16);

@@ -634,6 +634,8 @@ static void test_faults(void)
 
 int main(int argc, char **argv)
 {
+	calf_usage(argc, argv, "[PERCENT]",
+		   "exit, wait, orphans, kill, sbrk and illegal accesses");
 	if (argc > 1)
 		percent = atoi(argv[1]) > 0 ? atoi(argv[1]) : 100;
 	/* Printed before utest_begin counts the free frames: the first

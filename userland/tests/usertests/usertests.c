@@ -79,6 +79,8 @@ static void run_suite(const char *name)
 
 int main(int argc, char **argv)
 {
+	calf_usage(argc, argv, "[SUITE...]",
+		   "every test suite in one go, as make test runs them");
 	/* Printed before utest_begin counts the free frames: the first
 	 * line gives the console buffer its frame. */
 	printf("usertests: %d suites\n", argc > 1 ? argc - 1 : (int)(sizeof(suites) /

@@ -245,8 +245,10 @@ static void test_no_data_from_freed_frames(void)
 	calf_munmap((unsigned long)a, REUSE_PAGES * PAGE);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	calf_usage(argc, argv, "",
+		   "zero pages: read as zero, cost nothing, never leak data");
 	warm_up();
 	utest_begin("zerotest");
 	test_mmap_reads_zero();
