@@ -103,8 +103,13 @@ def run_qemu(cases, only):
             failed += 1
             print(f"FAIL qemu {case.name}: {res.reason}")
             print("  " + " ".join(case.cmd))
-            tail = res.output.strip().splitlines()[-40:]
-            print("\n".join("  | " + line for line in tail))
+            lines = res.output.strip().splitlines()
+            # A suite's failed checks may lie far above the last lines:
+            # show them first, with the line before each.
+            fails = [i for i, line in enumerate(lines[:-40]) if line.startswith("FAIL")]
+            for i in fails[:20]:
+                print("\n".join("  ! " + line for line in lines[max(i - 1, 0):i + 1]))
+            print("\n".join("  | " + line for line in lines[-40:]))
     return passed, failed
 
 
