@@ -16,18 +16,23 @@
  * program ends at _start, not in a search for a caller.
  */
 	.cfi_sections .debug_frame
+
+/* gp must be loaded without relaxation: relaxed, `la gp` would be
+ * rewritten to use gp itself, which is not set yet. */
+	.macro	load_gp
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	.endm
+
 	.section .text.crt0.entry, "ax"   /* a dot: no C function can share it */
 	.globl _start
 	.type _start, @function
 _start:
 	.cfi_startproc
 	.cfi_undefined ra
-	/* gp must be loaded without relaxation: relaxed, `la gp` would be
-	 * rewritten to use gp itself, which is not set yet. */
-	.option push
-	.option norelax
-	la	gp, __global_pointer$
-	.option pop
+	load_gp
 
 	mv	s0, a0                  /* the argument page; s0 survives calls */
 
@@ -70,10 +75,7 @@ _start:
 calf_thread_entry:
 	.cfi_startproc
 	.cfi_undefined ra
-	.option push
-	.option norelax
-	la	gp, __global_pointer$
-	.option pop
+	load_gp
 	call	calf_thread_main        /* never returns */
 1:	j	1b
 	.cfi_endproc

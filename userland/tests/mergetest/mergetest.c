@@ -15,7 +15,8 @@
  *  4. pages of zeros merge into the zero frame
  *  5. only advised memory merges; off breaks every merge of the range
  *  6. bad advice gets errors
- *  7. processes storing while scans run lose nothing
+ *  7. processes, and threads of one process, storing while scans run
+ *     lose nothing
  *  8. exit and munmap of merged pages return every frame (the closing
  *     check of every suite)
  */
@@ -326,6 +327,57 @@ static void test_stores_during_scans(void)
 	UCHECK_EQ("stores_during_scans_lose_nothing", good, 4);
 }
 
+/* The same with four threads of this process, on other harts when there
+ * are: a merge write-protects a page and flushes every hart before it
+ * compares, so a store racing with the scan faults and lands in the
+ * page's own copy; none is lost. */
+static volatile uint64_t *thread_mem[4];
+
+static long stores_while_scanned(void *arg)
+{
+	volatile uint64_t *mem = thread_mem[(long)arg];
+	bool ok = true;
+
+	for (uint64_t round = 1; ok && round <= 300; round++) {
+		for (unsigned long p = 0; p < 8; p++)
+			mem[p * WORDS + round % WORDS] = round;
+		for (unsigned long p = 0; p < 8; p++)
+			ok &= mem[p * WORDS + round % WORDS] == round;
+		if (round % 50 == 0)
+			for (unsigned long w = 0; w < 8 * WORDS; w++)
+				mem[w] = 21 * 1000003 + w / WORDS + 1;
+	}
+	return ok && intact(mem, 8, 21) ? 0 : 1;
+}
+
+static void test_threads_store_during_scans(void)
+{
+	long tids[4], status;
+	unsigned good = 0, made = 0;
+	unsigned long merged, total = 0;
+
+	for (long i = 0; i < 4; i++) {
+		thread_mem[i] = pages(8, 21, true);   /* identical: merge bait */
+		tids[i] = thread_mem[i] ? calf_thread_create(stores_while_scanned, (void *)i) : -1;
+		made += tids[i] > 0;
+	}
+	for (int k = 0; k < 40; k++) {
+		calf_merge_scan(64, 0, &merged);
+		total += merged;
+	}
+	for (int i = 0; i < 4; i++) {
+		status = -1;
+		if (tids[i] > 0)
+			calf_thread_join(tids[i], &status);
+		good += status == 0;
+	}
+	UCHECK_EQ("threads_store_during_scans_lose_nothing", good, 4);
+	printf("     (%u threads, %lu pages merged while they stored)\n", made, total);
+	for (int i = 0; i < 4; i++)
+		if (thread_mem[i])
+			munmap((void *)thread_mem[i], 8 * PAGE);
+}
+
 /* The child of test_out_of_memory: 16 pages of one content, merged into
  * one frame; then every free frame used up; then a store into a merged
  * page, which needs a frame for its copy. Exits 1 or 2 if it could not
@@ -403,6 +455,7 @@ int main(int argc, char **argv)
 	test_advice_off();
 	test_bad_advice();
 	test_stores_during_scans();
+	test_threads_store_during_scans();
 	test_out_of_memory();
 	return utest_end();
 }
