@@ -143,22 +143,16 @@ def grade(lab, kernel, quiet=False):
     return score, full
 
 
-def lab_of_tree():
-    """The lab a student tree is for (make lab wrote .calf-lab), or None."""
-    path = os.path.join(os.path.dirname(HERE), ".calf-lab")
-    if os.path.exists(path):
-        with open(path) as f:
-            return f.read().strip()
-    return None
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lab", help="one of " + " ".join(labs.LABS) +
                     " (default: this tree's, or every lab)")
     ap.add_argument("--kernel", default="build/kernel.elf")
     args = ap.parse_args()
-    lab = args.lab or lab_of_tree()
+    try:
+        lab = args.lab or labs.tree_lab(os.path.dirname(HERE))
+    except labs.LabError as e:
+        sys.exit(f"grade: {e}")
     if lab and lab not in labs.LABS:
         sys.exit(f"grade: no lab called {lab}; the labs: {' '.join(labs.LABS)}")
     every_full = True
