@@ -20,8 +20,9 @@ are replaced by their stubs. Regions do not nest.
 A student tree says which lab it is in its .calf-lab file (tree_lab);
 the full tree has none.
 
-    labs.py stubbed     print the labs stubbed in this tree, one line,
-                        space-separated (empty in the full tree)
+    labs.py all         print every lab, in order, on one line
+    labs.py later       print the labs after this student tree's own, on
+                        one line (empty in the full tree)
 """
 import os
 import re
@@ -61,6 +62,12 @@ def stubbed(root):
     every later one (mklab.py); none in the full tree."""
     lab = tree_lab(root)
     return LABS[LABS.index(lab):] if lab else []
+
+
+def later(root):
+    """The labs after a student tree's own (stubbed there, and not the
+    student's to write yet); none in the full tree."""
+    return stubbed(root)[1:]
 
 
 class Region:
@@ -170,13 +177,16 @@ def all_regions(root):
 
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    if sys.argv[1:] == ["stubbed"]:
+    if sys.argv[1:] == ["all"]:
+        print(" ".join(LABS))
+        return
+    if sys.argv[1:] == ["later"]:
         try:
-            print(" ".join(stubbed(root)))
+            print(" ".join(later(root)))
         except LabError as e:
             sys.exit(f"labs: {e}")
         return
-    sys.exit("usage: labs.py stubbed")
+    sys.exit("usage: labs.py all|later")
 
 
 if __name__ == "__main__":

@@ -941,15 +941,15 @@ TEST(random_with_forks_that_copy)
 
 int main(void)
 {
-	RUN(fork_shares_level0_tables);
-	RUN(fork_sees_what_sv39_clone_cow_builds);
-	RUN(fork_of_a_marked_table_does_not_look_inside);
-	RUN(unshare_copies_then_policy_copy_then_reuse);
-	RUN(fork_chain_counts);
+	RUN_LAB(sharedpt, fork_shares_level0_tables);
+	RUN_LAB(cow, fork_sees_what_sv39_clone_cow_builds);
+	RUN_LAB(sharedpt, fork_of_a_marked_table_does_not_look_inside);
+	RUN_LAB(sharedpt, unshare_copies_then_policy_copy_then_reuse);
+	RUN_LAB(sharedpt, fork_chain_counts);
 	RUN(fork_out_of_memory_leaks_nothing);
-	RUN(unshare_out_of_memory_changes_nothing);
-	RUN(fork_sees_pages_mapped_after_a_fork);
-	RUN(unmap_over_shared_tables);
+	RUN_LAB(sharedpt, unshare_out_of_memory_changes_nothing);
+	RUN_LAB(sharedpt, fork_sees_pages_mapped_after_a_fork);
+	RUN_LAB(sharedpt, unmap_over_shared_tables);
 	RUN(random_fork_store_unmap_exit);
 	RUN(random_with_few_frames_and_two_ranges);
 	RUN(random_with_forks_page_by_page);
