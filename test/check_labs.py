@@ -9,7 +9,10 @@ Layer: test/. For the labs of tools/labs.py:
      shell, scores less than full marks on its own lab - a stub that
      removes nothing is caught - and full marks on every lab before it:
      each lab is a layer, and the earlier ones still make a working
-     system without it.
+     system without it;
+  4. cowdemo, which reads what happened in the VM server's counters,
+     names the labs the tree lacks that it can see (a copying fork, a
+     count-1 copy, no page table copied), and none in the full tree.
 Prints a line per check and "check_labs: N passed, N failed". In a
 student tree (.calf-lab) it checks nothing and says so.
 
@@ -17,6 +20,7 @@ student tree (.calf-lab) it checks nothing and says so.
 """
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,6 +60,25 @@ def boots_to_shell(kernel):
     return res.ok, res.reason
 
 
+def cowdemo_says(kernel):
+    """The labs cowdemo says this kernel's tree lacks ("needs lab X"),
+    or None if it did not run to its end."""
+    cmd = qemu_run.qemu_command("virt", 1, "128M", kernel,
+                                append="init=init -- cowdemo --poweroff")
+    res = qemu_run.run(cmd, 120, [r"^cowdemo: done"], expect_status=None)
+    return set(re.findall(r"needs lab (\w+)", res.output)) if res.ok else None
+
+
+def cowdemo_should_say(stubbed):
+    """What cowdemo reads in its counters of a tree whose labs `stubbed`
+    are stubbed: a copying fork (cow), after which there is nothing
+    else to see; else a count-1 copy (reuse) and no table copied
+    (sharedpt)."""
+    if "cow" in stubbed:
+        return {"cow"}
+    return {lab for lab in ("reuse", "sharedpt") if lab in stubbed}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernel", default=os.path.join(ROOT, "build", "kernel.elf"))
@@ -76,6 +99,8 @@ def main():
     for lab in labs.LABS:
         score, full = grade.grade(lab, args.kernel, quiet=True)
         check(f"full tree: {lab} {score}/{full}", score == full)
+    said = cowdemo_says(args.kernel)
+    check("full tree: cowdemo says no lab is missing", said == set(), f"it says {said}")
 
     for n, lab in enumerate(labs.LABS):
         if args.only and lab != args.only:
@@ -95,6 +120,9 @@ def main():
         check(f"{lab} tree: boots to the shell", ok, why or "")
         score, full = grade.grade(lab, kernel, quiet=True)
         check(f"{lab} tree: {lab} scores less than full marks ({score}/{full})", score < full)
+        said, want = cowdemo_says(kernel), cowdemo_should_say(labs.LABS[n:])
+        check(f"{lab} tree: cowdemo says it needs lab {', '.join(sorted(want))}", said == want,
+              f"it says {said}")
         for earlier in labs.LABS[:n]:
             score, full = grade.grade(earlier, kernel, quiet=True)
             check(f"{lab} tree: {earlier} still full marks ({score}/{full})", score == full)
