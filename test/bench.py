@@ -57,11 +57,16 @@ LAB_TARGETS = {
 assert list(LAB_TARGETS) == labs.LABS
 
 
+def lab_targets(lab):
+    """The targets in the student tree of `lab`."""
+    return {**TARGETS, **LAB_TARGETS[lab]}
+
+
 def targets(root=os.path.dirname(HERE)):
     """{operation: instructions at most} to compare with: the full
-    tree's targets, or a student tree's (LAB_TARGETS over them)."""
+    tree's targets, or a student tree's (lab_targets)."""
     lab = labs.tree_lab(root)
-    return {**TARGETS, **LAB_TARGETS[lab]} if lab else dict(TARGETS)
+    return lab_targets(lab) if lab else dict(TARGETS)
 
 
 def main():

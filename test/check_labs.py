@@ -10,7 +10,9 @@ Layer: test/. For the labs of tools/labs.py:
      removes nothing is caught - and full marks on every lab before it:
      each lab is a layer, and the earlier ones still make a working
      system without it;
-  4. cowdemo, which reads what happened in the VM server's counters,
+  4. each handout's figures table gives the targets `make bench` uses
+     in its tree (test/bench.py, LAB_TARGETS);
+  5. cowdemo, which reads what happened in the VM server's counters,
      names the labs the tree lacks that it can see (a copying fork, a
      count-1 copy, no page table copied), and none in the full tree.
 Prints a line per check and "check_labs: N passed, N failed". In a
@@ -29,6 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "tools"))
+import bench  # noqa: E402
 import grade  # noqa: E402
 import labs  # noqa: E402
 import qemu_run  # noqa: E402
@@ -58,6 +61,26 @@ def boots_to_shell(kernel):
     res = qemu_run.run(cmd, 120, [r"^calf shell: type help",
                                   r"^poweroff: requested by the VM server \(success\)"])
     return res.ok, res.reason
+
+
+def handout_targets(lab):
+    """{operation: target} from the rows of the figures table of
+    labs/LAB/README.md ("| `op` | ... | 2,250,000 |")."""
+    with open(os.path.join(ROOT, "labs", lab, "README.md")) as f:
+        rows = re.findall(r"^\| `(\w+)` \|.*\| ([\d,]+) \|$", f.read(), re.M)
+    return {op: int(value.replace(",", "")) for op, value in rows}
+
+
+def handout_gives_bench_targets(lab):
+    """Why the handout of `lab` does not give the targets `make bench`
+    uses in its tree (test/bench.py), or "" if it does: every target
+    of the lab's own, and no row that says otherwise."""
+    given, want = handout_targets(lab), bench.lab_targets(lab)
+    missing = [op for op in bench.LAB_TARGETS[lab] if op not in given]
+    wrong = [f"{op} {given[op]:,} (bench.py: {want.get(op)})" for op in given
+             if given[op] != want.get(op)]
+    return "; ".join(([f"no row for {', '.join(missing)}"] if missing else []) +
+                     ([f"wrong: {', '.join(wrong)}"] if wrong else []))
 
 
 def cowdemo_says(kernel):
@@ -96,6 +119,9 @@ def main():
 
     rc, out = run([sys.executable, os.path.join(ROOT, "tools", "mklab.py"), "--check"])
     check("regions well formed, one or more per lab", rc == 0, out.strip().splitlines()[-1])
+    for lab in labs.LABS:
+        why = handout_gives_bench_targets(lab)
+        check(f"labs/{lab}/README.md gives the make bench targets of its tree", not why, why)
     for lab in labs.LABS:
         score, full = grade.grade(lab, args.kernel, quiet=True)
         check(f"full tree: {lab} {score}/{full}", score == full)
