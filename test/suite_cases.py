@@ -2,7 +2,8 @@
 
 Layer: test/. Cases like vm_cases.py's. `usertests` (userland/tests/usertests)
 runs every suite in one go - cowtest, forkstress, forkbomb, zerotest,
-badcalls, proctests, each in its default (short) size - and ends with
+badcalls, proctests, ktest, vmtest, maptest, mergetest, threadtest, each
+in its default (short) size - and ends with
 "usertests: N passed, N failed"; every suite also checks that the free
 frames are back to their count at its start. Run here on small machines
 (32M, 64M: the suites size themselves from the free frames), 128M and a
@@ -37,4 +38,12 @@ def cases(kernel):
         qemu_command("virt", 4, "256M", kernel,
                      append="asid-bits=2 init=init -- usertests --poweroff"),
         USERTESTS_OK + [r"ASID generations rolled over: [1-9]"], timeout=300))
+    # Threads of one process on the FU540's four U54 harts, the HiFive
+    # Unleashed's (usertests runs threadtest on virt with one and four).
+    out.append(Case(
+        "suites: threadtest on sifive_u SMP=4 MEM=512M",
+        qemu_command("sifive_u", 4, "512M", kernel,
+                     append="init=init -- threadtest --poweroff"),
+        [r"^threadtest: 4 harts", r"^threadtest: \d+ passed, 0 failed",
+         r"^init: threadtest exited with status 0"], timeout=300))
     return out

@@ -78,6 +78,21 @@ def vmstat_agrees_with_cowdemo(output):
     return None
 
 
+def ps_agrees_with_vmmap(output):
+    """Every process vmmap -s summed up has, in ps, as many resident pages."""
+    ps = {int(pid): int(res) for pid, res in
+          re.findall(r"^\s+(\d+)\s+\d+\s+\w+\s+(\d+)\s+\S+$", output, re.M)}
+    seen = re.findall(r"^vmmap: pid (\d+) .*\n(?:.*\n)*?^resident (\d+) pages", output, re.M)
+    if len(seen) < 2:
+        return "vmmap -s printed fewer than two summaries"
+    for pid, res in seen:
+        if int(pid) not in ps:
+            return f"ps did not list pid {pid}"
+        if ps[int(pid)] != int(res):
+            return f"pid {pid}: ps says {ps[int(pid)]} resident pages, vmmap {res}"
+    return None
+
+
 # maptest --trace: the decisions for pages A and B, in this order.
 TRACE_WANT = [("A", "store", "zero fill"), ("B", "load", "zero map"),
               ("B", "store", r"zero fill \(over the zero frame\)"),
@@ -161,6 +176,19 @@ def cases(kernel):
          r"^  mmap region .* rw-  [1-9]\d* private, 0 shared, [1-9]\d* zero frame, "
          r"[1-9]\d* not present",
          r"^sparsehash: done", POWEROFF_OK], timeout=120))
+    # ps on something that runs long enough to be seen: cowdemo's child
+    # pauses after the fork; ps's RESIDENT column must be vmmap's totals,
+    # for the child and for its parent (pids 5 and 4: init 1, merged 2,
+    # the shell 3).
+    out.append(Case(
+        "vm: ps agrees with vmmap (cowdemo --pause in the background)",
+        typed(qemu_command("virt", 1, "256M", kernel), [
+            [(None, r"cowdemo --pause 4 &\r"), (r"pausing 4 s", r"ps\r")],
+            "vmmap -s 5", "vmmap -s 4", "wait", "poweroff"]),
+        [r"^\[1\] 4$", r"^\s+PID\s+PPID\s+STATE\s+RESIDENT\s+NAME",
+         r"^\s+5\s+4\s+\w+\s+\d+\s+cowdemo$", r"^cowdemo: done",
+         r"^poweroff: switching the machine off", POWEROFF_OK],
+        timeout=120, check=ps_agrees_with_vmmap))
     out.append(Case(
         "vm: vmstat -d cowdemo agrees with cowdemo's own count",
         qemu_command("virt", 1, "256M", kernel,

@@ -27,15 +27,17 @@
 int fault_fast(const struct calf_msg *m)
 {
 	const struct fault_msg f = fault_msg_decode(m);
-	struct proc *p = proc_tid_hash[(unsigned long)f.tid % PROC_TID_HASH];
+	const struct tid_slot *s = &proc_tid_hash[(unsigned long)f.tid % PROC_TID_HASH];
+	struct proc *p = s->p;
 	const struct region *r;
 	struct fault_decision d;
 	struct fault_facts facts;
 	uint64_t page = f.addr & ~(SV39_PAGE_SIZE - 1);
 	sv39_pte_t *slot, *shared;
 
-	/* A process has a thread id only while it lives (proc_set_tid). */
-	if (!p || p->tid != f.tid)
+	/* The hash holds running threads of live processes only (an empty
+	 * slot has tid 0, which names no thread). */
+	if (s->tid != f.tid)
 		return -1;
 	/* Regions lie below SV39_USER_TOP (region_add), so an address in
 	 * one is a user address: the walk stays in the process's tables. */

@@ -25,18 +25,19 @@
 #include "vm/fork.h"
 #include "vm/reply.h"
 #include "vm/space.h"
+#include "vm/thread.h"
 #include "calf/syscall.h"
 #include "vm/uspace.h"
 #include "vm/vm.h"
 
-long vm_fork(struct proc *parent)
+long vm_fork(struct proc *parent, long caller)
 {
 	static struct calf_regs regs;   /* static: the kernel copies to it */
 	struct proc *c;
 	long r, tid;
 	int err;
 
-	if (calf_thread_get_regs((unsigned long)parent->tid, &regs) < 0)
+	if (calf_thread_get_regs((unsigned long)caller, &regs) < 0)
 		return -CALF_EINVAL;
 	c = proc_alloc(parent->pid, parent->name);
 	if (!c)
@@ -46,7 +47,7 @@ long vm_fork(struct proc *parent)
 	uspace_flush(parent, 0, 0);   /* 0, 0: the whole address space */
 	if (err)
 		goto fail;
-	c->regions = parent->regions;   /* brk and the heap's limit with them */
+	region_set_copy(&c->regions, &parent->regions);   /* brk and the heap's limit too */
 	c->merge = parent->merge;       /* merge advice is inherited */
 
 	r = calf_aspace_create(c->space.root_pa);
@@ -62,8 +63,8 @@ long vm_fork(struct proc *parent)
 		err = -CALF_ENOMEM;
 		goto fail;
 	}
-	r = calf_thread_create((unsigned long)c->aspace, regs.pc, regs.x[2], VM_EP,
-			      CALF_PRIO_DEFAULT | CALF_THREAD_SUSPENDED, 0);
+	r = calf_sys_thread_create((unsigned long)c->aspace, regs.pc, regs.x[2], VM_EP,
+				   CALF_PRIO_DEFAULT | CALF_THREAD_SUSPENDED, 0);
 	if (r < 0) {
 		err = -CALF_ENOMEM;
 		goto fail;
@@ -76,7 +77,10 @@ long vm_fork(struct proc *parent)
 		err = -CALF_EINVAL;
 		goto fail;   /* the aspace's destruction takes the thread */
 	}
-	proc_set_tid(c, tid);
+	if (!thread_add(c, tid)) {
+		err = -CALF_EAGAIN;
+		goto fail;
+	}
 	calf_thread_start((unsigned long)tid);
 	vm_stats.forks++;
 	return c->pid;

@@ -16,6 +16,7 @@
 #include "calf/vm_protocol.h"
 #include "vm/request.h"
 #include "vm/spawn.h"
+#include "vm/thread.h"
 #include "calf/syscall.h"
 #include "vm/vm.h"
 
@@ -67,16 +68,12 @@ static void __attribute__((noreturn)) serve(void)
 			 * process's handle carries its pid. */
 			reply = vm_fault(&m);
 		} else if (badge == 0 && m.mr[0] == CALF_LABEL_THREAD_EXIT) {
-			/* The process's one thread ended itself with
-			 * SYS_THREAD_EXIT instead of VM_EXIT: the process has
-			 * exited with that status. */
-			struct proc *p = proc_by_tid((long)m.mr[CALF_EXIT_MR_TID]);
-
-			if (p)
-				proc_exit(p, (int)(m.mr[CALF_EXIT_MR_STATUS] & 0xff));
-			else
-				m.mr[CALF_FAULT_MR_REPLY] = CALF_FAULT_KILL;
-			reply = !p;
+			/* A thread ended itself with SYS_THREAD_EXIT: kept
+			 * for a join, or, if it was the last, its process has
+			 * exited with that status (thread.h). A reply lets the
+			 * kernel end the thread. */
+			reply = thread_exited((long)m.mr[CALF_EXIT_MR_TID],
+					      (long)m.mr[CALF_EXIT_MR_STATUS]);
 		} else if (badge == 0 && tid == 0 && m.mr[0] == CALF_LABEL_CONSOLE_INTR) {
 			/* The console's interrupt character, sent (no reply
 			 * owed) by the kernel itself: end the foreground. */
@@ -114,6 +111,7 @@ void vm_main(void)
 	}
 	vm_printf("vm: %lu frames free (%lu KiB)\n", (unsigned long)vm_frames.nfree,
 		  (unsigned long)(vm_frames.nfree * 4));
+	thread_init();
 	request_init();
 	start_init();
 	serve();

@@ -8,6 +8,7 @@
 #include "calf/vm_protocol.h"
 #include "lib/string.h"
 #include "vm/print.h"
+#include "vm/thread.h"
 #include "vm/uspace.h"
 #include "vm/vm.h"
 
@@ -24,18 +25,6 @@ static long foreground;           /* pid, 0: none (proc_set_foreground) */
 #define PROC_PID_HASH 256
 static struct proc *pid_hash[PROC_PID_HASH];
 
-/* tid -> process (process.h: proc_by_tid). */
-struct proc *proc_tid_hash[PROC_TID_HASH];
-
-void proc_set_tid(struct proc *p, long tid)
-{
-	if (p->tid >= 0 && proc_tid_hash[(unsigned long)p->tid % PROC_TID_HASH] == p)
-		proc_tid_hash[(unsigned long)p->tid % PROC_TID_HASH] = NULL;
-	p->tid = tid;
-	if (tid >= 0)
-		proc_tid_hash[(unsigned long)tid % PROC_TID_HASH] = p;
-}
-
 struct proc *proc_alloc(long ppid, const char *name)
 {
 	for (unsigned i = 0; i < VM_MAX_PROCS; i++) {
@@ -46,14 +35,12 @@ struct proc *proc_alloc(long ppid, const char *name)
 			continue;
 		if (i >= proc_top)
 			proc_top = i + 1;
-		memset(p, 0, sizeof(*p));
+		memset(p, 0, offsetof(struct proc, regions));
 		p->state = PROC_LIVE;
 		/* pids only grow: a stale pid never names a new process. */
 		p->pid = next_pid++;
 		p->ppid = ppid;
 		p->aspace = -1;
-		p->tid = -1;
-		p->wait_tid = -1;
 		n = strlen(name);
 		if (n >= VM_NAME_MAX)
 			n = VM_NAME_MAX - 1;
@@ -92,33 +79,6 @@ struct proc *proc_live_by_pid(long pid)
 	return p && p->state == PROC_LIVE ? p : NULL;
 }
 
-struct proc *proc_by_tid_slow(long tid)
-{
-	for (unsigned i = 0; i < proc_top; i++)
-		if (procs[i].state == PROC_LIVE && procs[i].tid == tid)
-			return &procs[i];
-	return NULL;
-}
-
-/* If parent is blocked in wait() and a child it waits for is a zombie
- * now, reap it and answer the wait. */
-static void wake_waiter(struct proc *parent)
-{
-	struct calf_msg m = { { 0 } };
-	long status = 0, pid;
-
-	if (!parent || parent->state != PROC_LIVE || parent->wait_tid < 0)
-		return;
-	pid = proc_wait(parent, parent->wait_pid, &status);
-	if (pid == -CALF_EBUSY)
-		return;   /* not the child it waits for */
-	/* A reaped pid, or -ESRCH if its last candidate child is gone. */
-	m.mr[0] = (unsigned long)pid;
-	m.mr[1] = (unsigned long)status;
-	calf_reply_to((unsigned long)parent->wait_tid, &m);
-	parent->wait_tid = -1;
-}
-
 void proc_exit(struct proc *p, long status)
 {
 	/* Kernel objects first: destroying the aspace kills the thread and
@@ -127,10 +87,10 @@ void proc_exit(struct proc *p, long status)
 	if (p->aspace >= 0)
 		calf_aspace_destroy((unsigned long)p->aspace);
 	p->aspace = -1;
-	proc_set_tid(p, -1);
-	/* A wait() we held for it is answered by nobody now: its thread is
-	 * gone with the aspace (the kernel dropped the blocked call). */
-	p->wait_tid = -1;
+	/* Joins and wait()s we held for its threads are answered by nobody
+	 * now: the threads are gone with the aspace (the kernel dropped
+	 * their blocked calls). */
+	thread_forget_all(p);
 	uspace_destroy(p);
 	p->state = PROC_ZOMBIE;
 	p->status = status;
@@ -145,13 +105,13 @@ void proc_exit(struct proc *p, long status)
 	for (unsigned i = 0; i < proc_top; i++)
 		if (procs[i].state != PROC_FREE && procs[i].ppid == p->pid)
 			procs[i].ppid = VM_INIT_PID;
-	wake_waiter(proc_live_by_pid(VM_INIT_PID));
+	thread_wake_waiters(proc_live_by_pid(VM_INIT_PID));
 
 	/* Nobody will ever wait for a process without a parent. */
 	if (!proc_live_by_pid(p->ppid))
 		proc_free(p);
 	else
-		wake_waiter(proc_live_by_pid(p->ppid));
+		thread_wake_waiters(proc_live_by_pid(p->ppid));
 }
 
 void proc_kill(struct proc *p, int signal, const char *why)
@@ -185,10 +145,8 @@ long proc_wait_or_block(struct proc *parent, long pid, long tid, long *status)
 {
 	long r = proc_wait(parent, pid, status);
 
-	if (r == -CALF_EBUSY) {
-		parent->wait_tid = tid;
-		parent->wait_pid = pid;
-	}
+	if (r == -CALF_EBUSY)
+		thread_hold_wait(parent, tid, pid);
 	return r;
 }
 

@@ -2,8 +2,8 @@
  * process.h - the processes the VM server runs.
  *
  * Layer: vm/ (target only). A process is an address space (a kernel
- * aspace object over page tables the VM server owns), one thread, its
- * regions, and its family ties. pid 0 is never used: the badge of fault
+ * aspace object over page tables the VM server owns), its threads
+ * (thread.h), its regions, and its family ties. pid 0 is never used: the badge of fault
  * messages is 0 (they come through the VM server's own handle 0), while
  * each process calls with a handle badged with its pid.
  *
@@ -11,7 +11,8 @@
  * wait) -> FREE. A parent's wait() for a running child is held: the VM
  * server does not reply (the kernel keeps any number of callers blocked
  * for a server, docs/syscalls.md) and answers with SYS_REPLY_TO when the
- * child exits. A zombie keeps only its pid and status: its frames and
+ * child exits (any number of its threads may wait at once: thread.h). A
+ * zombie keeps only its pid and status: its frames and
  * its kernel objects are returned at exit. Children of an exiting
  * process go to init (pid 1).
  */
@@ -23,6 +24,8 @@
 
 #include "sv39/sv39.h"
 #include "vm/region.h"
+
+struct vm_thread;
 
 /* Live processes and zombies together (the kernel has 128 aspaces, one
  * of them the VM server's). */
@@ -51,12 +54,14 @@ struct proc {
 	char name[VM_NAME_MAX];     /* argv[0], for messages */
 	long aspace;                /* kernel address-space id, -1 if none */
 	struct sv39_space space;    /* its page tables (root_pa 0 if none) */
-	long tid;                   /* its thread, -1 if none */
-	struct region_set regions;
+	struct vm_thread *threads;  /* its threads, running or not yet joined (thread.h) */
+	unsigned nthreads;          /* ... of them running */
+	unsigned nrecords;          /* ... records in all */
 	long status;                /* exit status, once a zombie */
-	long wait_tid;              /* its thread, blocked in VM_WAIT; -1 if not */
-	long wait_pid;              /* ... waiting for this child, -1 for any */
 	struct merge_ranges merge;  /* advised for merging (merge.c) */
+	/* Last, and large: proc_alloc clears what comes before and only
+	 * the header of this (region_set_init). */
+	struct region_set regions;
 };
 
 /* A free slot with a fresh pid, state LIVE but nothing built; NULL if
@@ -71,25 +76,26 @@ struct proc *proc_next_live(long after);   /* the live one with the least pid > 
 struct proc *proc_live_by_pid(long pid);   /* live only */
 
 /* Every fault message names the faulting thread: find its process in
- * O(1), not by a scan of the table on every fault. A hash on the low
- * bits of the thread id (the kernel's tids keep a slot number there, so
- * live threads rarely collide); a miss falls back to the scan. */
+ * O(1), not by a scan on every fault. A hash on the low bits of the
+ * thread id (the kernel's tids keep a slot number there, so live threads
+ * rarely collide) holding every running thread of every live process
+ * (thread.c keeps it); a miss falls back to the process's thread lists. */
 #define PROC_TID_HASH 256
-extern struct proc *proc_tid_hash[PROC_TID_HASH];
+struct tid_slot {
+	long tid;                   /* 0: empty */
+	struct proc *p;
+};
+extern struct tid_slot proc_tid_hash[PROC_TID_HASH];
 struct proc *proc_by_tid_slow(long tid);
 
 static inline struct proc *proc_by_tid(long tid)   /* live only */
 {
-	struct proc *p = proc_tid_hash[(unsigned long)tid % PROC_TID_HASH];
+	const struct tid_slot *s = &proc_tid_hash[(unsigned long)tid % PROC_TID_HASH];
 
-	if (p && p->tid == tid && p->state == PROC_LIVE)
-		return p;
+	if (s->tid == tid)   /* an empty slot has tid 0, which names no thread */
+		return s->p;
 	return proc_by_tid_slow(tid);
 }
-
-/* Set p's thread (-1: none), keeping the tid -> process lookup of the
- * fault path right. Always use this, never write p->tid directly. */
-void proc_set_tid(struct proc *p, long tid);
 
 /* The index-th process, live or zombie, in pid order (VM_PS): its pid
  * and *out, or -CALF_ESRCH past the last. */

@@ -21,6 +21,17 @@ void region_set_init(struct region_set *rs)
 	rs->hint = 0;
 }
 
+void region_set_copy(struct region_set *dst, const struct region_set *src)
+{
+	for (unsigned i = 0; i < src->n; i++)
+		dst->r[i] = src->r[i];
+	dst->n = src->n;
+	dst->heap = src->heap;
+	dst->brk = src->brk;
+	dst->heap_limit = src->heap_limit;
+	dst->hint = src->hint;
+}
+
 /* Does [start, end) overlap any region other than number `skip`? */
 static bool overlaps(const struct region_set *rs, uint64_t start, uint64_t end, int skip)
 {
@@ -70,20 +81,18 @@ const struct region *region_find_slow(struct region_set *rs, uint64_t va)
 	return NULL;
 }
 
-int region_mmap(struct region_set *rs, uint64_t len, uint64_t *addr)
+/* First fit: the lowest address in [REGION_MMAP_BASE, REGION_MMAP_TOP)
+ * where `size` bytes (page aligned) overlap no region. 0 and *at, or
+ * -CALF_ENOMEM. */
+static int find_gap(const struct region_set *rs, uint64_t size, uint64_t *at_out)
 {
-	uint64_t size = (len + PAGE_MASK) & ~PAGE_MASK;
 	uint64_t at = REGION_MMAP_BASE;
 
-	if (len == 0 || size < len)
-		return -CALF_EINVAL;
 	if (size > REGION_MMAP_TOP - REGION_MMAP_BASE)
 		return -CALF_ENOMEM;
-	if (rs->n == REGION_MAX)
-		return -CALF_ENOMEM;
-	/* First fit: try the bottom, then just above each region, lowest
-	 * first. Each try that overlaps moves `at` past the region in the
-	 * way, so the loop ends after at most n + 1 moves. */
+	/* Try the bottom, then just above each region, lowest first. Each
+	 * try that overlaps moves `at` past the region in the way, so the
+	 * loop ends after at most n + 1 moves. */
 	for (unsigned moves = 0; moves <= rs->n; moves++) {
 		uint64_t next = at;
 
@@ -93,12 +102,27 @@ int region_mmap(struct region_set *rs, uint64_t len, uint64_t *addr)
 			if (at < rs->r[i].end && rs->r[i].start < at + size && rs->r[i].end > next)
 				next = rs->r[i].end;
 		if (next == at) {
-			*addr = at;
-			return region_add(rs, at, at + size, REGION_R | REGION_W, REGION_MMAP);
+			*at_out = at;
+			return 0;
 		}
 		at = next;
 	}
 	return -CALF_ENOMEM;
+}
+
+int region_mmap(struct region_set *rs, uint64_t len, uint64_t *addr)
+{
+	uint64_t size = (len + PAGE_MASK) & ~PAGE_MASK;
+	int err;
+
+	if (len == 0 || size < len)
+		return -CALF_EINVAL;
+	if (rs->n == REGION_MAX)
+		return -CALF_ENOMEM;
+	err = find_gap(rs, size, addr);
+	if (err)
+		return err;
+	return region_add(rs, *addr, *addr + size, REGION_R | REGION_W, REGION_MMAP);
 }
 
 /* Remove region i, keeping the heap's index right. */
@@ -166,6 +190,47 @@ int region_add_stack(struct region_set *rs, uint64_t top, uint64_t max)
 	return err;
 }
 
+int region_add_thread_stack(struct region_set *rs, uint64_t size, uint64_t *top)
+{
+	uint64_t at;
+	int err;
+
+	if (size == 0 || (size & PAGE_MASK) || size > REGION_MMAP_TOP - REGION_MMAP_BASE)
+		return -CALF_EINVAL;
+	if (rs->n + 2 > REGION_MAX)
+		return -CALF_ENOMEM;
+	err = find_gap(rs, size + REGION_PAGE, &at);
+	if (err)
+		return err;
+	/* The guard page first, at the bottom: a thread that runs off its
+	 * stack faults there and is reported as a stack overflow. */
+	region_add(rs, at, at + REGION_PAGE, 0, REGION_GUARD);
+	region_add(rs, at + REGION_PAGE, at + REGION_PAGE + size, REGION_R | REGION_W,
+		   REGION_THREAD_STACK);
+	*top = at + REGION_PAGE + size;
+	return 0;
+}
+
+int region_remove_thread_stack(struct region_set *rs, uint64_t top)
+{
+	uint64_t bottom;
+
+	for (unsigned i = 0; i < rs->n; i++) {
+		if (rs->r[i].kind != REGION_THREAD_STACK || rs->r[i].end != top)
+			continue;
+		bottom = rs->r[i].start;
+		region_remove(rs, i);
+		for (unsigned g = 0; g < rs->n; g++) {
+			if (rs->r[g].kind == REGION_GUARD && rs->r[g].end == bottom) {
+				region_remove(rs, g);
+				break;
+			}
+		}
+		return 0;
+	}
+	return -CALF_EINVAL;
+}
+
 int region_add_heap(struct region_set *rs, uint64_t start, uint64_t limit)
 {
 	int err;
@@ -227,6 +292,8 @@ const char *region_name(const struct region *r)
 		return "args";
 	case REGION_MMAP:
 		return "mmap region";
+	case REGION_THREAD_STACK:
+		return "thread stack";
 	}
 	return "region";
 }

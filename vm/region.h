@@ -17,6 +17,9 @@
  *   mmap          RW anonymous regions (VM_MMAP), placed first-fit from
  *                 REGION_MMAP_BASE up, far above any heap and below the
  *                 stack's guard page
+ *   thread stack  RW, one per thread the process started (VM_THREAD_CREATE),
+ *                 with a guard page below it, placed as mmap regions are
+ *                 and removed when the thread exits
  * Any page of a region that is not in the page table is anonymous: it
  * reads as zero until first written (ELF pages holding file bytes are
  * mapped when the program is loaded, so only bss is ever anonymous).
@@ -27,9 +30,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Room for the fixed regions (ELF segments, heap, stack, guard, args)
- * and a couple of dozen mmap regions. */
-#define REGION_MAX 32
+/* Room for the fixed regions (ELF segments, heap, stack, guard, args),
+ * a stack and a guard page for each of VM_THREADS_PER_PROC threads, and
+ * a dozen mmap regions. Sets are copied with region_set_copy, which
+ * copies only the regions in use, so a large REGION_MAX costs memory
+ * but no time. */
+#define REGION_MAX 80
 #define REGION_PAGE 4096ull
 
 /* Rights, as the ELF flags and the PTE bits name them. */
@@ -44,6 +50,7 @@ enum region_kind {
 	REGION_GUARD,     /* no rights: any access is a stack overflow */
 	REGION_ARGS,
 	REGION_MMAP,      /* anonymous memory from VM_MMAP */
+	REGION_THREAD_STACK, /* the stack of a thread the process started */
 };
 
 /* Where mmap places regions: 64 GiB up (the heap is at most 256 MiB
@@ -67,6 +74,9 @@ struct region_set {
 };
 
 void region_set_init(struct region_set *rs);
+
+/* *dst = *src: the regions in use, the break and the limits. */
+void region_set_copy(struct region_set *dst, const struct region_set *src);
 
 /*
  * Add [start, end) with `prot`. 0, or a negated CALF_E* code:
@@ -115,6 +125,21 @@ int region_munmap(struct region_set *rs, uint64_t addr, uint64_t len);
 int region_add_stack(struct region_set *rs, uint64_t top, uint64_t max);
 
 /*
+ * A thread's stack: `size` bytes (page aligned, > 0) RW with a guard page
+ * below, placed first-fit as region_mmap places a region. Returns 0 and
+ * *top, the stack's top (its first sp); -CALF_EINVAL for a bad size,
+ * -CALF_ENOMEM when no gap is large enough or the set has no room for
+ * two more regions. All or nothing.
+ */
+int region_add_thread_stack(struct region_set *rs, uint64_t size, uint64_t *top);
+
+/*
+ * Remove the thread stack whose top is `top` and its guard page (the
+ * caller unmaps the pages). 0, or -CALF_EINVAL if there is none.
+ */
+int region_remove_thread_stack(struct region_set *rs, uint64_t top);
+
+/*
  * An empty heap starting at `start` (page aligned), whose break may grow
  * up to `limit` (page aligned). Errors as region_add.
  */
@@ -132,7 +157,7 @@ int region_brk(struct region_set *rs, int64_t incr, uint64_t *old_brk, uint64_t 
 	       uint64_t *new_end);
 
 /* A short name for messages: "text", "rodata", "data", "heap", "stack",
- * "stack guard page", "args", "mmap region". */
+ * "stack guard page", "args", "mmap region", "thread stack". */
 const char *region_name(const struct region *r);
 
 #endif

@@ -3,13 +3,14 @@
  *
  * Layer: vm/ (target only). The VM server keeps one handle per key in
  * its own handle table (CALF_MAX_HANDLES = 32 slots, handle 0 being the
- * VM endpoint: hence the small limit). Endpoints are never destroyed: a
- * key stays valid for the life of the system.
+ * VM endpoint: hence the small limit; half of them, so that the table
+ * keeps room). Endpoints are never destroyed: a key stays valid for the
+ * life of the system, and a seventeenth key is refused (-CALF_ENOMEM).
  */
 #include "vm/rendezvous.h"
 #include "calf/syscall.h"
 
-#define VM_MAX_KEYS 8
+#define VM_MAX_KEYS 16
 
 static struct {
 	unsigned long key;

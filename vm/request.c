@@ -17,6 +17,7 @@
 #include "vm/reply.h"
 #include "vm/space.h"
 #include "vm/spawn.h"
+#include "vm/thread.h"
 #include "vm/trace.h"
 #include "vm/uspace.h"
 #include "vm/vm.h"
@@ -77,7 +78,7 @@ static long do_munmap(struct proc *p, unsigned long addr, unsigned long len)
 {
 	int err;
 
-	scratch = p->regions;
+	region_set_copy(&scratch, &p->regions);
 	err = region_munmap(&scratch, addr, len);
 	if (err)
 		return err;
@@ -87,7 +88,7 @@ static long do_munmap(struct proc *p, unsigned long addr, unsigned long len)
 				 addr + ((len + SV39_PAGE_SIZE - 1) & ~(SV39_PAGE_SIZE - 1)));
 	if (err)
 		return err;
-	p->regions = scratch;
+	region_set_copy(&p->regions, &scratch);
 	merge_forget(p, addr, addr + len);
 	return 0;
 }
@@ -154,7 +155,7 @@ static long do_ps(unsigned long index, unsigned long *out)
 	if (q->state == PROC_ZOMBIE)
 		out[1] = VM_PS_ZOMBIE;
 	else
-		out[1] = q->wait_tid >= 0 ? VM_PS_WAITING : VM_PS_RUNNING;
+		out[1] = thread_any_waiting(q) ? VM_PS_WAITING : VM_PS_RUNNING;
 	out[2] = space_resident(&q->space);
 	reply_pack_name(q->name, &out[3]);
 	return pid;
@@ -236,7 +237,7 @@ static long do_sbrk(struct proc *p, long incr)
 		err = region_brk(&p->regions, incr, &old_brk, &old_end, &new_end);
 		return err ? err : (long)old_brk;
 	}
-	scratch = p->regions;
+	region_set_copy(&scratch, &p->regions);
 	err = region_brk(&scratch, incr, &old_brk, &old_end, &new_end);
 	if (err)
 		return err;
@@ -246,7 +247,7 @@ static long do_sbrk(struct proc *p, long incr)
 			return err;
 		merge_forget(p, new_end, old_end);
 	}
-	p->regions = scratch;
+	region_set_copy(&p->regions, &scratch);
 	return (long)old_brk;
 }
 
@@ -275,6 +276,7 @@ static long do_stats(unsigned long first, unsigned long *out)
 		[VM_STAT_MERGE_MERGED] = merge_stats.merged,
 		[VM_STAT_MERGE_ZERO] = merge_stats.zero,
 		[VM_STAT_MERGE_COST] = merge_stats.cost,
+		[VM_STAT_THREADS] = vm_stats.threads,
 	};
 
 	if (first <= VM_STAT_MERGE_SHARING && first + 5 > VM_STAT_MERGE_SHARED)
@@ -289,6 +291,7 @@ bool vm_request(unsigned long badge, long tid, struct calf_msg *m)
 {
 	struct proc *p = proc_live_by_pid((long)badge);
 	unsigned long label = m->mr[0], a1 = m->mr[1], a2 = m->mr[2], a3 = m->mr[3];
+	unsigned long a4 = m->mr[4];
 	long status = 0, r;
 
 	memset(m, 0, sizeof(*m));
@@ -333,7 +336,7 @@ bool vm_request(unsigned long badge, long tid, struct calf_msg *m)
 		r = do_stats(a1, &m->mr[1]);
 		break;
 	case VM_FORK:
-		r = vm_fork(p);
+		r = vm_fork(p, tid);
 		break;
 	case VM_EXEC:
 		r = do_exec(p, a1, a2);
@@ -379,6 +382,15 @@ bool vm_request(unsigned long badge, long tid, struct calf_msg *m)
 		break;
 	case VM_MERGE_CTL:
 		r = merge_ctl(a1);
+		break;
+	case VM_THREAD_CREATE:
+		r = thread_create(p, a1, a2, a3, a4);
+		break;
+	case VM_THREAD_JOIN:
+		r = thread_join(p, tid, (long)a1, &status);
+		if (r == -CALF_EBUSY)
+			return false;   /* held: the thread's exit replies */
+		m->mr[1] = (unsigned long)status;
 		break;
 	default:
 		r = -CALF_ENOSYS;

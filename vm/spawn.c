@@ -14,6 +14,7 @@
 #include "vm/process.h"
 #include "calf/vm_protocol.h"
 #include "calf/syscall.h"
+#include "vm/thread.h"
 #include "vm/uspace.h"
 #include "vm/vm.h"
 
@@ -196,8 +197,8 @@ static int build_program(struct proc *p, const struct vm_image *img, const char 
 		err = r == -CALF_ENOMEM ? -CALF_ENOMEM : -CALF_EINVAL;
 		goto fail;
 	}
-	r = calf_thread_create((unsigned long)p->aspace, img->entry, VM_USER_STACK_TOP, VM_EP,
-			      CALF_PRIO_DEFAULT | CALF_THREAD_SUSPENDED, VM_USER_ARGS);
+	r = calf_sys_thread_create((unsigned long)p->aspace, img->entry, VM_USER_STACK_TOP,
+				   VM_EP, CALF_PRIO_DEFAULT | CALF_THREAD_SUSPENDED, VM_USER_ARGS);
 	if (r < 0) {
 		err = -CALF_ENOMEM;
 		goto fail;
@@ -226,11 +227,15 @@ long vm_spawn(long ppid, const char *block, size_t len)
 	if (!p)
 		return -CALF_ENOMEM;   /* the process table is full (calf/vm_protocol.h) */
 	err = build_program(p, &img, block, len, argc, &tid);
+	if (!err && !thread_add(p, tid)) {
+		calf_aspace_destroy((unsigned long)p->aspace);   /* and the thread */
+		uspace_destroy(p);
+		err = -CALF_EAGAIN;
+	}
 	if (err) {
 		proc_free(p);
 		return err;
 	}
-	proc_set_tid(p, tid);
 	calf_thread_start((unsigned long)tid);
 	return p->pid;
 }
@@ -251,28 +256,29 @@ long vm_exec(struct proc *p, const char *block, size_t len)
 	memset(&fresh, 0, sizeof(fresh));
 	fresh.pid = p->pid;
 	fresh.aspace = -1;
-	fresh.tid = -1;
 	region_set_init(&fresh.regions);
 	err = build_program(&fresh, &img, block, len, argc, &tid);
 	if (err)
 		return err;
 
 	/* The point of no return. Destroying the old aspace kills the old
-	 * thread, blocked in this very call (the kernel drops the call we
-	 * will never answer); then its frames and tables go back. */
+	 * threads, the caller blocked in this very call among them (the
+	 * kernel drops the call we will never answer); then its frames and
+	 * tables go back. */
 	calf_aspace_destroy((unsigned long)p->aspace);
-	proc_set_tid(p, -1);
+	thread_forget_all(p);
 	uspace_destroy(p);
 	p->aspace = fresh.aspace;
 	p->space = fresh.space;
-	p->regions = fresh.regions;
+	region_set_copy(&p->regions, &fresh.regions);
 	p->merge = fresh.merge;         /* none: advice goes with the image */
 	n = strlen(block);
 	if (n >= VM_NAME_MAX)
 		n = VM_NAME_MAX - 1;
 	memcpy(p->name, block, n);
 	p->name[n] = '\0';
-	proc_set_tid(p, tid);
+	/* A record is free: the old threads' were given back just above. */
+	thread_add(p, tid);
 	calf_thread_start((unsigned long)tid);
 	return 0;
 }

@@ -26,6 +26,7 @@ struct vm_stats {
 	unsigned long retries;      /* faults on a page that already allowed the access */
 	unsigned long refused;      /* faults refused (killed, or EFAULT for the kernel) */
 	unsigned long table_copies; /* shared page tables copied for a store into them */
+	unsigned long threads;      /* threads started by VM_THREAD_CREATE */
 };
 
 extern struct frame_table vm_frames;

@@ -262,9 +262,10 @@ static inline long calf_aspace_destroy(long aspace)
 	return calf_syscall1(SYS_ASPACE_DESTROY, aspace);
 }
 
-static inline long calf_thread_create(long aspace, unsigned long pc,
-				      unsigned long sp, long pager,
-				      long priority, unsigned long arg)
+/* calf_sys_: libcalf's calf_thread_create (calf.h) is the VM request. */
+static inline long calf_sys_thread_create(long aspace, unsigned long pc,
+					  unsigned long sp, long pager,
+					  long priority, unsigned long arg)
 {
 	return calf_syscall6(SYS_THREAD_CREATE, aspace, (long)pc, (long)sp,
 			     pager, priority, (long)arg);

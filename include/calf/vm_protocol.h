@@ -36,8 +36,10 @@
 #define VM_GETPPID   (VM_LABEL_BASE + 5)
 /* rendezvous(key): MR1 = a key (any number). Every caller with the same
  * key gets a handle to the same endpoint, created on first use; a
- * simple way for two programs to find each other.
- * reply: MR0 = handle in the caller's table */
+ * simple way for two programs to find each other. Keys last for the
+ * life of the system, 16 at most.
+ * reply: MR0 = handle in the caller's table, or -CALF_ENOMEM (16 keys
+ * in use) */
 #define VM_RENDEZVOUS (VM_LABEL_BASE + 6)
 /* poweroff(failure): MR1 = 0 for success. Ends the machine. */
 #define VM_POWEROFF  (VM_LABEL_BASE + 7)
@@ -82,7 +84,8 @@
 #define VM_STAT_MERGE_MERGED   21   /* pages merged into a twin's frame, in all */
 #define VM_STAT_MERGE_ZERO     22   /* pages of zeros merged into the zero frame, in all */
 #define VM_STAT_MERGE_COST     23   /* instructions the scans took, in all */
-#define VM_STAT_COUNT       24
+#define VM_STAT_THREADS     24   /* threads started by VM_THREAD_CREATE, in all */
+#define VM_STAT_COUNT       25
 
 /* fork(): a copy of the caller. Every writable page becomes copy-on-write
  * in both; the child's registers are the parent's with a0 = 0.
@@ -196,6 +199,26 @@
  * says merge=on. reply MR0 = 1 on, 0 off (after the change), or
  * -CALF_EINVAL. */
 #define VM_MERGE_CTL    (VM_LABEL_BASE + 25)
+
+/* thread_create(pc, a0, a1, stack_size): a new thread of the caller's
+ * process, started at MR1 with a0 = MR2, a1 = MR3, sp = the top of a
+ * new stack region of MR4 bytes (0: VM_THREAD_STACK_DEFAULT) with a
+ * guard page below it, every other register 0 (libcalf's entry code sets
+ * gp and tp: docs/syscalls.md, "Threads").
+ * reply MR0 = its thread id, or -CALF_EINVAL (stack above
+ * VM_THREAD_STACK_MAX), -CALF_EAGAIN (too many threads), -CALF_ENOMEM
+ * (no room for the stack). */
+#define VM_THREAD_CREATE (VM_LABEL_BASE + 26)
+#define VM_THREAD_STACK_DEFAULT (64ul << 10)
+#define VM_THREAD_STACK_MAX     (8ul << 20)
+/* Threads of one process, running or ended and not joined yet. */
+#define VM_THREADS_PER_PROC 32
+/* thread_join(tid): wait until thread MR1 of the caller's process has
+ * ended (SYS_THREAD_EXIT); its record is then freed.
+ * reply MR0 = 0, MR1 = its exit status; or MR0 = -CALF_ESRCH (no such
+ * thread, or joined already), -CALF_EINVAL (the caller itself, or
+ * another thread joins it already). */
+#define VM_THREAD_JOIN   (VM_LABEL_BASE + 27)
 
 #define VM_ARGS_MAX 1024
 

@@ -238,7 +238,7 @@ TEST(decide_properties_on_every_input)
 	unsigned n = 0, seen[FAULT_DENY + 1] = { 0 };
 
 	for (unsigned a = 0; a < sizeof(accesses) / sizeof(accesses[0]); a++)
-	for (int kind = REGION_ELF; kind <= REGION_MMAP; kind++)
+	for (int kind = REGION_ELF; kind <= REGION_THREAD_STACK; kind++)
 	for (unsigned prot = 0; prot < 8; prot++)
 	for (unsigned m = 0; m < 64; m++)
 	for (int zero = 0; zero < 2; zero++)

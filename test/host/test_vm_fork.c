@@ -252,13 +252,14 @@ static void tlb_check(struct sv39_space *s)
  * process whose one region covers all user space and whose space is s.
  */
 struct vm_stats vm_stats;
-struct proc *proc_tid_hash[PROC_TID_HASH];
+struct tid_slot proc_tid_hash[PROC_TID_HASH];
 static struct proc fault_proc;   /* the process of the store being resolved */
+#define FAULT_TID 7              /* ... and its one thread */
 static unsigned kills, flushes;
 
 struct proc *proc_by_tid_slow(long tid)
 {
-	return fault_proc.tid == tid && fault_proc.state == PROC_LIVE ? &fault_proc : NULL;
+	return tid == FAULT_TID && fault_proc.state == PROC_LIVE ? &fault_proc : NULL;
 }
 
 void proc_kill(struct proc *p, int signal, const char *why)
@@ -311,7 +312,7 @@ static int store_by(struct sv39_space *s, uint64_t va, uint8_t byte, enum fault_
 		[CALF_FAULT_MR_ACCESS] = CALF_FAULT_WRITE,
 		[CALF_FAULT_MR_PC] = 0x10000,
 		[CALF_FAULT_MR_CAUSE] = EXC_STORE_PAGE_FAULT,
-		[CALF_FAULT_MR_TID] = 7,
+		[CALF_FAULT_MR_TID] = FAULT_TID,
 	} };
 	unsigned killed = kills;
 	bool resolved;
@@ -319,13 +320,13 @@ static int store_by(struct sv39_space *s, uint64_t va, uint8_t byte, enum fault_
 
 	memset(&fault_proc, 0, sizeof(fault_proc));
 	fault_proc.state = PROC_LIVE;
-	fault_proc.tid = 7;
 	fault_proc.aspace = -1;
 	fault_proc.space = *s;
 	region_set_init(&fault_proc.regions);
 	CHECK_OR_RETURN(region_add(&fault_proc.regions, 0, SV39_USER_TOP, REGION_R | REGION_W,
 				   REGION_MMAP) == 0, -2);
-	proc_tid_hash[7 % PROC_TID_HASH] = &fault_proc;
+	proc_tid_hash[FAULT_TID % PROC_TID_HASH].tid = FAULT_TID;
+	proc_tid_hash[FAULT_TID % PROC_TID_HASH].p = &fault_proc;
 	if (fast)
 		*fast = false;
 	if (path == BY_SHORTCUT && fault_fast(&m) == 0) {
@@ -336,7 +337,7 @@ static int store_by(struct sv39_space *s, uint64_t va, uint8_t byte, enum fault_
 	} else {
 		resolved = fault_resolve(&m);
 	}
-	proc_tid_hash[7 % PROC_TID_HASH] = NULL;
+	proc_tid_hash[FAULT_TID % PROC_TID_HASH] = (struct tid_slot){ 0, NULL };
 	CHECK_OR_RETURN(fault_proc.space.root_pa == s->root_pa, -2);
 	if (!resolved) {
 		CHECK_OR_RETURN(kills == killed + 1, -2);   /* out of memory: killed, no reply */

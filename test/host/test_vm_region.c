@@ -183,6 +183,8 @@ TEST(names)
 	CHECK(!strcmp(region_name(&r), "stack guard page"));
 	r.kind = REGION_ARGS;
 	CHECK(!strcmp(region_name(&r), "args"));
+	r.kind = REGION_THREAD_STACK;
+	CHECK(!strcmp(region_name(&r), "thread stack"));
 }
 
 TEST(mmap_places_first_fit_and_reuses_holes)
@@ -295,6 +297,80 @@ TEST(find_hint_follows_hits)
 	CHECK(region_find(&rs, 0x30000) == NULL);
 }
 
+TEST(thread_stacks_have_guards_and_fill_holes)
+{
+	uint64_t a, t1, t2, t3;
+	const struct region *r;
+	unsigned n;
+
+	region_set_init(&rs);
+	CHECK_EQ(region_add_stack(&rs, TOP, MAX), 0);
+	CHECK_EQ(region_mmap(&rs, P, &a), 0);
+	CHECK_EQ(region_add_thread_stack(&rs, 16 * P, &t1), 0);
+	/* Above the mmap region: a guard page, then 16 pages of stack. */
+	CHECK_EQ(t1, a + P + P + 16 * P);
+	r = region_find(&rs, t1 - 1);
+	CHECK(r && r->kind == REGION_THREAD_STACK && r->prot == (REGION_R | REGION_W));
+	CHECK_EQ(r->start, t1 - 16 * P);
+	r = region_find(&rs, t1 - 16 * P - 1);
+	CHECK(r && r->kind == REGION_GUARD && r->prot == 0);
+	CHECK(region_find(&rs, t1) == NULL);
+	CHECK_EQ(region_add_thread_stack(&rs, 4 * P, &t2), 0);
+	CHECK_EQ(t2, t1 + P + 4 * P);
+	/* A thread stack is no mmap region: munmap refuses it. */
+	CHECK_EQ(region_munmap(&rs, t1 - P, P), -CALF_EINVAL);
+	n = rs.n;
+	CHECK_EQ(region_remove_thread_stack(&rs, t1), 0);
+	CHECK_EQ(rs.n, n - 2);
+	CHECK(region_find(&rs, t1 - 1) == NULL);
+	CHECK(region_find(&rs, t1 - 16 * P - 1) == NULL);
+	CHECK(region_find(&rs, t2 - 1) != NULL);
+	CHECK_EQ(region_remove_thread_stack(&rs, t1), -CALF_EINVAL);
+	CHECK_EQ(region_remove_thread_stack(&rs, a + P), -CALF_EINVAL);   /* an mmap region */
+	/* The hole is used again, lowest first. */
+	CHECK_EQ(region_add_thread_stack(&rs, 2 * P, &t3), 0);
+	CHECK_EQ(t3, a + P + P + 2 * P);
+}
+
+TEST(thread_stack_refused_all_or_nothing)
+{
+	uint64_t t, a;
+
+	region_set_init(&rs);
+	CHECK_EQ(region_add_thread_stack(&rs, 0, &t), -CALF_EINVAL);
+	CHECK_EQ(region_add_thread_stack(&rs, P + 1, &t), -CALF_EINVAL);
+	CHECK_EQ(region_add_thread_stack(&rs, REGION_MMAP_TOP, &t), -CALF_EINVAL);
+	/* Room for one region only: neither is added. */
+	while (rs.n < REGION_MAX - 1)
+		CHECK_EQ(region_mmap(&rs, P, &a), 0);
+	CHECK_EQ(region_add_thread_stack(&rs, P, &t), -CALF_ENOMEM);
+	CHECK_EQ(rs.n, REGION_MAX - 1);
+}
+
+TEST(copy_takes_regions_break_and_limits)
+{
+	static struct region_set dst;
+	uint64_t a, old_brk, old_end, new_end;
+
+	region_set_init(&rs);
+	CHECK_EQ(region_add(&rs, 0x10000, 0x12000, REGION_R | REGION_X, REGION_ELF), 0);
+	CHECK_EQ(region_add_heap(&rs, 0x12000, 0x12000 + (256 << 20)), 0);
+	CHECK_EQ(region_brk(&rs, 5000, &old_brk, &old_end, &new_end), 0);
+	CHECK_EQ(region_mmap(&rs, P, &a), 0);
+	memset(&dst, 0xa5, sizeof(dst));
+	region_set_copy(&dst, &rs);
+	CHECK_EQ(dst.n, rs.n);
+	CHECK_EQ(dst.heap, rs.heap);
+	CHECK_EQ(dst.brk, 0x12000 + 5000);
+	CHECK_EQ(dst.heap_limit, rs.heap_limit);
+	CHECK(!memcmp(dst.r, rs.r, rs.n * sizeof(rs.r[0])));
+	CHECK_EQ(region_find(&dst, a)->kind, REGION_MMAP);
+	/* Independent: a change to the copy leaves the original. */
+	CHECK_EQ(region_munmap(&dst, a, P), 0);
+	CHECK(region_find(&rs, a) != NULL);
+	CHECK(region_find(&dst, a) == NULL);
+}
+
 int main(void)
 {
 	RUN(add_and_find);
@@ -312,5 +388,8 @@ int main(void)
 	RUN(munmap_keeps_heap_index_when_earlier_region_goes);
 	RUN(mmap_and_split_refused_when_full);
 	RUN(find_hint_follows_hits);
+	RUN(thread_stacks_have_guards_and_fill_holes);
+	RUN(thread_stack_refused_all_or_nothing);
+	RUN(copy_takes_regions_break_and_limits);
 	return check_summary();
 }

@@ -31,6 +31,11 @@
  *   bench: merge_page N       one page scanned that has a twin: both
  *                             write-protected, compared, remapped
  *   bench: merge_break_fault N  a store to a merged page: the COW copy
+ * and with --smp (make bench runs it with four harts and with eight):
+ *   bench: thread_create_join N  VM_THREAD_CREATE of a thread that
+ *                             returns at once, and VM_THREAD_JOIN of it
+ *   bench: cow_fault_copy_smpH_alone N  cow_fault_copy with H harts, the
+ *                             space running on one: no remote flush
  *   bench: done
  * `make bench` runs it as `bench --icount`, its word that QEMU runs with
  * -icount. Without it (typed at the shell) the first and last lines say
@@ -343,6 +348,76 @@ static int in_child(const char *what, int (*group)(void))
 	return 1;
 }
 
+/* ---- several harts (--smp) ----
+ *
+ * With several harts the counter counts every hart's instructions, so a
+ * figure is what the whole machine spent; idle harts sleep in wfi and
+ * count nothing. What cannot be counted here: a copy fault while other
+ * threads of the process run on the other harts. Under -icount QEMU
+ * runs its harts one at a time, each for a slice of millions of
+ * instructions, so a remote TLB flush waits for the other harts' turns
+ * while they spin, and such a run does not finish (docs/performance.md). */
+#define THREAD_LOOPS 32
+
+static long returns_0(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+static struct calf_bootinfo bi;
+
+/* The copy fault as bench_faults measures it, with every other hart
+ * idle: the space runs on one hart, so no remote hart is flushed, and
+ * the figure must not grow with the harts there are. In a child of its
+ * own (in_child), as bench_faults is. */
+static int bench_smp_copy(void)
+{
+	unsigned long empty, full, cow;
+	long pid, r;
+	volatile char *p;
+
+	r = calf_mmap(FAULT_PAGES * PAGE);
+	if (r < 0) {
+		printf("bench: mmap failed: %ld\n", r);
+		return 1;
+	}
+	p = (volatile char *)r;
+	store_loop(p, FAULT_PAGES);
+	empty = store_loop(p, FAULT_PAGES);
+	calf_console_flush();
+	pid = calf_fork();
+	if (pid == 0)
+		calf_block_forever();
+	cow = calf_stat(VM_STAT_COW_FAULTS);
+	full = store_loop(p, FAULT_PAGES);
+	if (calf_stat(VM_STAT_COW_FAULTS) == cow)
+		printf("bench: cow_fault_copy_smp%lu_alone: no copy-on-write fault to measure "
+		       "(fork copied the pages)\n", bi.harts);
+	else
+		printf("bench: cow_fault_copy_smp%lu_alone %lu\n", bi.harts,
+		       per_op(full, empty, FAULT_PAGES));
+	calf_kill(pid);
+	calf_wait(pid, 0);
+	calf_munmap((unsigned long)r, FAULT_PAGES * PAGE);
+	return 0;
+}
+
+static int bench_smp(void)
+{
+	unsigned long t0;
+
+	if (calf_bootinfo(&bi) < 0)
+		return 1;
+	/* thread_create_join: the other harts are idle. */
+	calf_thread_join(calf_thread_create(returns_0, NULL), NULL);   /* warm up */
+	t0 = calf_rdinstret();
+	for (int i = 0; i < THREAD_LOOPS; i++)
+		calf_thread_join(calf_thread_create(returns_0, NULL), NULL);
+	printf("bench: thread_create_join %lu\n", (calf_rdinstret() - t0) / THREAD_LOOPS);
+	return in_child("the copy fault", bench_smp_copy);
+}
+
 /* Without -icount, QEMU's instruction counter runs with the host's
  * clock, not with the instructions retired. */
 static const char not_exact[] =
@@ -355,11 +430,16 @@ int main(int argc, char **argv)
 	unsigned long empty, full;
 	int bad, exact;
 
-	calf_usage(argc, argv, "[--icount]",
+	calf_usage(argc, argv, "[--icount] [--smp]",
 		   "instructions per kernel operation; exact only in make bench");
 	exact = argc > 1 && strcmp(argv[1], "--icount") == 0;
 	if (!exact)
 		printf("%s", not_exact);
+	if (argc > 1 + exact && strcmp(argv[1 + exact], "--smp") == 0) {
+		bad = bench_smp();
+		printf("bench: done\n");
+		return bad;
+	}
 	null_loop(100);                 /* warm up */
 	empty = empty_loop(NULL_LOOPS);
 	full = null_loop(NULL_LOOPS);

@@ -20,6 +20,9 @@
  * Every block starts with a 16-byte header (keeps 16-byte alignment):
  *   word 0: usable size | kind, word 1: the mapping's base (large) or
  *   the class (small).
+ * Threads (thread.c) share the heap: one lock guards the free lists and
+ * the arena. A large block's mmap and munmap need no lock (the VM server
+ * does one request at a time).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -27,6 +30,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "calf_lock.h"
 
 #define HDR 16ul
 #define PAGE 4096ul
@@ -42,6 +47,7 @@ struct free_block {
 };
 
 static struct free_block *free_list[NCLASSES];
+static struct calf_lock heap_lock;
 
 static uint64_t *header(void *p)
 {
@@ -124,9 +130,14 @@ static void *large_alloc(size_t size, size_t align)
 
 void *malloc(size_t size)
 {
-	if (size + HDR <= (1ul << MAX_SHIFT))
-		return small_alloc(size);
-	return large_alloc(size, HDR);
+	void *p;
+
+	if (size > (1ul << MAX_SHIFT) - HDR)
+		return large_alloc(size, HDR);
+	calf_lock(&heap_lock);
+	p = small_alloc(size);
+	calf_unlock(&heap_lock);
+	return p;
 }
 
 void free(void *p)
@@ -143,8 +154,10 @@ void free(void *p)
 		munmap((void *)base, (len + PAGE - 1) & ~(PAGE - 1));
 		return;
 	}
+	calf_lock(&heap_lock);
 	((struct free_block *)h)->next = free_list[h[1]];
 	free_list[h[1]] = (struct free_block *)h;
+	calf_unlock(&heap_lock);
 }
 
 void *calloc(size_t count, size_t size)

@@ -25,10 +25,12 @@
  * Output is collected into one line and written with one system call:
  * a line from one program then never interleaves with another's on the
  * console, and printing costs one trap per line instead of per byte.
- * stdout and stderr share the buffer so their order is kept.
+ * stdout and stderr share the buffer so their order is kept. Each thread
+ * has a line of its own (thread-local: thread.c): threads printing at
+ * once never mix characters within a line, and need no lock.
  */
-static char line[256];
-static unsigned long line_len;
+static __thread char line[256];
+static __thread unsigned long line_len;
 
 static void console_flush_line(void)
 {

@@ -85,6 +85,24 @@ long calf_mmap(unsigned long len);
 /* Give back [addr, addr + len) from calf_mmap (VM_MUNMAP). 0 or -error. */
 long calf_munmap(unsigned long addr, unsigned long len);
 
+/* ---- threads (VM_THREAD_CREATE, VM_THREAD_JOIN; thread.c) ---- */
+
+/* A new thread of this process running fn(arg) on a stack of its own
+ * (VM_THREAD_STACK_DEFAULT bytes, or stack_size), with its own errno.
+ * When fn returns, the thread ends with its result as status. Returns
+ * the thread id, or -CALF_EAGAIN (VM_THREADS_PER_PROC threads already,
+ * or none left), -CALF_ENOMEM, -CALF_EINVAL (stack_size too large). */
+long calf_thread_create(long (*fn)(void *arg), void *arg);
+long calf_thread_create_stack(long (*fn)(void *arg), void *arg, unsigned long stack_size);
+
+/* Wait until thread tid of this process has ended; *status (if not
+ * NULL) = fn's result or calf_thread_exit's status. 0, -CALF_ESRCH (no
+ * such thread, or joined already), -CALF_EINVAL (tid is the caller, or
+ * another thread joins it already). A thread ends with
+ * calf_thread_exit(status) too; when the last one ends, the process has
+ * exited with status & 0xff. exit() from any thread ends them all. */
+long calf_thread_join(long tid, long *status);
+
 /* One process as VM_PS describes it. */
 struct calf_ps {
 	long pid, ppid;

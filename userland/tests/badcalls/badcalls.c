@@ -46,7 +46,7 @@
 #define PAGE 4096ul
 
 /* The one rendezvous key the fuzzer may use: the VM server keeps at
- * most 8 keys for the life of the system (vm/rendezvous.c), so random
+ * most 16 keys for the life of the system (vm/rendezvous.c), so random
  * keys would use them up for every later program. */
 #define BADCALLS_KEY 0xbadca11ul
 

@@ -121,7 +121,7 @@ static void test_privileged(void)
 	expect("eperm_aspace_create", calf_aspace_create(0x80000000ul), -CALF_EPERM);
 	expect("eperm_aspace_destroy", calf_aspace_destroy(1), -CALF_EPERM);
 	expect("eperm_thread_create",
-	       calf_thread_create(1, 0x10000, VM_USER_STACK_TOP, 0, CALF_PRIO_DEFAULT, 0),
+	       calf_sys_thread_create(1, 0x10000, VM_USER_STACK_TOP, 0, CALF_PRIO_DEFAULT, 0),
 	       -CALF_EPERM);
 	/* our own thread: if the check were missing, we would see it */
 	expect("eperm_thread_kill", calf_thread_kill(calf_thread_self()), -CALF_EPERM);

@@ -26,7 +26,7 @@
  * integration tests. */
 static const char *const suites[] = {
 	"cowtest", "forkstress", "forkbomb", "zerotest", "badcalls", "proctests",
-	"ktest", "vmtest", "maptest", "mergetest",
+	"ktest", "vmtest", "maptest", "mergetest", "threadtest",
 };
 
 /* The status a shell gives a command it cannot find. */
