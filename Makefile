@@ -70,7 +70,7 @@ help:
 	@echo "make fuzz       libFuzzer on the FDT parser and sv39 (FUZZ_SECONDS=60 each; needs clang)"
 	@echo "make stress     long runs: 100,000 forks, big process trees, the syscall fuzzer"
 	@echo "make lab LAB=cow DIR=../cow-lab  a lab's student tree (labs/README.md)"
-	@echo "make grade [LAB=cow]  grade a lab in QEMU: points per test, Score: N/M"
+	@echo "make grade [LAB=cow] [VERBOSE=1]  grade a lab in QEMU: points per test, why one lost points, Score: N/M"
 	@echo "make deps       install missing Debian packages (as root)"
 	@echo "make clean      remove build/"
 

@@ -7,7 +7,12 @@
 #                                     (test/grade.py): one line per test
 #                                     with points, then "Score: N/M";
 #                                     without LAB, a student tree's own
-#                                     lab, or every lab in the full tree
+#                                     lab, or every lab in the full tree.
+#                                     VERBOSE=1 prints every run's whole
+#                                     console; SMP and MEM, given on the
+#                                     command line, are passed on (else
+#                                     grade.py's 1 hart and 128M, not the
+#                                     Makefile's defaults for make run)
 
 .PHONY: lab grade
 
@@ -19,4 +24,7 @@ lab:
 	$(PYTHON) tools/mklab.py $(LAB) $(DIR)
 
 grade: deps all
-	$(PYTHON) test/grade.py --kernel $(B)/kernel.elf $(if $(LAB),--lab $(LAB))
+	$(PYTHON) test/grade.py --kernel $(B)/kernel.elf $(if $(LAB),--lab $(LAB)) \
+		$(if $(filter 1,$(VERBOSE)),--verbose) \
+		$(if $(filter command line,$(origin SMP)),--smp $(SMP)) \
+		$(if $(filter command line,$(origin MEM)),--mem $(MEM))

@@ -2,9 +2,17 @@
 """grade.py - grade a lab: `make grade LAB=cow`.
 
 Layer: test/. Boots the kernel in QEMU (virt, one hart, 128 MiB: small
-enough that only real copy-on-write forks half of memory), runs each
+enough that only real copy-on-write forks half of memory; --smp and
+--mem, which `make grade SMP=2 MEM=256M` passes, change them), runs each
 graded test of the lab with a timeout, and prints one line per test with
 its points, then "Score: N/M". Exit status 0 only at full marks.
+
+Below a test that scores less than its points come the reasons, from
+the console of its run: the FAIL lines of its checks (or of the suite),
+the checks that printed nothing, the VM server's and the kernel's
+complaints (a lab's stub not written, a process killed, a panic), a
+missing line, a timeout. -v (`make grade VERBOSE=1`) prints the whole
+console of every run as well.
 
 A graded test is a set of check names that `labtest LAB`
 (userland/tests/labtest) must print as "ok", or lines a program must
@@ -13,6 +21,7 @@ are in tools/labs.py; the handouts in labs/<lab>/README.md say what each
 test checks.
 """
 import argparse
+import shlex
 import os
 import re
 import sys
@@ -111,45 +120,79 @@ assert list(TESTS) == labs.LABS and all(sum(t.points for t in TESTS[lab]) == 100
                                         for lab in labs.LABS)
 
 
-def run_program(kernel, program, cache):
+def run_program(kernel, program, cache, smp=1, mem=MEM, verbose=False):
     """The console output of one boot that runs `program`, once per
-    grading (several tests read the same run)."""
+    grading (several tests read the same run). verbose: print it whole,
+    the first time."""
     if program not in cache:
-        cmd = qemu_run.qemu_command("virt", 1, MEM, kernel,
+        cmd = qemu_run.qemu_command("virt", smp, mem, kernel,
                                     append=f"init=init -- {program} --poweroff")
         res = qemu_run.run(cmd, TIMEOUT, [POWEROFF], expect_status=None)
         cache[program] = res.output if res.ok else res.output + f"\n(grade: {res.reason})"
+        if verbose:
+            shown = program.replace(",", " ")
+            print(f"---- the console of `{shown}` ({shlex.join(cmd)})")
+            print(cache[program].rstrip("\n"))
+            print(f"---- end of `{shown}`")
     return cache[program]
 
 
 def passed(test, output):
+    return not why_failed(test, output)
+
+
+# Lines of a run that say why a check failed, whichever test it is: a
+# lab's stub reached (vm/lab.c), a process the VM server killed, a
+# kernel panic, the grader's own note (a timeout, no power-off).
+COMPLAINTS = re.compile(r"^(vm: lab \w+: .*|vm: killed .*|panic.*|\(grade: .*\))$", re.M)
+MAX_REASONS = 12
+
+
+def why_failed(test, output):
+    """The lines that say why `test` failed on `output` ([] if it
+    passed): its checks' FAIL lines, checks that printed no line at all,
+    missing lines, and, for a program that is not labtest (a suite),
+    every FAIL line it printed; then the run's complaints."""
+    why = []
     for name in test.ok:
-        if not re.search(rf"^ok   {re.escape(name)}\s*$", output, re.M):
-            return False
-    return all(re.search(line, output, re.M) for line in test.lines)
+        if re.search(rf"^ok   {re.escape(name)}\s*$", output, re.M):
+            continue
+        fails = re.findall(rf"^FAIL {re.escape(name)}\b.*$", output, re.M)
+        why += fails or [f"no ok or FAIL line for {name}: skipped after an earlier failure, "
+                         f"or the run stopped"]
+    missing = [line for line in test.lines if not re.search(line, output, re.M)]
+    if not why and not missing:
+        return []
+    if not test.program.startswith("labtest,"):
+        why += re.findall(r"^FAIL .*$", output, re.M)
+    why += [f"no line like {line}" for line in missing]
+    for c in COMPLAINTS.findall(output):
+        if c not in why:
+            why.append(c)
+    return why
 
 
-def grade(lab, kernel, quiet=False):
-    """(score, full) for one lab; prints a line per test unless quiet."""
+def grade(lab, kernel, quiet=False, smp=1, mem=MEM, verbose=False):
+    """(score, full) for one lab; prints a line per test unless quiet,
+    and under a test that lost points, why."""
     cache, score, full = {}, 0, 0
     for t in TESTS[lab]:
-        got = t.points if passed(t, run_program(kernel, t.program, cache)) else 0
+        output = run_program(kernel, t.program, cache, smp, mem, verbose and not quiet)
+        why = why_failed(t, output)
+        got = 0 if why else t.points
         score += got
         full += t.points
-        if not quiet:
-            print(f"{lab + ':':<10} {t.name} {'.' * max(2, 56 - len(t.name))} {got}/{t.points}")
+        if quiet:
+            continue
+        print(f"{lab + ':':<10} {t.name} {'.' * max(2, 56 - len(t.name))} {got}/{t.points}")
+        for line in why[:MAX_REASONS]:
+            print(f"{'':<11}{line}")
+        if len(why) > MAX_REASONS:
+            print(f"{'':<11}... {len(why) - MAX_REASONS} more (make grade VERBOSE=1 shows "
+                  f"the whole console)")
     if not quiet:
         print(f"Score: {score}/{full}")
     return score, full
-
-
-def lab_of_tree():
-    """The lab a student tree is for (make lab wrote .calf-lab), or None."""
-    path = os.path.join(os.path.dirname(HERE), ".calf-lab")
-    if os.path.exists(path):
-        with open(path) as f:
-            return f.read().strip()
-    return None
 
 
 def main():
@@ -157,13 +200,24 @@ def main():
     ap.add_argument("--lab", help="one of " + " ".join(labs.LABS) +
                     " (default: this tree's, or every lab)")
     ap.add_argument("--kernel", default="build/kernel.elf")
+    ap.add_argument("--smp", type=int, default=1, help="harts (default 1)")
+    ap.add_argument("--mem", default=MEM, help=f"RAM, as QEMU's -m takes it (default {MEM})")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="print the whole console of every run too")
     args = ap.parse_args()
-    lab = args.lab or lab_of_tree()
+    try:
+        lab = args.lab or labs.tree_lab(os.path.dirname(HERE))
+    except labs.LabError as e:
+        sys.exit(f"grade: {e}")
     if lab and lab not in labs.LABS:
         sys.exit(f"grade: no lab called {lab}; the labs: {' '.join(labs.LABS)}")
+    if (args.smp, args.mem) != (1, MEM):
+        print(f"grade: on {args.smp} hart{'s' if args.smp > 1 else ''} with {args.mem} "
+              f"(a class is graded on 1 hart with {MEM})")
     every_full = True
     for one in [lab] if lab else labs.LABS:
-        score, full = grade(one, args.kernel)
+        score, full = grade(one, args.kernel, smp=args.smp, mem=args.mem,
+                            verbose=args.verbose)
         every_full &= score == full
     sys.exit(0 if every_full else 1)
 

@@ -1,6 +1,7 @@
 """labs.py - the labs, in order, and the regions of code that are theirs.
 
-Layer: tools/ (used by tools/mklab.py, test/grade.py, test/check_labs.py).
+Layer: tools/ (used by tools/mklab.py, test/grade.py, test/check_labs.py,
+test/bench.py, and test/host/host.mk through the command line below).
 
 A lab's solution is marked in the C source, in comments, one syntax:
 
@@ -15,10 +16,18 @@ A lab's solution is marked in the C source, in comments, one syntax:
 In the full tree the stub is a comment; `make lab` (mklab.py) writes a
 student tree where the regions of the chosen lab and of every later lab
 are replaced by their stubs. Regions do not nest.
+
+A student tree says which lab it is in its .calf-lab file (tree_lab);
+the full tree has none.
+
+    labs.py all         print every lab, in order, on one line
+    labs.py later       print the labs after this student tree's own, on
+                        one line (empty in the full tree)
 """
 import os
 import re
 import subprocess
+import sys
 
 # The order a course meets them: a student tree of one lab has every
 # later lab stubbed too, and every earlier one solved.
@@ -33,6 +42,32 @@ ANY = re.compile(r"LAB [a-z]+: (begin|stub|end)")
 
 class LabError(Exception):
     pass
+
+
+def tree_lab(root):
+    """The lab of the student tree at root (`make lab` wrote its name in
+    root/.calf-lab), or None: the full tree, every lab solved."""
+    path = os.path.join(root, ".calf-lab")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        lab = f.read().strip()
+    if lab not in LABS:
+        raise LabError(f"{path} names no lab called {lab!r}; the labs: {' '.join(LABS)}")
+    return lab
+
+
+def stubbed(root):
+    """The labs stubbed in the tree at root: a student tree's own lab and
+    every later one (mklab.py); none in the full tree."""
+    lab = tree_lab(root)
+    return LABS[LABS.index(lab):] if lab else []
+
+
+def later(root):
+    """The labs after a student tree's own (stubbed there, and not the
+    student's to write yet); none in the full tree."""
+    return stubbed(root)[1:]
 
 
 class Region:
@@ -138,3 +173,21 @@ def all_regions(root):
         if rs:
             found[f] = rs
     return found
+
+
+def main():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if sys.argv[1:] == ["all"]:
+        print(" ".join(LABS))
+        return
+    if sys.argv[1:] == ["later"]:
+        try:
+            print(" ".join(later(root)))
+        except LabError as e:
+            sys.exit(f"labs: {e}")
+        return
+    sys.exit("usage: labs.py all|later")
+
+
+if __name__ == "__main__":
+    main()

@@ -47,8 +47,22 @@ def write_tree(lab, dest):
           f"(this lab's and the later ones'); start with labs/{lab}/README.md")
 
 
+def refuse_student_tree():
+    """A student tree has stubs where the solutions were, and the stubs'
+    markers are not regions: say what the tree is before anything reads
+    them (labs.py would only see "a lab marker outside a region")."""
+    try:
+        lab = labs.tree_lab(ROOT)
+    except labs.LabError as e:
+        sys.exit(f"mklab: {e}")
+    if lab:
+        sys.exit(f"mklab: this is a student tree for lab {lab}; `make lab` needs the "
+                 f"teacher's full tree (labs/README.md)")
+
+
 def main():
     args = sys.argv[1:]
+    refuse_student_tree()
     if args == ["--check"]:
         try:
             found = labs.all_regions(ROOT)

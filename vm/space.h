@@ -6,11 +6,27 @@
  * uspace.c wraps these for live processes (adding TLB flushes); the host
  * tests run them over a malloc'd "RAM".
  *
- * Level-0 tables are shared copy-on-write between the spaces fork
- * makes (docs/architecture.md, "Inside the VM server"): fork copies the
- * root and the level-1 tables, but points the child's level-1 entries at
- * the parent's level-0 tables, so its cost follows the tables, not the
- * pages. The rules:
+ * Labs (labs/README.md). This header describes the full tree. In a
+ * lab's student tree some contracts below come only with a lab, and
+ * are marked with it:
+ *   [lab cow]       space_fork_pages shares pages copy-on-write; before
+ *                   it, it copies them (space_fork_copy), so no fork
+ *                   makes a COW leaf or counts a frame twice;
+ *   [lab sharedpt]  space_fork shares level-0 tables, space_unshare
+ *                   unshares them; before it, space_fork is
+ *                   space_fork_pages, no entry is ever marked
+ *                   SPACE_TABLE_COW, the rules on marked tables below
+ *                   hold because there are none, and space_unshare is a
+ *                   stub nothing calls.
+ * The count-1 reuse (lab reuse) is fault_decide's (fault_policy.h), not
+ * this header's: without it a store to a COW page whose frame has
+ * count 1 copies it.
+ *
+ * [lab sharedpt] Level-0 tables are shared copy-on-write between the
+ * spaces fork makes (docs/architecture.md, "Inside the VM server"): fork
+ * copies the root and the level-1 tables, but points the child's
+ * level-1 entries at the parent's level-0 tables, so its cost follows
+ * the tables, not the pages. The rules:
  *  - a level-1 entry marked SPACE_TABLE_COW points at a level-0 table
  *    that every space holding it may only read: each of its leaves is
  *    non-writable (fork cleared W, setting COW, before the first share);
@@ -28,10 +44,11 @@
  * same), so a store to a non-writable page faults without touching the
  * PTE. Pointers (non-leaf entries) have no A/D for it to set.
  *
- * Reference counting rule: every leaf in every level-0 table holds one
- * reference to its frame (the zero frame is pinned and not counted),
- * however many spaces share the table. So a fork adds one reference per
- * level-0 table it shares, unsharing adds one per leaf it copies, and a
+ * Reference counting rule (every lab): every leaf in every level-0
+ * table holds one reference to its frame (the zero frame is pinned and
+ * not counted), however many spaces share the table. So a fork adds one
+ * reference per page it shares [lab cow], or per level-0 table it
+ * shares [lab sharedpt]; unsharing adds one per leaf it copies, and a
  * teardown drops the leaves' references only with the table's last
  * share.
  */
@@ -44,10 +61,10 @@
 #include "sv39/sv39.h"
 #include "vm/frame.h"
 
-/* In a level-1 entry (a pointer to a level-0 table: V, no R W X): the
- * table is copy-on-write. The RSW bit that marks COW leaves: hardware
- * ignores RSW in every PTE (4.3.1), and QEMU checks only D, A, U and
- * the Svpbmt/Svnapot bits of pointers. */
+/* [lab sharedpt] In a level-1 entry (a pointer to a level-0 table: V,
+ * no R W X): the table is copy-on-write. The RSW bit that marks COW
+ * leaves: hardware ignores RSW in every PTE (4.3.1), and QEMU checks
+ * only D, A, U and the Svpbmt/Svnapot bits of pointers. */
 #define SPACE_TABLE_COW SV39_PTE_COW
 
 /* sv39_mem callbacks over a frame table (ctx = struct frame_table *):
@@ -60,7 +77,12 @@ void space_table_free(void *ctx, uint64_t pa);
  * Run masks (space.c): a page table's entries that are not zero lie in
  * runs whose bit is set in *frame_runs(). Whoever writes a non-zero
  * entry into a table of a space sets the bit: space_map does it for
- * sv39_map, space_mark_slot for a slot written directly.
+ * sv39_map, space_mark_slot for a slot written directly. A table sv39/
+ * builds (space_table_alloc) starts with every bit set, and only the
+ * shared-table fork and unsharing [lab sharedpt, space_share.c] narrow
+ * a mask: before that lab every mask is all set, and a fork that fills
+ * new tables through sv39/ alone (sv39_map, sv39_clone_cow) keeps them
+ * true.
  */
 static inline void space_mark_slot(struct frame_table *ft, const sv39_pte_t *slot)
 {
@@ -111,10 +133,10 @@ static inline sv39_pte_t *space_leaf(const struct frame_table *ft, const struct 
 }
 
 /*
- * Make the level-0 table the marked level-1 entry *e of s points at
- * s's own, to write into. Still shared: a copy with one more reference
- * to every frame it maps, *e pointed at it, one share of the old table
- * dropped; returns 1, and the caller flushes s's whole TLB (a level-1
+ * [lab sharedpt] Make the level-0 table the marked level-1 entry *e of
+ * s points at s's own, to write into. Still shared: a copy with one
+ * more reference to every frame it maps, *e pointed at it, one share of
+ * the old table dropped; returns 1, and the caller flushes s's whole TLB (a level-1
  * entry changed: a flush by address covers only leaves, privileged spec
  * 4.2.1). Not shared any more (count 1): only the mark is cleared;
  * returns 0. -CALF_ENOMEM, nothing changed, if no frame is free.
@@ -133,12 +155,13 @@ int space_unshare(struct sv39_space *s, sv39_pte_t *e);
 int space_prepare_unmap(struct sv39_space *s, uint64_t lo, uint64_t hi);
 
 /*
- * fork: make dst (uninitialised) a copy-on-write clone of the user half
- * of src, whose mem it shares. dst gets a root and level-1 tables of its
- * own; every level-0 table of src is shared, marked copy-on-write in
- * both, and gets one more share. A table not marked yet first has every
- * writable leaf made read-only + COW (once: a marked table is shared
- * without looking inside). 0, or -CALF_ENOMEM with dst fully torn down
+ * [lab sharedpt; before it, space_fork_pages] fork: make dst
+ * (uninitialised) a copy-on-write clone of the user half of src, whose
+ * mem it shares. dst gets a root and level-1 tables of its own; every
+ * level-0 table of src is shared, marked copy-on-write in both, and
+ * gets one more share. A table not marked yet first has every writable
+ * leaf made read-only + COW (once: a marked table is shared without
+ * looking inside). 0, or -CALF_ENOMEM with dst fully torn down
  * (no frame leaked, its root_pa 0). src may be left with some leaves
  * COW either way; the caller flushes src's TLB in both cases.
  */
@@ -146,11 +169,12 @@ int space_fork(struct sv39_space *dst, struct sv39_space *src);
 
 /*
  * The two simpler forks (space_pages.c), with space_fork's contract:
- * space_fork_pages shares every page copy-on-write one by one (the
- * child gets level-0 tables of its own; each frame one more reference;
- * writable pages lose W and get the COW mark in both), space_fork_copy
- * copies every page but the zero frame. The labs without shared page
- * tables fork with these (labs/README.md).
+ * space_fork_pages [lab cow; before it, space_fork_copy] shares every
+ * page copy-on-write one by one (the child gets level-0 tables of its
+ * own; each frame one more reference; writable pages lose W and get the
+ * COW mark in both), space_fork_copy copies every page but the zero
+ * frame. The labs without shared page tables fork with these
+ * (labs/README.md).
  */
 int space_fork_pages(struct sv39_space *dst, struct sv39_space *src);
 int space_fork_copy(struct sv39_space *dst, struct sv39_space *src);

@@ -7,6 +7,13 @@
 # FDT parser and the pure parts of kernel/ and vm/ are written so that
 # this works (no CSRs, no libc).
 
+# The labs (check.h, RUN_LAB): every lab, and the labs after a student
+# tree's own (none in the full tree), whose tests are skipped. A student
+# tree is written before its first build, so its objects never hold
+# another tree's list.
+HOST_CFLAGS += -DCHECK_LABS='"$(shell $(PYTHON) tools/labs.py all)"' \
+	-DCHECK_LABS_LATER='"$(shell $(PYTHON) tools/labs.py later)"'
+
 include test/host/sv39.mk
 include test/host/fdt.mk
 include test/host/vm_tests.mk

@@ -290,11 +290,11 @@ TEST(decide_properties_on_every_input)
 
 int main(void)
 {
-	RUN(read_unmapped_anonymous_maps_zero_frame_cow);
-	RUN(read_unmapped_readonly_maps_zero_frame_plain);
+	RUN_LAB(zero, read_unmapped_anonymous_maps_zero_frame_cow);
+	RUN_LAB(zero, read_unmapped_readonly_maps_zero_frame_plain);
 	RUN(store_unmapped_anonymous_allocates);
 	RUN(store_to_zero_page_gets_zeroed_frame);
-	RUN(store_to_cow_count_1_reuses);
+	RUN_LAB(reuse, store_to_cow_count_1_reuses);
 	RUN(store_to_cow_shared_copies);
 	RUN(already_allowed_retries);
 	RUN(store_to_readonly_region_denied);
@@ -307,6 +307,6 @@ int main(void)
 	RUN(kernel_copy_gets_efault_not_kill);
 	RUN(kill_signals);
 	RUN(kill_messages);
-	RUN(decide_properties_on_every_input);
+	RUN_LAB(reuse, decide_properties_on_every_input);
 	return check_summary();
 }

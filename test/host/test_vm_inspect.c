@@ -200,8 +200,8 @@ TEST(stale_cursor_goes_on)
 int main(void)
 {
 	RUN(empty_space_has_no_entries);
-	RUN(pre_order_over_a_small_process);
-	RUN(random_spaces_and_forks);
-	RUN(stale_cursor_goes_on);
+	RUN_LAB(pgtbl, pre_order_over_a_small_process);
+	RUN_LAB(pgtbl, random_spaces_and_forks);
+	RUN_LAB(pgtbl, stale_cursor_goes_on);
 	return check_summary();
 }

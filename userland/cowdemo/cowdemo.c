@@ -18,8 +18,12 @@
  *   5. the parent writes the same 64 pages: still marked copy-on-write,
  *      but now nobody else uses the frames (count 1), so the VM server
  *      just makes them writable again - no copy
- * Each step prints what changed; the end, what the whole run changed.
- * The last line is "cowdemo: done".
+ * Each step prints what changed, and then what that means, read from
+ * the counters rather than assumed: in a lab's student tree
+ * (labs/README.md) fork may copy every page, the child's tables may be
+ * its own from the start, and a count-1 store may copy, and the text
+ * says so and which lab changes it. The end prints what the whole run
+ * changed; the last line is "cowdemo: done".
  *
  *   cowdemo [--trace] [--vmmap] [--pause SECONDS]
  *     --trace   the VM server's fault trace on during the steps: one line
@@ -51,12 +55,22 @@ static void take(unsigned long s[VM_STAT_COUNT])
 	calf_stats(s, VM_STAT_COUNT);
 }
 
-/* Print how the counters moved since `before`, in plain words. */
-static void show_change(const unsigned long before[VM_STAT_COUNT])
+/* How counter `which` moved since `before`. */
+static long moved(const unsigned long before[VM_STAT_COUNT], const unsigned long now[VM_STAT_COUNT],
+		  int which)
+{
+	return (long)(now[which] - before[which]);
+}
+
+/* Print how the counters moved since `before`, in plain words; `now`
+ * (if not NULL) gets the counters. */
+static void show_change(const unsigned long before[VM_STAT_COUNT], unsigned long *now_out)
 {
 	unsigned long now[VM_STAT_COUNT];
 
 	take(now);
+	if (now_out)
+		memcpy(now_out, now, sizeof(now));
 	printf("      free frames %lu -> %lu (%+ld), copies %+ld, reuses %+ld, "
 	       "zero fills %+ld\n",
 	       before[VM_STAT_FREE_FRAMES], now[VM_STAT_FREE_FRAMES],
@@ -141,32 +155,48 @@ int main(int argc, char **argv)
 	for (int i = 0; i < pages; i++)
 		buf[i * PAGE] = 'P';
 	printf("      Each first store took a zeroed frame (a zero fill):\n");
-	show_change(snap);
+	show_change(snap, NULL);
 
 	take(snap);
-	printf("step 2: I fork. The child gets a copy of the top of my page tables,\n"
-	       "      and shares the rest and my memory: all %d pages now belong\n"
-	       "      to both of us, read-only, marked copy-on-write. The child\n"
-	       "      counts what fork cost:\n", pages);
+	printf("step 2: I fork. The child counts what fork cost:\n");
 	calf_console_flush();
 	pid = calf_fork();
 	if (pid == 0) {
-		unsigned long mine[VM_STAT_COUNT];
+		unsigned long mine[VM_STAT_COUNT], now[VM_STAT_COUNT];
+		long cost;
 
-		show_change(snap);
-		printf("      (a few frames for the child's page tables, plus the\n"
-		       "      stack pages both of us wrote since: far less than %d)\n", pages);
+		show_change(snap, now);
+		cost = -moved(snap, now, VM_STAT_FREE_FRAMES);
+		if (cost >= pages)
+			printf("      Fork copied my %d pages into frames of the child's own.\n"
+			       "      (Sharing them needs lab cow: this tree copies at fork.)\n",
+			       pages);
+		else
+			printf("      Far less than %d frames: the child got page tables, not\n"
+			       "      memory. All %d pages now belong to both of us, read-only,\n"
+			       "      marked copy-on-write; the frames went to the child's page\n"
+			       "      tables and to the stack pages both of us wrote since.\n",
+			       pages, pages);
 		vmmap(calf_getpid());
 		pause_here(calf_getpid());
 		take(mine);
-		printf("step 3: the child writes 'C' into %d of the shared pages.\n"
-		       "      Each store faults; the frame is shared (count 2), so the\n"
-		       "      VM server copies it and gives the child the copy (and,\n"
-		       "      at the first store, its own copy of the page table):\n",
-		       written);
+		printf("step 3: the child writes 'C' into %d of those pages.\n", written);
 		for (int i = 0; i < written; i++)
 			buf[i * PAGE] = 'C';
-		show_change(mine);
+		show_change(mine, now);
+		if (moved(mine, now, VM_STAT_COW_COPIES) >= written)
+			printf("      Each store faulted: the frame was shared (count 2), so\n"
+			       "      the VM server copied it and gave the child the copy.\n");
+		else if (moved(mine, now, VM_STAT_COW_FAULTS) == 0)
+			printf("      No store faulted: the pages were the child's own since\n"
+			       "      fork copied them.\n");
+		if (moved(mine, now, VM_STAT_TABLE_COPIES) > 0)
+			printf("      The first store into the page table fork had shared\n"
+			       "      also gave the child its own copy of it (table copies %+ld).\n",
+			       moved(mine, now, VM_STAT_TABLE_COPIES));
+		else if (cost < pages)
+			printf("      (No page table was copied: the child's were its own from\n"
+			       "      the fork. Sharing them needs lab sharedpt.)\n");
 		vmmap(calf_getpid());
 		pause_here(calf_getpid());
 		printf("      The child sees '%c'; it now exits.\n", buf[0]);
@@ -180,7 +210,7 @@ int main(int argc, char **argv)
 	calf_wait(pid, &status);
 	printf("step 4: the child has exited (status %ld). Its copies and page\n"
 	       "      tables went back to the free pool. Since the fork:\n", status);
-	show_change(snap);
+	show_change(snap, NULL);
 	for (int i = 0; i < pages; i++)
 		if (buf[i * PAGE] != 'P')
 			intact = 0;
@@ -188,13 +218,28 @@ int main(int argc, char **argv)
 	       "      reached my memory.\n", intact ? "yes" : "NO (a bug!)");
 
 	take(snap);
-	printf("step 5: I write 'Q' into the same %d pages. They are still marked\n"
-	       "      copy-on-write, but I am the only user of each frame now\n"
-	       "      (count 1): the VM server just makes the page writable again.\n"
-	       "      No copy (a reuse):\n", written);
+	printf("step 5: I write 'Q' into the same %d pages, of whose frames I am\n"
+	       "      the only user now (count 1):\n", written);
 	for (int i = 0; i < written; i++)
 		buf[i * PAGE] = 'Q';
-	show_change(snap);
+	{
+		unsigned long now[VM_STAT_COUNT];
+
+		show_change(snap, now);
+		if (moved(snap, now, VM_STAT_COW_REUSES) >= written &&
+		    moved(snap, now, VM_STAT_COW_COPIES) == 0)
+			printf("      No copy: the pages were still marked copy-on-write, but\n"
+			       "      nobody else used the frames, so the VM server just made\n"
+			       "      each page writable again (a reuse).\n");
+		else if (moved(snap, now, VM_STAT_COW_COPIES) > 0 &&
+			 moved(snap, now, VM_STAT_COW_REUSES) == 0)
+			printf("      Each store copied its page all the same, though nobody\n"
+			       "      else used the frame. (A reuse needs lab reuse: this tree\n"
+			       "      copies here.)\n");
+		else if (moved(snap, now, VM_STAT_COW_FAULTS) == 0)
+			printf("      No store faulted: my pages stayed writable, as fork\n"
+			       "      copied them for the child rather than sharing them.\n");
+	}
 	vmmap(calf_getpid());
 	if (trace)
 		calf_trace(0, 0);
