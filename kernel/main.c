@@ -216,8 +216,14 @@ static void print_banner(unsigned long hartid, uint64_t free_frames)
 
 	kprintf("\n%s: RISC-V Sv39 microkernel, booted on hart %lu\n", KERNEL_NAME, hartid);
 	kprintf("  board    %s\n", board.model);
-	kprintf("  harts    %d usable (%d in the device tree)\n", board.nharts_usable,
-		board.nharts);
+	/* What the tree has, and what the kernel runs on when that is less
+	 * (ids at or above MAX_HARTS, or beyond the cpu nodes it lists). */
+	int taken = __builtin_popcountl(smp_harts_taken(&board));
+	kprintf("  harts    %d usable (%d in the device tree", board.nharts_usable_in_tree,
+		board.nharts_in_tree);
+	if (taken < board.nharts_usable_in_tree)
+		kprintf("; the kernel takes %d", taken);
+	kprintf(")\n");
 	kprintf("  RAM      %lu MiB at 0x%lx", ram_listed >> 20, board.mem[0].base);
 	if (board.nmem > 1)
 		kprintf(" in %d ranges", board.nmem);

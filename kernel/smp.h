@@ -19,7 +19,11 @@ extern uint64_t smp_online_mask;   /* bit h: hart h runs threads */
 extern uint64_t smp_idle_mask;     /* bit h: hart h sleeps in sched_idle */
 extern uint64_t kernel_satp;       /* satp for the kernel's own page table */
 
-/* Start every other usable hart of the board (boot hart, lock held). */
+/* The harts the kernel runs on, as a mask: those the device tree says
+ * are usable (docs/porting.md, Checklist) with an id below MAX_HARTS. */
+uint64_t smp_harts_taken(const struct board *b);
+
+/* Start every other hart smp_harts_taken names (boot hart, lock held). */
 void smp_start(const struct board *b, uint64_t kernel_pa);
 
 /* A thread became runnable: wake one idle hart, if any. */

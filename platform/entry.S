@@ -109,6 +109,18 @@ boot_high:
 	.cfi_endproc
 
 /*
+ * park_entry: a hart with nothing to do, for good: the harts the kernel
+ * does not run on (smp_start sends them here, because the firmware's own
+ * wait loop may not sleep). With every interrupt off, wfi has nothing
+ * to end it on most cores; the loop is for those where it ends anyway.
+ */
+	.globl park_entry
+park_entry:
+	csrw	sie, zero
+3:	wfi
+	j	3b
+
+/*
  * secondary_entry: where SBI HSM starts the other harts (smp_start), in
  * S-mode with the MMU off and a0 = hart id. Reuse the boot page table
  * (it maps this code both where it runs and where it is linked), jump to

@@ -38,6 +38,7 @@ class Case:
 
 BOOT_OK = [r"^calf: RISC-V Sv39 microkernel", r"^timer: 3 ticks received",
            r"^poweroff: boot complete"]
+POWEROFF_OK = r"^poweroff: requested by the VM server \(success\)"
 
 
 def mib(mem):
@@ -69,6 +70,13 @@ def cases(kernel):
         "boot virt SMP=4",
         qemu_command("virt", 4, "256M", kernel, append="stop-after-boot"),
         BOOT_OK + [r"^  harts    4 usable \(4 in the device tree\)"]))
+    # More harts than the old limit of 8: every one is counted and used.
+    out.append(Case(
+        "boot virt SMP=16: cowtest on 16 harts",
+        qemu_command("virt", 16, "256M", kernel, append="init=init -- cowtest --poweroff"),
+        [r"^  harts    16 usable \(16 in the device tree\)$", r"^cowtest: \d+ passed, 0 failed",
+         r"^init: cowtest exited with status 0", POWEROFF_OK],
+        forbid=[r"^smp: .*(did not start|parked)"], timeout=120))
     out.append(Case(
         "boot sifive_u",
         qemu_command("sifive_u", 1, "512M", kernel, append="stop-after-boot"),
