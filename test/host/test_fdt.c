@@ -235,11 +235,24 @@ TEST(qemu_virt_smp1_128m)
 	CHECK(!b.truncated);
 }
 
-/* virt: hart h's S-mode context is 2h+1. */
+/* virt: harts 0..n-1, every one usable and listed; hart h's S-mode
+ * context is 2h+1. */
+static void check_virt_harts(const struct board *b, int n)
+{
+	CHECK_EQ(b->nharts, n);
+	CHECK_EQ(b->nharts_usable, n);
+	CHECK_EQ(b->nharts_in_tree, n);
+	CHECK_EQ(b->nharts_usable_in_tree, n);
+	for (int h = 0; h < n; h++) {
+		CHECK_EQ(b->harts[h].hartid, h);
+		CHECK(b->harts[h].usable);
+		CHECK_EQ(b->harts[h].plic_s_context, 2 * h + 1);
+	}
+}
+
 static void check_virt_smp4_2g(const char *name, uint64_t dtb_size, int nreserved)
 {
 	struct board b;
-	int h;
 
 	CHECK_EQ(parse_fixture(name, &b), 0);
 	CHECK_EQ(b.dtb_size, dtb_size);
@@ -253,13 +266,7 @@ static void check_virt_smp4_2g(const char *name, uint64_t dtb_size, int nreserve
 		CHECK_EQ(b.reserved[0].size, 0x80000);
 	}
 	CHECK_EQ(b.timebase_hz, 10000000);
-	CHECK_EQ(b.nharts, 4);
-	CHECK_EQ(b.nharts_usable, 4);
-	for (h = 0; h < 4; h++) {
-		CHECK_EQ(b.harts[h].hartid, h);
-		CHECK(b.harts[h].usable);
-		CHECK_EQ(b.harts[h].plic_s_context, 2 * h + 1);
-	}
+	check_virt_harts(&b, 4);
 	CHECK_EQ(b.uart.kind, BOARD_UART_NS16550A);
 	CHECK_EQ(b.uart.base, 0x10000000);
 	CHECK_EQ(b.uart.irq, 10);
@@ -280,18 +287,9 @@ TEST(qemu_virt_smp4_2g)
 TEST(qemu_virt_smp40)
 {
 	struct board b;
-	int h;
 
 	CHECK_EQ(parse_fixture("qemu-virt-smp40-256m.dtb", &b), 0);
-	CHECK_EQ(b.nharts, 40);
-	CHECK_EQ(b.nharts_usable, 40);
-	CHECK_EQ(b.nharts_in_tree, 40);
-	CHECK_EQ(b.nharts_usable_in_tree, 40);
-	for (h = 0; h < 40; h++) {
-		CHECK_EQ(b.harts[h].hartid, h);
-		CHECK(b.harts[h].usable);
-		CHECK_EQ(b.harts[h].plic_s_context, 2 * h + 1);
-	}
+	check_virt_harts(&b, 40);
 	CHECK(b.plic.present);
 	CHECK(!b.truncated);
 }
