@@ -201,6 +201,10 @@ long sys_console_read(struct thread *t)
 	struct usercopy_fault f;
 	unsigned n = 0;
 
+	/* Nothing asked, nothing to check: 0 whatever dst is, as read(2)
+	 * with a zero count returns 0. */
+	if (len == 0)
+		return 0;
 	if (len > READ_MAX)
 		len = READ_MAX;
 	/* Make sure the buffer can take the bytes before taking them from
@@ -208,8 +212,6 @@ long sys_console_read(struct thread *t)
 	int err = user_probe_write(t, dst, len, &f);
 	if (err)
 		return usercopy_fail(t, err, &f);
-	if (len == 0)
-		return 0;
 	if (t->as->id != reader) {
 		reader = t->as->id;        /* a new reader: nothing to tell it */
 		reader_behind = false;

@@ -4,7 +4,9 @@
  * Layer: kernel/. entry.S calls kmain on the boot hart with paging on
  * (the boot map), a stack, and tp = hart id. The order matters:
  *   1. traps first, so any mistake after this point is a readable panic;
- *   2. read the device tree (entry.S copied it into the image) into struct board;
+ *   2. read the device tree (entry.S copied it into the image) into struct board,
+ *      and send the other harts it lists to the image entry, where they
+ *      wait until the kernel is ready for them (smp.c, platform/lottery.h);
  *   3. free memory = RAM minus kernel image, DTB and reserved regions;
  *   4. build the real kernel map and switch to it;
  *   5. only now the UART: its registers are mapped in step 4;
@@ -162,6 +164,10 @@ static void timer_self_check(void)
  *                    test) the panic report and the kernel's W^X
  *                    mappings: load (read address 0), store-text (write
  *                    to kernel text), exec-data (jump into kernel data)
+ *   lottery-test=M   send a hart to the image entry while the system
+ *                    runs, as a firmware that raced would; M = join (it
+ *                    must come in as a secondary) or park (it must wait
+ *                    there): tests the boot lottery (kernel/lottery_test.h)
  */
 
 /* crash=KIND: fault on purpose. */
@@ -216,8 +222,14 @@ static void print_banner(unsigned long hartid, uint64_t free_frames)
 
 	kprintf("\n%s: RISC-V Sv39 microkernel, booted on hart %lu\n", KERNEL_NAME, hartid);
 	kprintf("  board    %s\n", board.model);
-	kprintf("  harts    %d usable (%d in the device tree)\n", board.nharts_usable,
-		board.nharts);
+	/* What the tree has, and what the kernel runs on when that is less
+	 * (ids at or above MAX_HARTS, or beyond the cpu nodes it lists). */
+	int taken = __builtin_popcountl(smp_harts_taken(&board));
+	kprintf("  harts    %d usable (%d in the device tree", board.nharts_usable_in_tree,
+		board.nharts_in_tree);
+	if (taken < board.nharts_usable_in_tree)
+		kprintf("; the kernel takes %d", taken);
+	kprintf(")\n");
 	kprintf("  RAM      %lu MiB at 0x%lx", ram_listed >> 20, board.mem[0].base);
 	if (board.nmem > 1)
 		kprintf(" in %d ranges", board.nmem);
@@ -259,6 +271,9 @@ void kmain(unsigned long hartid, uint64_t dtb_pa, uint64_t kernel_pa)
 		boot_fail("the boot hart's id is too large for this kernel", 0);
 	read_device_tree();
 	limit_memory();
+	/* The other harts wait at the image entry from now on, asleep,
+	 * until smp_start lets them in (platform/lottery.h). */
+	smp_gather(&board, kernel_pa, dtb_pa);
 
 	/* RAM for the direct map: what the device tree lists, minus what
 	 * firmware reserved, minus the image (no writable alias of text)

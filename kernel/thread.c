@@ -47,12 +47,13 @@ struct thread *thread_lookup(uint64_t tid)
 	return t;
 }
 
+/* Both loops below visit the other online harts, not MAX_HARTS slots:
+ * every exit kills a thread, and that cost must not grow with the
+ * kernel's hart limit (with one hart they visit none). */
 bool thread_running_elsewhere(const struct thread *t)
 {
-	struct cpu *self = cpu_self();
-
-	for (int h = 0; h < MAX_HARTS; h++)
-		if (&cpus[h] != self && cpus[h].current == t)
+	for (uint64_t m = smp_others_mask(); m; m &= m - 1)
+		if (cpus[__builtin_ctzl(m)].current == t)
 			return true;
 	return false;
 }
@@ -64,12 +65,13 @@ bool thread_running_elsewhere(const struct thread *t)
  * address space may be torn down as soon as this kill returns. */
 static void stop_remote(struct thread *t)
 {
-	for (int h = 0; h < MAX_HARTS; h++) {
+	for (uint64_t m = smp_others_mask(); m; m &= m - 1) {
+		uint64_t h = (uint64_t)__builtin_ctzl(m);
 		if (cpus[h].current != t)
 			continue;
 		t->dying_ack = 0;
 		__atomic_store_n(&t->dying, 1, __ATOMIC_RELEASE);
-		smp_send_ipi((uint64_t)h);
+		smp_send_ipi(h);
 		while (!__atomic_load_n(&t->dying_ack, __ATOMIC_ACQUIRE))
 			;
 	}

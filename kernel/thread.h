@@ -18,7 +18,11 @@
 #include "calf/abi.h"
 
 #define MAX_THREADS 256          /* slot 0 unused: tid 0 is never valid */
-#define MAX_HARTS 8              /* hart ids 0..7 */
+/* Hart ids 0..31: cpus[] and the per-hart kernel stacks (smp.c) have
+ * a slot for each, and every hart set is a bit mask in a uint64_t
+ * (smp_online_mask, an address space's tlb_stale, SBI hart masks with
+ * base 0), so the limit can grow to 64 without another change. */
+#define MAX_HARTS 32
 
 /* Register numbers, for reading arguments out of a saved frame. */
 enum { REG_RA = 1, REG_SP = 2, REG_GP = 3, REG_TP = 4, REG_A0 = 10, REG_A1,

@@ -12,6 +12,7 @@
 #include "kernel/console_input.h"
 #include "kernel/fault.h"
 #include "kernel/lock.h"
+#include "kernel/lottery_test.h"
 #include "kernel/panic.h"
 #include "kernel/power.h"
 #include "kernel/riscv.h"
@@ -47,6 +48,7 @@ static void handle_interrupt(uint64_t scause, struct trap_frame *tf)
 	case IRQ_S_TIMER:
 		timer_tick();
 		sleep_tick();
+		lottery_test_tick();
 		sched_tick();
 		break;
 	case IRQ_S_EXT:

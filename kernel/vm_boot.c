@@ -10,6 +10,7 @@
 #include "kernel/panic.h"
 #include "kernel/printf.h"
 #include "kernel/sched.h"
+#include "kernel/smp.h"
 #include "kernel/vm_boot.h"
 #include "lib/archive.h"
 #include "lib/elf.h"
@@ -118,7 +119,7 @@ void vm_boot(const struct board *b, uint64_t kernel_pa)
 	boot_info.window_pa_base = base;
 	boot_info.archive = VMS_ARCHIVE_VA;
 	boot_info.archive_size = archive_size;
-	boot_info.harts = (unsigned long)b->nharts_usable;
+	boot_info.harts = (unsigned long)__builtin_popcountl(smp_harts_taken(b));
 	boot_info.timebase_hz = b->timebase_hz;
 	for (unsigned i = 0; i < sizeof(boot_info.cmdline) - 1 && b->bootargs[i]; i++)
 		boot_info.cmdline[i] = b->bootargs[i];

@@ -15,7 +15,10 @@
 
 #define BOARD_MAX_MEM		8
 #define BOARD_MAX_RESERVED	16
-#define BOARD_MAX_HARTS		8
+/* cpu nodes listed in harts[]: above the kernel's hart limit (MAX_HARTS,
+ * kernel/thread.h), so a board with a monitor core or two besides its
+ * application harts is listed whole. */
+#define BOARD_MAX_HARTS		64
 
 /* NS16550A: the 16550 family (ns16550a, ns16550, snps,dw-apb-uart);
  * SIFIVE: sifive,uart0. */
@@ -48,10 +51,14 @@ struct board {
 	uint64_t timebase_hz;	/* /cpus timebase-frequency (or the first cpu's); 0 if absent */
 
 	/* Every /cpus child with device_type "cpu" and a readable reg, in
-	 * tree order; disabled ones too, with usable false. */
+	 * tree order; disabled ones too, with usable false. The first
+	 * BOARD_MAX_HARTS are listed in harts[]; the *_in_tree counts take
+	 * in every one, so the kernel can say what it leaves out. */
 	struct board_hart harts[BOARD_MAX_HARTS];
-	int nharts;
-	int nharts_usable;
+	int nharts;			/* listed in harts[] */
+	int nharts_usable;		/* usable, of those listed */
+	int nharts_in_tree;		/* in the tree, listed or not */
+	int nharts_usable_in_tree;	/* usable, listed or not */
 
 	struct {
 		enum board_uart_kind kind;

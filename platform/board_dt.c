@@ -312,6 +312,7 @@ static void board_cpus(const struct fdt *f, struct board *b, uint32_t *intc)
 	uint64_t hartid, size, hz;
 	uint32_t steps;
 	int cpus, cpu, ac, sc, first_cpu = -1;
+	bool usable;
 
 	cpus = fdt_path_offset(f, "/cpus", 5);
 	if (cpus < 0)
@@ -332,16 +333,19 @@ static void board_cpus(const struct fdt *f, struct board *b, uint32_t *intc)
 		if (fdt_reg(f, cpu, ac, sc, 0, &hartid, &size) < 0 ||
 		    hartid > 0xffffffffu)
 			continue;
+		/* The SiFive E51/S7 monitor core has no MMU: it has no
+		 * mmu-type, and OpenSBI marks it disabled. */
+		usable = fdt_node_is_available(f, cpu) && board_mmu_ok(f, cpu);
+		b->nharts_in_tree++;
+		b->nharts_usable_in_tree += usable;
 		if (b->nharts >= BOARD_MAX_HARTS) {
 			b->truncated = true;
-			break;
+			continue;	/* counted, not listed */
 		}
 		h = &b->harts[b->nharts];
 		h->hartid = (uint32_t)hartid;
 		h->plic_s_context = -1;
-		/* The SiFive E51/S7 monitor core has no MMU: it has no
-		 * mmu-type, and OpenSBI marks it disabled. */
-		h->usable = fdt_node_is_available(f, cpu) && board_mmu_ok(f, cpu);
+		h->usable = usable;
 		intc[b->nharts] = board_cpu_intc(f, cpu);
 		if (h->usable) {
 			if (b->nharts_usable == 0) {

@@ -4,14 +4,21 @@
  *
  * Layer: platform/. OpenSBI (fw_dynamic or fw_jump) and U-Boot's booti
  * all enter here in S-mode with the MMU off: a0 = hart id, a1 = physical
- * address of the device tree. Only one hart arrives; the others stay
- * stopped in the firmware until the kernel starts them with SBI HSM.
+ * address of the device tree. One hart is meant to arrive, and the
+ * kernel sends the others here with SBI HSM once it has read the device
+ * tree; the firmware may let one in unasked, at any time. The kernel
+ * does not count on any order: the first hart here wins the boot
+ * lottery (platform/lottery.h) and boots; every later one waits,
+ * touching nothing, until the kernel lets it in as a secondary.
  *
  * The image is linked at KERNEL_VMA (upper half) but runs here at its
  * physical load address. Code built with -mcmodel=medany reaches data
  * PC-relative, so until paging is on, `la` yields physical addresses.
  */
 #include "platform/memlayout.h"
+
+#define SIE_SSIE 0x2    /* sie/sip bit 1: supervisor software interrupt */
+#define SSTATUS_SIE 0x2 /* sstatus bit 1: S-mode interrupts on */
 
 /* Call-frame information for gdb, in .debug_frame (the linker script
  * drops .eh_frame): each entry path below says its return address is
@@ -59,6 +66,15 @@ boot_entry:
 	csrw	sie, zero
 	csrw	sip, zero
 	csrw	sscratch, zero          /* 0 = "trapped from the kernel" */
+
+	/* The boot lottery, before any store to memory: the first hart to
+	 * add 1 finds 0 and boots; any other waits (late_arrival). The
+	 * word is in .data: the winner's bss clear below cannot reset it. */
+	la	t0, boot_lottery
+	li	t1, 1
+	amoadd.w.aqrl t1, t1, (t0)
+	bnez	t1, late_arrival
+
 	mv	s0, a0                  /* hart id */
 	mv	s1, a1                  /* DTB physical address */
 
@@ -109,19 +125,55 @@ boot_high:
 	.cfi_endproc
 
 /*
- * secondary_entry: where SBI HSM starts the other harts (smp_start), in
- * S-mode with the MMU off and a0 = hart id. Reuse the boot page table
- * (it maps this code both where it runs and where it is linked), jump to
- * the upper half, and call secondary_main on the hart's own stack.
+ * late_arrival: every hart but the lottery's winner (a0 = its hart id,
+ * MMU off): the other harts, which the kernel sends here itself early in
+ * its boot (smp_gather), and any hart the firmware lets in unasked
+ * (platform/lottery.h). The kernel may be anywhere in its boot, or long
+ * past it: this hart writes nothing but its bit in boot_late_harts, and
+ * waits, asleep, until the kernel sets that bit in boot_gate_harts
+ * (smp_start); then it goes on as a secondary. A hart the kernel does
+ * not run on never sees its bit: it is parked.
  */
-	.globl secondary_entry
-secondary_entry:
+late_arrival:
+	li	t0, 64                  /* the masks have a bit for ids 0..63 */
+	bgeu	a0, t0, park
+	mv	s0, a0
+	li	s1, 1
+	sll	s1, s1, a0              /* this hart's bit */
+	la	t0, boot_late_harts
+	/* "Here": ordered before the reads of the gate below (.aqrl), so
+	 * either this hart sees the gate open or the kernel, which opens it
+	 * and then reads boot_late_harts, sees this bit and sends an IPI. */
+	amoor.d.aqrl zero, s1, (t0)
+	csrci	sstatus, SSTATUS_SIE    /* an IPI ends the wfi, and traps nowhere */
+	li	t0, SIE_SSIE
+	csrw	sie, t0
+	la	s2, boot_gate_harts
+1:	csrci	sip, SIE_SSIE           /* clear first: an IPI sent after this ends the wfi */
+	ld	t0, 0(s2)
+	and	t0, t0, s1
+	bnez	t0, secondary
+	wfi
+	j	1b
+
+/* A hart with nothing to do, for good: interrupts off. wfi has nothing
+ * to end it on most cores; the loop is for those where it ends anyway. */
+park:
+	csrw	sie, zero
+3:	wfi
+	j	3b
+
+/*
+ * secondary: through the gate, s0 = hart id. Reuse the boot page table
+ * (it maps this code both where it runs and where it is linked), jump
+ * to the upper half, and call secondary_main on the hart's own stack.
+ */
+secondary:
 	.cfi_startproc
 	.cfi_undefined ra
+	fence	r, rw                   /* what the kernel wrote before opening the gate */
 	csrw	sie, zero
 	csrw	sip, zero
-	csrw	sscratch, zero
-	mv	s0, a0
 	la	t0, boot_root_table
 	ENABLE_PAGING t0
 	la	t0, secondary_high_addr
@@ -164,6 +216,16 @@ bad_load_msg:
 	.asciz	"boot: the kernel must be loaded 2 MiB into a 1 GiB-aligned region of RAM, and fit in that GiB\r\n"
 
 	.section .data
+	/* The boot lottery's words (platform/lottery.h): initialized data,
+	 * so that they survive the bss clear and read as 0 before it. */
+	.balign 8
+	.globl boot_late_harts, boot_gate_harts, boot_lottery
+boot_late_harts:
+	.dword	0
+boot_gate_harts:
+	.dword	0
+boot_lottery:
+	.word	0
 	.balign 8
 boot_high_addr:
 	.dword	boot_high

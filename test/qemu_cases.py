@@ -7,6 +7,7 @@ once its own boot is done, and init's `--poweroff` argument powers off
 after the programs it ran.
 """
 import os
+import re
 import subprocess
 import sys
 
@@ -38,6 +39,14 @@ class Case:
 
 BOOT_OK = [r"^calf: RISC-V Sv39 microkernel", r"^timer: 3 ticks received",
            r"^poweroff: boot complete"]
+POWEROFF_OK = r"^poweroff: requested by the VM server \(success\)"
+
+
+def one_banner(output):
+    """A kernel that boots twice (a second hart through the image
+    entry) prints its banner twice; judged on the whole output."""
+    n = len(re.findall(r"^calf: RISC-V Sv39 microkernel", output, re.MULTILINE))
+    return None if n == 1 else f"{n} boot banners, expected 1"
 
 
 def mib(mem):
@@ -69,6 +78,33 @@ def cases(kernel):
         "boot virt SMP=4",
         qemu_command("virt", 4, "256M", kernel, append="stop-after-boot"),
         BOOT_OK + [r"^  harts    4 usable \(4 in the device tree\)"]))
+    # More harts than the old limit of 8: every one is counted and used.
+    out.append(Case(
+        "boot virt SMP=16: cowtest on 16 harts",
+        qemu_command("virt", 16, "256M", kernel, append="init=init -- cowtest --poweroff"),
+        [r"^  harts    16 usable \(16 in the device tree\)$", r"^cowtest: \d+ passed, 0 failed",
+         r"^init: cowtest exited with status 0", POWEROFF_OK],
+        forbid=[r"^smp: .*(did not start|parked)"], timeout=120))
+    # The boot lottery (platform/lottery.h): lottery-test= sends a hart
+    # to the image entry while cowtest runs, with the device tree in a1,
+    # as a firmware that raced would. It must join as a secondary (or,
+    # shut out, park) and the kernel must not boot again on it.
+    lottery = {
+        "join": [r"^smp: hart \d came in at the image entry unasked: joined as a secondary",
+                 r"^lottery-test: hart \d runs as a secondary: online, \d+ ticks"],
+        "park": [r"^lottery-test: hart \d waits at the image entry: parked"],
+    }
+    for mode, lines in lottery.items():
+        out.append(Case(
+            f"boot lottery: a hart sent to the image entry {mode}s (virt SMP=4)",
+            qemu_command("virt", 4, "256M", kernel,
+                         append=f"lottery-test={mode} init=init -- cowtest --poweroff"),
+            [r"^lottery-test: hart \d sent to the image entry 0x80200000, a1 = 0x8fe00000"]
+            + lines + [r"^cowtest: \d+ passed, 0 failed", r"^init: cowtest exited with status 0",
+                       POWEROFF_OK],
+            forbid=[r"^lottery-test: hart \d did not", r"joined as a secondary" if mode == "park"
+                    else r"waits at the image entry"],
+            check=one_banner, timeout=120))
     out.append(Case(
         "boot sifive_u",
         qemu_command("sifive_u", 1, "512M", kernel, append="stop-after-boot"),

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""stress.py - the long runs: each stress program booted once in QEMU.
+"""stress.py - the long runs: each stress program booted once in QEMU,
+and a boot loop.
 
 Layer: test/. Not part of `make test`: these take minutes each. Every run
 is one boot of `init=init -- PROG,ARGS --poweroff` (init runs the program,
@@ -7,7 +8,17 @@ prints "init: PROG exited with status N" and powers off; see
 userland/init/init.c), judged by test/qemu_run.py: no panic, no
 "FAIL " line, init's exit line with status 0, a successful power-off,
 all within the timeout. The console of each run is kept in
-build/stress/<name>.log. The summary has one line per run:
+build/stress/<name>.log.
+
+A boot loop boots the same short run many times over at several harts,
+each boot with its own timeout, and fails if any boot printed a second
+banner (a hart that ran the boot path again: the boot lottery,
+platform/lottery.h), a panic or a FAIL line, or hung; the log of each
+failed boot is kept as build/stress/<name>-boot<N>.log. Its line also
+says which harts booted and how many harts came in at the image entry
+late (each one is a firmware race that the lottery caught).
+
+The summary has one line per run:
 
     ok      forkstress --forks 100000      412.3 s
     FAIL    badcalls 1234 100000            88.0 s  missing expected line: ...
@@ -30,6 +41,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import qemu_run  # noqa: E402
+from qemu_cases import one_banner  # noqa: E402
 from qemu_run import qemu_command  # noqa: E402
 
 POWEROFF_OK = r"^poweroff: requested by the VM server \(success\)"
@@ -55,10 +67,26 @@ class Run:
         return re.sub(r"[^A-Za-z0-9_.-]+", "_", self.name).strip("_")
 
 
+class BootLoop(Run):
+    """`boots` boots of one short run, each within `timeout` seconds."""
+
+    def __init__(self, prog, boots, smp, mem="128M", timeout=120):
+        super().__init__(prog, smp=smp, mem=mem, timeout=timeout)
+        self.boots = boots
+
+    @property
+    def name(self):
+        return f"boot loop: {self.prog} x{self.boots} [SMP={self.smp} MEM={self.mem}]"
+
+
 def runs(seed):
     """The stress runs. Timeouts are generous: QEMU's TCG is slow, and
-    the point is that these finish, not how fast."""
+    the point is that these finish, not how fast. The boot loops keep
+    each boot short (cowtest at 128M takes about a second) and give
+    each its own timeout, about a hundred times that."""
     return [
+        BootLoop("cowtest", 100, smp=4),
+        BootLoop("cowtest", 50, smp=8),
         Run("forkstress", ["--forks", 100000], timeout=3600),
         Run("forkstress", [4, 5], timeout=1800),
         Run("badcalls", [seed, 100000], timeout=3600),
@@ -78,16 +106,50 @@ def exists(prog):
                for where in ((), ("tests",)))
 
 
-def one(run, kernel, scale, logdir):
-    """Boot once; returns (verdict, seconds, reason)."""
-    if not exists(run.prog):
-        return "MISSING", 0.0, f"no userland/tests/{run.prog} yet"
+def boot(run, kernel, scale):
+    """One boot of run: (command, qemu_run.Result)."""
     spec = ",".join([run.prog, *run.args])
     cmd = qemu_command(run.board, run.smp, run.mem, kernel,
                        append=f"init=init -- {spec} --poweroff")
     expect = [rf"^init: {re.escape(run.prog)} exited with status 0", POWEROFF_OK]
+    return cmd, qemu_run.run(cmd, run.timeout * scale, expect, 0)
+
+
+def boot_loop(run, kernel, scale, logdir):
+    """run.boots boots; returns (verdict, seconds, reason)."""
+    failed, harts, late = [], {}, 0
     t0 = time.monotonic()
-    res = qemu_run.run(cmd, run.timeout * scale, expect, 0)
+    for n in range(1, run.boots + 1):
+        cmd, res = boot(run, kernel, scale)
+        why = res.reason if not res.ok else one_banner(res.output)
+        fails = re.findall(r"^FAIL .*", res.output, re.MULTILINE)
+        why = why or (fails[0] if fails else None)
+        for h in re.findall(r"booted on hart (\d+)", res.output):
+            harts[h] = harts.get(h, 0) + 1
+        late += len(re.findall(r"^smp: hart \d+ came in at the image entry", res.output,
+                               re.MULTILINE))
+        if why:
+            failed.append(f"boot {n}: {why}")
+            with open(os.path.join(logdir, f"{run.slug}-boot{n}.log"), "w") as f:
+                f.write(" ".join(cmd) + "\n\n" + res.output)
+    secs = time.monotonic() - t0
+    seen = ", ".join(f"hart {h} x{c}" for h, c in sorted(harts.items(), key=lambda i: int(i[0])))
+    facts = f"booted on {seen}; {late} late hart{'s' if late != 1 else ''} joined"
+    if failed:
+        more = f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""
+        return "FAIL", secs, f"{len(failed)} of {run.boots} boots: {failed[0]}{more}; {facts}"
+    return "ok", secs, f"{run.boots} boots, {secs / run.boots:.1f} s each; {facts}"
+
+
+def one(run, kernel, scale, logdir):
+    """Boot once (or, for a BootLoop, many times); returns (verdict,
+    seconds, reason)."""
+    if not exists(run.prog):
+        return "MISSING", 0.0, f"no userland/tests/{run.prog} yet"
+    if isinstance(run, BootLoop):
+        return boot_loop(run, kernel, scale, logdir)
+    t0 = time.monotonic()
+    cmd, res = boot(run, kernel, scale)
     secs = time.monotonic() - t0
     with open(os.path.join(logdir, run.slug + ".log"), "w") as f:
         f.write(" ".join(cmd) + "\n\n" + res.output)
@@ -119,7 +181,8 @@ def main():
     todo = [r for r in runs(seed) if not args.only or re.search(args.only, r.name)]
     if args.list:
         for r in todo:
-            print(f"{r.name:44s} timeout {r.timeout * args.timeout_scale:.0f} s")
+            each = " per boot" if isinstance(r, BootLoop) else ""
+            print(f"{r.name:44s} timeout {r.timeout * args.timeout_scale:.0f} s{each}")
         return
     if not todo:
         sys.exit("stress: no run matches --only")

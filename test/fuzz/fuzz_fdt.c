@@ -58,6 +58,11 @@ static void check_board(const struct board *b, size_t size)
 	for (int i = 0; i < b->nharts; i++)
 		usable += b->harts[i].usable;
 	FUZZ_CHECK(usable == b->nharts_usable);
+	/* The counts take in the cpu nodes not listed too. */
+	FUZZ_CHECK(b->nharts_in_tree >= b->nharts);
+	FUZZ_CHECK(b->nharts_usable_in_tree >= b->nharts_usable &&
+		   b->nharts_usable_in_tree <= b->nharts_in_tree);
+	FUZZ_CHECK(b->nharts_in_tree == b->nharts || b->truncated);
 	FUZZ_CHECK(b->uart.kind == BOARD_UART_NONE || b->uart.kind == BOARD_UART_NS16550A ||
 		   b->uart.kind == BOARD_UART_SIFIVE);
 	FUZZ_CHECK(b->dtb_size >= FDT_HEADER_SIZE_V16 && b->dtb_size <= size);

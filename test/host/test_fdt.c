@@ -235,11 +235,24 @@ TEST(qemu_virt_smp1_128m)
 	CHECK(!b.truncated);
 }
 
-/* virt: hart h's S-mode context is 2h+1. */
+/* virt: harts 0..n-1, every one usable and listed; hart h's S-mode
+ * context is 2h+1. */
+static void check_virt_harts(const struct board *b, int n)
+{
+	CHECK_EQ(b->nharts, n);
+	CHECK_EQ(b->nharts_usable, n);
+	CHECK_EQ(b->nharts_in_tree, n);
+	CHECK_EQ(b->nharts_usable_in_tree, n);
+	for (int h = 0; h < n; h++) {
+		CHECK_EQ(b->harts[h].hartid, h);
+		CHECK(b->harts[h].usable);
+		CHECK_EQ(b->harts[h].plic_s_context, 2 * h + 1);
+	}
+}
+
 static void check_virt_smp4_2g(const char *name, uint64_t dtb_size, int nreserved)
 {
 	struct board b;
-	int h;
 
 	CHECK_EQ(parse_fixture(name, &b), 0);
 	CHECK_EQ(b.dtb_size, dtb_size);
@@ -253,13 +266,7 @@ static void check_virt_smp4_2g(const char *name, uint64_t dtb_size, int nreserve
 		CHECK_EQ(b.reserved[0].size, 0x80000);
 	}
 	CHECK_EQ(b.timebase_hz, 10000000);
-	CHECK_EQ(b.nharts, 4);
-	CHECK_EQ(b.nharts_usable, 4);
-	for (h = 0; h < 4; h++) {
-		CHECK_EQ(b.harts[h].hartid, h);
-		CHECK(b.harts[h].usable);
-		CHECK_EQ(b.harts[h].plic_s_context, 2 * h + 1);
-	}
+	check_virt_harts(&b, 4);
 	CHECK_EQ(b.uart.kind, BOARD_UART_NS16550A);
 	CHECK_EQ(b.uart.base, 0x10000000);
 	CHECK_EQ(b.uart.irq, 10);
@@ -272,6 +279,19 @@ static void check_virt_smp4_2g(const char *name, uint64_t dtb_size, int nreserve
 TEST(qemu_virt_smp4_2g)
 {
 	check_virt_smp4_2g("qemu-virt-smp4-2g.dtb", 5326, 0);
+}
+
+/* More harts than the kernel takes (MAX_HARTS, kernel/thread.h): every
+ * one is listed, with its PLIC context, so the kernel can say how many
+ * the tree has and which ones it leaves alone. */
+TEST(qemu_virt_smp40)
+{
+	struct board b;
+
+	CHECK_EQ(parse_fixture("qemu-virt-smp40-256m.dtb", &b), 0);
+	check_virt_harts(&b, 40);
+	CHECK(b.plic.present);
+	CHECK(!b.truncated);
 }
 
 /* sifive_u: hart 0 is the E51 (no MMU); U54 hart h has S context 2h. */
@@ -291,6 +311,8 @@ static void check_sifive_u(const char *name, uint64_t dtb_size, const char *cpu_
 	CHECK_EQ(b.timebase_hz, 1000000);
 	CHECK_EQ(b.nharts, 5);
 	CHECK_EQ(b.nharts_usable, 4);
+	CHECK_EQ(b.nharts_in_tree, 5);
+	CHECK_EQ(b.nharts_usable_in_tree, 4);
 	CHECK_EQ(b.harts[0].hartid, 0);
 	CHECK(!b.harts[0].usable);
 	CHECK_EQ(b.harts[0].plic_s_context, -1);
@@ -1142,7 +1164,7 @@ TEST(arrays_overflow_cleanly)
 	b_begin(bb, "cpus");
 	b_u32prop(bb, "#address-cells", 1);
 	b_u32prop(bb, "#size-cells", 0);
-	for (i = 0; i < 12; i++) {
+	for (i = 0; i < BOARD_MAX_HARTS + 4; i++) {
 		snprintf(name, sizeof(name), "cpu@%d", i);
 		b_begin(bb, name);
 		b_str(bb, "device_type", "cpu");
@@ -1164,7 +1186,10 @@ TEST(arrays_overflow_cleanly)
 	CHECK_EQ(b.mem[7].size, 0x1000000);
 	CHECK_EQ(b.nharts, BOARD_MAX_HARTS);
 	CHECK_EQ(b.nharts_usable, BOARD_MAX_HARTS);
-	CHECK_EQ(b.harts[7].hartid, 7);
+	CHECK_EQ(b.harts[BOARD_MAX_HARTS - 1].hartid, BOARD_MAX_HARTS - 1);
+	/* the ones not listed are still counted */
+	CHECK_EQ(b.nharts_in_tree, BOARD_MAX_HARTS + 4);
+	CHECK_EQ(b.nharts_usable_in_tree, BOARD_MAX_HARTS + 4);
 	CHECK_EQ(strlen(b.model), sizeof(b.model) - 1);
 	CHECK_EQ(strlen(b.compatible), sizeof(b.compatible) - 1);
 	CHECK_EQ(strlen(b.bootargs), sizeof(b.bootargs) - 1);
@@ -1289,6 +1314,7 @@ int main(int argc, char **argv)
 
 	RUN(qemu_virt_smp1_128m);
 	RUN(qemu_virt_smp4_2g);
+	RUN(qemu_virt_smp40);
 	RUN(qemu_sifive_u_smp5_1g);
 	RUN(opensbi_virt_smp1_128m);
 	RUN(opensbi_virt_smp4_2g);

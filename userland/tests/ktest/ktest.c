@@ -185,6 +185,22 @@ static void test_bad_pointers(void)
 	expect("efault_write_crosses_user_top",
 	       calf_console_write((const void *)(0x4000000000ul - 8), 16), -CALF_EFAULT);
 
+	/* A read of nothing reads nothing and checks nothing, as read(2)
+	 * with a zero count: 0 whatever the buffer, never -CALF_EFAULT.
+	 * (A bad buffer with a length is refused before any wait.) */
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char name[48];   /* efault_write_null -> read_zero_bytes_null */
+		snprintf(name, sizeof(name), "read_zero_bytes_%s",
+			 bad[i].name + strlen("efault_write_"));
+		expect(name, calf_console_read((void *)bad[i].addr, 0), 0);
+	}
+	expect("read_zero_bytes_into_text",
+	       calf_console_read((void *)(uintptr_t)&test_bad_pointers, 0), 0);
+	expect("efault_read_kernel_direct_map",
+	       calf_console_read((void *)0xffffffc000000000ul, 8), -CALF_EFAULT);
+	expect("efault_read_into_text",
+	       calf_console_read((void *)(uintptr_t)&test_bad_pointers, 8), -CALF_EFAULT);
+
 	expect("einval_bootinfo_misaligned",
 	       calf_bootinfo((struct calf_bootinfo *)((uintptr_t)&bi + 1)), -CALF_EINVAL);
 	expect("efault_bootinfo_null", calf_bootinfo(NULL), -CALF_EFAULT);
