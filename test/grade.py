@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """grade.py - grade a lab: `make grade LAB=cow`.
 
-Layer: test/. Boots the kernel in QEMU (virt, one hart, 128 MiB: small
-enough that only real copy-on-write forks half of memory; --smp and
---mem, which `make grade SMP=2 MEM=256M` passes, change them), runs each
+Layer: test/. Boots the kernel in QEMU (virt, one hart - four for the
+smp lab - and 128 MiB: small enough that only real copy-on-write forks
+half of memory; --smp and --mem, which `make grade SMP=2 MEM=256M`
+passes, change them), runs each
 graded test of the lab with a timeout, and prints one line per test with
 its points, then "Score: N/M". Exit status 0 only at full marks.
 
@@ -115,7 +116,18 @@ TESTS = {
                  "sharedpt_parent_data_after_munmap", "free_frames_back_to_start"]),
         suite("maptest", 15, "maptest"),
     ],
+    "smp": [
+        Test("four harts", 10, "labtest,smp", ok=["smp_four_harts"]),
+        Test("each child of a fork sees a snapshot", 50, "labtest,smp",
+             ok=["smp_child_sees_a_snapshot"]),
+        Test("threads counting while forks happen lose no store", 40, "labtest,smp",
+             ok=["smp_no_own_store_lost", "smp_no_shared_store_lost",
+                 "free_frames_back_to_start"]),
+    ],
 }
+# Harts a lab is graded on (1 unless it says otherwise): smp is about
+# threads on several harts.
+HARTS = {"smp": 4}
 assert list(TESTS) == labs.LABS and all(sum(t.points for t in TESTS[lab]) == 100
                                         for lab in labs.LABS)
 
@@ -172,10 +184,12 @@ def why_failed(test, output):
     return why
 
 
-def grade(lab, kernel, quiet=False, smp=1, mem=MEM, verbose=False):
-    """(score, full) for one lab; prints a line per test unless quiet,
-    and under a test that lost points, why."""
+def grade(lab, kernel, quiet=False, smp=None, mem=MEM, verbose=False):
+    """(score, full) for one lab, on `smp` harts (None: the lab's own,
+    HARTS); prints a line per test unless quiet, and under a test that
+    lost points, why."""
     cache, score, full = {}, 0, 0
+    smp = smp or HARTS.get(lab, 1)
     for t in TESTS[lab]:
         output = run_program(kernel, t.program, cache, smp, mem, verbose and not quiet)
         why = why_failed(t, output)
@@ -200,7 +214,7 @@ def main():
     ap.add_argument("--lab", help="one of " + " ".join(labs.LABS) +
                     " (default: this tree's, or every lab)")
     ap.add_argument("--kernel", default="build/kernel.elf")
-    ap.add_argument("--smp", type=int, default=1, help="harts (default 1)")
+    ap.add_argument("--smp", type=int, help="harts (default 1; the smp lab 4)")
     ap.add_argument("--mem", default=MEM, help=f"RAM, as QEMU's -m takes it (default {MEM})")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="print the whole console of every run too")
@@ -211,9 +225,10 @@ def main():
         sys.exit(f"grade: {e}")
     if lab and lab not in labs.LABS:
         sys.exit(f"grade: no lab called {lab}; the labs: {' '.join(labs.LABS)}")
-    if (args.smp, args.mem) != (1, MEM):
-        print(f"grade: on {args.smp} hart{'s' if args.smp > 1 else ''} with {args.mem} "
-              f"(a class is graded on 1 hart with {MEM})")
+    if args.smp or args.mem != MEM:
+        harts = args.smp or "the lab's"
+        print(f"grade: on {harts} hart{'s' if harts != 1 else ''} with {args.mem} "
+              f"(a class is graded with {MEM}, on 1 hart; smp on {HARTS['smp']})")
     every_full = True
     for one in [lab] if lab else labs.LABS:
         score, full = grade(one, args.kernel, smp=args.smp, mem=args.mem,

@@ -31,7 +31,7 @@ import sys
 
 # The order a course meets them: a student tree of one lab has every
 # later lab stubbed too, and every earlier one solved.
-LABS = ["pgtbl", "zero", "cow", "reuse", "sharedpt"]
+LABS = ["pgtbl", "zero", "cow", "reuse", "sharedpt", "smp"]
 
 BEGIN = re.compile(r"^(\s*)/\* LAB ([a-z]+): begin \*/\s*$")
 STUB = re.compile(r"^(\s*)/\* LAB ([a-z]+): stub\s*$")
