@@ -290,7 +290,9 @@ def cases(kernel):
                 [(None, r"echo ac\x1b[Db\x1b[Fdx\x7f\r")],
                 [(None, r"cowd\t--help\r")],
                 [(None, "a" * 300 + r"\r")],
-                [(None, r"faulter load0\x03")],
+                # Ctrl-C once the line is on the screen (read by the
+                # editor: keys not read yet when it comes are dropped)
+                [(None, r"faulter load0"), (r"faulter load0", r"\x03")],
                 # Ctrl-L: the same (empty) line, drawn again on a clear screen
                 [(None, r"\x0c"), (r"\x1b\[2J\rcalf\$ ", r"ps | vmstat\r")],
                 "echo a; echo b",
@@ -314,8 +316,7 @@ def cases(kernel):
              r"^abcd$",
              r"^usage: cowdemo\b.*\n  copy-on-write",
              r"\x07", r"^sh: line too long \(more than 255 characters\): not run",
-             # (Ctrl-C drops the keys typed before it that were not read yet)
-             r"calf\$ f[a-z0 ]*\^C",
+             r"calf\$ (?:\x1b\[K)?faulter load0\^C",
              r"\x1b\[H\x1b\[2J",
              r"^sh: pipes and redirection are not supported",
              r"^a\nb$",

@@ -363,6 +363,18 @@ static void test_exec(void)
 
 /* ---- kill ---- */
 
+/* The live child of init with the least pid above `after` (an orphan
+ * of a process forked at `after`), or -CALF_ESRCH. */
+static long orphan_after(long after)
+{
+	struct calf_ps ps;
+
+	for (long i = 0; calf_ps(i, &ps) >= 0; i++)
+		if (ps.pid > after && ps.ppid == 1 && ps.state != VM_PS_ZOMBIE)
+			return ps.pid;
+	return -CALF_ESRCH;
+}
+
 static void test_kill(void)
 {
 	long pid, gpid;
@@ -382,21 +394,24 @@ static void test_kill(void)
 	expect("kill_blocked_child", calf_kill(pid), 0);
 	expect("kill_blocked_status", calf_reap(pid), VM_STATUS_KILLED + 9);
 
-	/* blocked in the VM server itself: in wait() for a grandchild,
-	 * which ends by itself a little later and is reaped by init */
+	/* blocked in the VM server itself: in wait() for a grandchild that
+	 * blocks until it is killed too. (A grandchild that ended by itself
+	 * after a while could end first on a busy machine, and the child
+	 * with it.) Once the child is gone, the grandchild is init's: found
+	 * by ps, killed, and reaped by init. */
 	pid = calf_fork();
 	if (pid == 0) {
 		gpid = calf_fork();
-		if (gpid == 0) {
-			let_others_run(50);
-			calf_child_exit(0);
-		}
+		if (gpid == 0)
+			calf_block_forever();
 		calf_wait(gpid, NULL);
 		calf_child_exit(0);
 	}
 	let_others_run(3);
 	expect("kill_child_in_wait", calf_kill(pid), 0);
 	expect("kill_child_in_wait_status", calf_reap(pid), VM_STATUS_KILLED + 9);
+	gpid = orphan_after(pid);
+	expect("kill_orphaned_grandchild", gpid > 0 ? calf_kill(gpid) : gpid, 0);
 
 	expect("kill_reaped_esrch", calf_kill(pid), -CALF_ESRCH);
 	expect("kill_init_eperm", calf_kill(1), -CALF_EPERM);
