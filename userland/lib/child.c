@@ -1,7 +1,7 @@
 /*
  * child.c - small helpers for programs that fork children: reap one,
  * end one at once, park one until it is killed, fork parked ones until
- * fork fails.
+ * fork fails, and a child that stores where its parent tells it to.
  *
  * Layer: userland/ (libcalf).
  */
@@ -35,6 +35,39 @@ void calf_block_forever(void)
 	for (;;)
 		if (ep < 0 || calf_recv(ep, &m) < 0)
 			calf_yield();
+}
+
+void calf_child_serve(volatile unsigned char *mem, unsigned long key)
+{
+	long ep = calf_rendezvous(key);
+	struct calf_msg m;
+
+	if (ep < 0 || calf_recv(ep, &m) < 0)
+		calf_child_exit(2);
+	for (;;) {
+		if (m.mr[0] == CALF_CHILD_EXIT)
+			calf_child_exit(0);
+		if (m.mr[0] == CALF_CHILD_STORE)
+			mem[m.mr[1] * 4096] = (unsigned char)m.mr[2];
+		m.mr[0] = 0;
+		if (calf_reply_recv(ep, &m) < 0)
+			calf_child_exit(3);
+	}
+}
+
+long calf_child_store(long ep, unsigned long page, unsigned char byte)
+{
+	struct calf_msg m = { { CALF_CHILD_STORE, page, byte } };
+
+	return calf_call(ep, &m);
+}
+
+long calf_child_end(long ep, long pid)
+{
+	struct calf_msg m = { { CALF_CHILD_EXIT } };
+
+	calf_send(ep, &m);
+	return calf_reap(pid);
 }
 
 long calf_fork_blocked(long *pids, long max, long *last)

@@ -196,6 +196,16 @@ long calf_reap(long pid);
 void calf_child_exit(long status) __attribute__((noreturn));
 /* Block until killed. */
 void calf_block_forever(void) __attribute__((noreturn));
+/* A forked child that serves its parent on the rendezvous endpoint of
+ * key: calf_child_store(ep, page, byte) makes it store byte at
+ * mem + page * 4096 (and returns 0 once it has), calf_child_end(ep,
+ * pid) makes it exit 0 and reaps it (its status, as calf_reap). The
+ * parent takes ep = calf_rendezvous(key) itself. */
+#define CALF_CHILD_STORE 1
+#define CALF_CHILD_EXIT  2
+void calf_child_serve(volatile unsigned char *mem, unsigned long key) __attribute__((noreturn));
+long calf_child_store(long ep, unsigned long page, unsigned char byte);
+long calf_child_end(long ep, long pid);
 /* Fork up to max children that block until killed, their pids in pids[];
  * stops at the first failing fork. Returns how many were forked, and in
  * *last the last fork's result (-error if one failed). */

@@ -64,44 +64,6 @@ static bool look(long pid, unsigned long va, struct calf_pt_entry *leaf,
 	return false;
 }
 
-/* A child that waits for commands on the rendezvous endpoint: store
- * to page k of mem (and answer), or exit. */
-enum { CMD_STORE = 1, CMD_EXIT };
-
-static void __attribute__((noreturn)) child_loop(volatile uint8_t *mem)
-{
-	long ep = calf_rendezvous(KEY);
-	struct calf_msg m;
-
-	if (ep < 0 || calf_recv(ep, &m) < 0)
-		calf_child_exit(2);
-	for (;;) {
-		if (m.mr[0] == CMD_EXIT)
-			calf_child_exit(0);
-		if (m.mr[0] == CMD_STORE)
-			mem[m.mr[1] * PAGE] = (uint8_t)m.mr[2];
-		m.mr[0] = 0;
-		if (calf_reply_recv(ep, &m) < 0)
-			calf_child_exit(3);
-	}
-}
-
-static long child_store(long ep, unsigned long page, unsigned long byte)
-{
-	struct calf_msg m = { { CMD_STORE, page, byte } };
-
-	return calf_call(ep, &m);
-}
-
-static void child_end(long ep, long pid)
-{
-	struct calf_msg m = { { CMD_EXIT } };
-	long status = -1;
-
-	calf_send(ep, &m);
-	calf_wait(pid, &status);
-}
-
 /* Fresh anonymous pages, each written with its number (frames of our
  * own), or NULL. */
 static volatile uint8_t *written_pages(unsigned long n)
@@ -224,7 +186,7 @@ static void lab_cow(void)
 	calf_console_flush();
 	pid = calf_fork();
 	if (pid == 0)
-		child_loop(mem);
+		calf_child_serve(mem, KEY);
 	UCHECK("cow_fork_of_more_than_half_of_memory", pid > 0 && ep >= 0);
 	if (pid <= 0 || ep < 0) {
 		calf_munmap((unsigned long)mem, pages * PAGE);
@@ -234,13 +196,13 @@ static void lab_cow(void)
 	UCHECK("cow_fork_copies_no_pages", cost < pages / 8);
 
 	copies = stat(VM_STAT_COW_COPIES);
-	UCHECK_EQ("cow_child_store", child_store(ep, 3, 0xcc), 0);
+	UCHECK_EQ("cow_child_store", calf_child_store(ep, 3, 0xcc), 0);
 	UCHECK("cow_store_copied_the_page", stat(VM_STAT_COW_COPIES) - copies >= 1);
 	isolated = mem[3 * PAGE] == 4;   /* ours: page 3 holds 3 + 1 */
 	mem[7 * PAGE] = 0xee;            /* our store: a copy too */
-	UCHECK_EQ("cow_child_store_2", child_store(ep, 8, 0xdd), 0);
+	UCHECK_EQ("cow_child_store_2", calf_child_store(ep, 8, 0xdd), 0);
 	UCHECK("cow_each_sees_only_its_own_stores", isolated && mem[8 * PAGE] == 9);
-	child_end(ep, pid);
+	calf_child_end(ep, pid);
 	calf_munmap((unsigned long)mem, pages * PAGE);
 }
 
@@ -261,7 +223,7 @@ static void lab_reuse(void)
 	calf_console_flush();
 	pid = calf_fork();
 	if (pid == 0)
-		child_loop(mem);
+		calf_child_serve(mem, KEY);
 	UCHECK("reuse_fork", pid > 0 && ep >= 0);
 	if (pid <= 0 || ep < 0)
 		return;
@@ -269,7 +231,7 @@ static void lab_reuse(void)
 	c0 = stat(VM_STAT_COW_COPIES);
 	mem[0] = 0x11;
 	UCHECK("reuse_shared_page_still_copied", stat(VM_STAT_COW_COPIES) - c0 >= 1);
-	child_end(ep, pid);
+	calf_child_end(ep, pid);
 	/* Now we alone map the rest: every store reuses its frame. */
 	c0 = stat(VM_STAT_COW_COPIES);
 	r0 = stat(VM_STAT_COW_REUSES);
@@ -302,7 +264,7 @@ static void lab_sharedpt(void)
 	calf_console_flush();
 	pid = calf_fork();
 	if (pid == 0)
-		child_loop(mem);
+		calf_child_serve(mem, KEY);
 	UCHECK("sharedpt_fork", pid > 0 && ep >= 0);
 	if (pid <= 0 || ep < 0)
 		return;
@@ -314,7 +276,7 @@ static void lab_sharedpt(void)
 	UCHECK("sharedpt_leaves_keep_count_1", leaf.count == 1 && (leaf.pte & PTE_COW));
 
 	tcopies = stat(VM_STAT_TABLE_COPIES);
-	UCHECK_EQ("sharedpt_child_store", child_store(ep, 0, 0x77), 0);
+	UCHECK_EQ("sharedpt_child_store", calf_child_store(ep, 0, 0x77), 0);
 	UCHECK_EQ("sharedpt_store_copied_one_table", stat(VM_STAT_TABLE_COPIES) - tcopies, 1);
 	look(pid, (unsigned long)mem + PAGE, &leaf, &table);
 	look(self, (unsigned long)mem + PAGE, &pleaf, &ptable);
@@ -325,9 +287,9 @@ static void lab_sharedpt(void)
 	/* munmap over tables still shared (the parent's other tables). */
 	UCHECK_EQ("sharedpt_munmap_over_shared_tables",
 		  calf_munmap((unsigned long)mem + L0_SPAN, 2 * L0_SPAN), 0);
-	UCHECK_EQ("sharedpt_child_store_after_munmap", child_store(ep, 4 * 512 + 3, 0x66), 0);
+	UCHECK_EQ("sharedpt_child_store_after_munmap", calf_child_store(ep, 4 * 512 + 3, 0x66), 0);
 	UCHECK("sharedpt_parent_data_after_munmap", mem[4 * L0_SPAN + 3 * PAGE] == (uint8_t)(4 * 512 + 4));
-	child_end(ep, pid);
+	calf_child_end(ep, pid);
 	calf_munmap((unsigned long)mem, L0_SPAN);   /* the rest, round the hole */
 	calf_munmap((unsigned long)mem + 3 * L0_SPAN, n * PAGE - 3 * L0_SPAN);
 }

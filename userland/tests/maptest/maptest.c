@@ -40,7 +40,6 @@
 #define PTE_COW 0x100ul
 #define NO_SUCH_PID 999999
 
-enum { CMD_STORE = 1, CMD_EXIT };
 
 /* The leaf over va in process pid and the level-1 entry above it, as
  * VM_PT_ENTRY lists them; false if va has no leaf. */
@@ -88,32 +87,13 @@ static unsigned long ps_resident(long pid)
 	return ~0ul;
 }
 
-/* The child: wait for commands, answer each. */
-static void __attribute__((noreturn)) child_loop(volatile uint8_t *mem)
-{
-	long ep = calf_rendezvous(KEY);
-	struct calf_msg m;
-
-	if (ep < 0 || calf_recv(ep, &m) < 0)
-		calf_child_exit(2);
-	for (;;) {
-		if (m.mr[0] == CMD_EXIT)
-			calf_child_exit(0);
-		if (m.mr[0] == CMD_STORE)
-			mem[m.mr[1] * PAGE] = 0xcc;
-		m.mr[0] = 0;
-		if (calf_reply_recv(ep, &m) < 0)
-			calf_child_exit(3);
-	}
-}
 
 static void test_forked_pair(void)
 {
 	volatile uint8_t *mem;
 	unsigned long base;
 	struct look c0, c3, p0, p3;
-	struct calf_msg m = { { 0 } };
-	long pid, ep, self = calf_getpid(), status = -1;
+	long pid, ep, self = calf_getpid();
 
 	base = (unsigned long)calf_mmap(PAGES * PAGE);
 	UCHECK("pair_mmap", (long)base > 0);
@@ -126,7 +106,7 @@ static void test_forked_pair(void)
 	calf_console_flush();
 	pid = calf_fork();
 	if (pid == 0)
-		child_loop(mem);
+		calf_child_serve(mem, KEY);
 	UCHECK("pair_fork", pid > 0 && ep >= 0);
 	if (pid <= 0 || ep < 0)
 		return;
@@ -141,9 +121,7 @@ static void test_forked_pair(void)
 	UCHECK("pair_leaf_cow", (c0.leaf.pte & PTE_COW) && !(c0.leaf.pte & PTE_W));
 
 	/* The child stores to page 3. */
-	m.mr[0] = CMD_STORE;
-	m.mr[1] = 3;
-	UCHECK_EQ("pair_child_stored", calf_call(ep, &m), 0);
+	UCHECK_EQ("pair_child_stored", calf_child_store(ep, 3, 0xcc), 0);
 	look(pid, base, &c0);
 	look(pid, base + 3 * PAGE, &c3);
 	look(self, base, &p0);
@@ -161,10 +139,7 @@ static void test_forked_pair(void)
 	UCHECK_EQ("pair_ps_resident_child", ps_resident(pid), resident(pid));
 	UCHECK_EQ("pair_ps_resident_parent", ps_resident(self), resident(self));
 
-	m.mr[0] = CMD_EXIT;
-	calf_send(ep, &m);
-	UCHECK_EQ("pair_child_exit", calf_wait(pid, &status), pid);
-	UCHECK_EQ("pair_child_status", status, 0);
+	UCHECK_EQ("pair_child_exit_status", calf_child_end(ep, pid), 0);
 	calf_munmap(base, PAGES * PAGE);
 }
 
@@ -245,7 +220,6 @@ static int trace_demo(void)
 {
 	volatile uint8_t *mem;
 	unsigned long base, sum;
-	struct calf_msg m = { { CMD_EXIT } };
 	long pid, ep, status = -1;
 
 	base = (unsigned long)calf_mmap(2 * PAGE);
@@ -264,10 +238,9 @@ static int trace_demo(void)
 	mem[PAGE] = 2;
 	pid = calf_fork();
 	if (pid == 0)
-		child_loop(mem);
+		calf_child_serve(mem, KEY);
 	mem[0] = 3;
-	calf_send(ep, &m);
-	calf_wait(pid, &status);
+	status = calf_child_end(ep, pid);
 	mem[PAGE] = 4;
 	calf_trace(0, 0);
 	printf("maptest: trace demo done (%lu)\n", sum);
