@@ -20,6 +20,7 @@
 #include "lib/scause.h"
 #include "sv39/sv39.h"
 #include "test/host/check.h"
+#include "test/host/frame_fixture.h"
 #include "test/host/fixture.h"
 #include "vm/fault.h"
 #include "vm/fault_policy.h"
@@ -29,7 +30,6 @@
 #include "vm/trace.h"
 #include "vm/vm.h"
 
-#define FAKE_PA 0x80000000ull
 #define MAX_FRAMES 1024
 #define RW (SV39_PTE_U | SV39_PTE_R | SV39_PTE_W)
 #define RX (SV39_PTE_U | SV39_PTE_R | SV39_PTE_X)
@@ -45,20 +45,7 @@ static struct sv39_mem mem;
  * table's general paths (frame_ref, frame_refcount's search). */
 static int setup_split(unsigned nframes, unsigned split)
 {
-	struct frame_span span[2] = {
-		{ FAKE_PA, (uint64_t)split * FRAME_SIZE },
-		{ FAKE_PA + (uint64_t)split * FRAME_SIZE, (uint64_t)(nframes - split) * FRAME_SIZE },
-	};
-
-	free(window);
-	window = aligned_alloc(FRAME_SIZE, (size_t)nframes * FRAME_SIZE);
-	memset(window, 0xa5, (size_t)nframes * FRAME_SIZE);
-	mem.table_ptr = space_table_ptr;
-	mem.table_alloc = space_table_alloc;
-	mem.table_free = space_table_free;
-	mem.ctx = &vm_frames;
-	return split ? frame_table_init(&vm_frames, window, FAKE_PA, span, 2)
-		     : frame_table_init(&vm_frames, window, FAKE_PA, &span[1], 1);
+	return frame_fixture(&vm_frames, &mem, &window, nframes, split);
 }
 
 static int setup(unsigned nframes)

@@ -11,12 +11,12 @@
 #include <string.h>
 
 #include "test/host/check.h"
+#include "test/host/frame_fixture.h"
 #include "test/host/fixture.h"
 #include "vm/frame.h"
 #include "vm/inspect.h"
 #include "vm/space.h"
 
-#define FAKE_PA 0x80000000ull
 #define FRAMES 512
 #define MAX_ENTRIES 4096
 
@@ -41,16 +41,7 @@ static unsigned nwant, ngot;
 
 static void setup(void)
 {
-	struct frame_span span = { FAKE_PA, FRAMES * FRAME_SIZE };
-
-	free(window);
-	window = aligned_alloc(FRAME_SIZE, FRAMES * FRAME_SIZE);
-	memset(window, 0xa5, FRAMES * FRAME_SIZE);
-	mem.table_ptr = space_table_ptr;
-	mem.table_alloc = space_table_alloc;
-	mem.table_free = space_table_free;
-	mem.ctx = &ft;
-	frame_table_init(&ft, window, FAKE_PA, &span, 1);
+	frame_fixture(&ft, &mem, &window, FRAMES, 0);
 }
 
 /* The reference: every valid entry of the table at pa (level `level`,

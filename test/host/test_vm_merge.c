@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "test/host/check.h"
+#include "test/host/frame_fixture.h"
 #include "vm/frame.h"
 #include "vm/merge.h"
 #include "vm/process.h"
@@ -18,7 +19,6 @@
 #include "vm/uspace.h"
 #include "vm/vm.h"
 
-#define FAKE_PA 0x80000000ull
 #define FRAMES 256
 #define PAGE SV39_PAGE_SIZE
 #define WORDS (PAGE / 8)
@@ -71,16 +71,7 @@ void uspace_flush(struct proc *p, uint64_t va, uint64_t len)
 
 static void setup(unsigned nproc)
 {
-	struct frame_span span = { FAKE_PA, FRAMES * FRAME_SIZE };
-
-	free(window);
-	window = aligned_alloc(FRAME_SIZE, FRAMES * FRAME_SIZE);
-	memset(window, 0xa5, FRAMES * FRAME_SIZE);
-	mem.table_ptr = space_table_ptr;
-	mem.table_alloc = space_table_alloc;
-	mem.table_free = space_table_free;
-	mem.ctx = &vm_frames;
-	frame_table_init(&vm_frames, window, FAKE_PA, &span, 1);
+	frame_fixture(&vm_frames, &mem, &window, FRAMES, 0);
 	base_free = vm_frames.nfree;
 	merge_reset();
 	memset(procs, 0, sizeof(procs));
