@@ -114,9 +114,8 @@ int kill(pid_t pid, int sig)
 		/* "does it exist?": ps knows */
 		struct calf_ps ps;
 
-		for (long i = 0; calf_ps(i, &ps) >= 0; i++)
-			if (ps.pid == pid && ps.state != VM_PS_ZOMBIE)
-				return 0;
+		if (calf_ps_of(pid, &ps) == pid && ps.state != VM_PS_ZOMBIE)
+			return 0;
 		errno = ESRCH;
 		return -1;
 	}

@@ -130,6 +130,26 @@ long calf_ps(long index, struct calf_ps *out)
 	return r;
 }
 
+long calf_ps_of(long pid, struct calf_ps *out)
+{
+	/* VM_PS numbers the processes in pid order, one call per index. If
+	 * a process with a lower pid goes away between two calls - init
+	 * reaping an orphan, which with several harts happens while we
+	 * scan - every later one moves down an index and one pass can step
+	 * over pid. So a miss is believed only after a few passes. */
+	for (int pass = 0; pass < 8; pass++) {
+		for (long i = 0;; i++) {
+			long r = calf_ps(i, out);
+
+			if (r == pid)
+				return pid;
+			if (r < 0 || r > pid)
+				break;    /* past it */
+		}
+	}
+	return -CALF_ESRCH;
+}
+
 long calf_region(long pid, unsigned long index, struct calf_region *out)
 {
 	struct calf_msg m;

@@ -327,10 +327,7 @@ static const char *name_of(long pid)
 {
 	static struct calf_ps ps;
 
-	for (long i = 0; calf_ps(i, &ps) >= 0; i++)
-		if (ps.pid == pid)
-			return ps.name;
-	return "?";
+	return calf_ps_of(pid, &ps) == pid ? ps.name : "?";
 }
 
 int main(int argc, char **argv)

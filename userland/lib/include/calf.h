@@ -114,6 +114,9 @@ struct calf_ps {
 /* The index-th process (0, 1, ...): its pid, or -CALF_ESRCH past the
  * last one. */
 long calf_ps(long index, struct calf_ps *out);
+/* Process pid (live or zombie) as calf_ps describes it: pid, or
+ * -CALF_ESRCH. */
+long calf_ps_of(long pid, struct calf_ps *out);
 
 /* One region of a process as VM_REGION describes it. */
 struct calf_region {

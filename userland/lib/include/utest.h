@@ -43,6 +43,22 @@ static inline void utest_fail(const char *name, const char *why)
 	printf("FAIL %s: %s\n", name, why);
 }
 
+/* A failure with a reason and the two numbers compared. */
+static inline void utest_fail_got(const char *name, const char *why, long got, long want)
+{
+	utest_failed++;
+	printf("FAIL %s: %s (got %ld, want %ld)\n", name, why, got, want);
+}
+
+/* A check that a call returned exactly `want`. */
+static inline void utest_expect(const char *name, long got, long want)
+{
+	if (got == want)
+		utest_ok(name);
+	else
+		utest_fail_got(name, "wrong result", got, want);
+}
+
 /* A check with a fixed reason. */
 #define UCHECK(name, cond)                                                 \
 	((cond) ? utest_ok(name) : utest_fail(name, "expected " #cond))

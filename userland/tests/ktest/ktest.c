@@ -23,31 +23,10 @@
 #include <string.h>
 
 #include "calf.h"
+#include "utest.h"
 #include "ecall_all.h"
 #include "../ipcpeer/ipcpeer.h"
 
-static int passed, failed;
-
-static void ok(const char *name)
-{
-	passed++;
-	printf("ok   %s\n", name);
-}
-
-static void fail(const char *name, const char *why, long got, long want)
-{
-	failed++;
-	printf("FAIL %s: %s (got %ld, want %ld)\n", name, why, got, want);
-}
-
-/* One check that a call returned exactly `want`. */
-static void expect(const char *name, long got, long want)
-{
-	if (got == want)
-		ok(name);
-	else
-		fail(name, "wrong result", got, want);
-}
 
 static uintptr_t current_sp(void)
 {
@@ -64,17 +43,17 @@ static void test_round_trips(void)
 	unsigned long t0, t1;
 	long tid;
 
-	expect("syscall_null", calf_null(), 0);
+	utest_expect("syscall_null", calf_null(), 0);
 	tid = calf_thread_self();
 	if (tid > 0)
-		ok("thread_self");
+		utest_ok("thread_self");
 	else
-		fail("thread_self", "not a positive id", tid, 1);
-	expect("thread_self_stable", calf_thread_self(), tid);
+		utest_fail_got("thread_self", "not a positive id", tid, 1);
+	utest_expect("thread_self_stable", calf_thread_self(), tid);
 	if ((long)calf_timebase() > 0)
-		ok("timebase");
+		utest_ok("timebase");
 	else
-		fail("timebase", "not positive", (long)calf_timebase(), 1);
+		utest_fail_got("timebase", "not positive", (long)calf_timebase(), 1);
 
 	/* `time` advances (1 tick per 100 instructions under -icount on
 	 * virt); give it plenty of system calls to do so */
@@ -83,16 +62,16 @@ static void test_round_trips(void)
 	for (int i = 0; i < 100000 && t1 <= t0; i++)
 		t1 = calf_time();
 	if (t1 > t0)
-		ok("time_increases");
+		utest_ok("time_increases");
 	else
-		fail("time_increases", "time stood still", (long)t1, (long)t0 + 1);
-	expect("yield", calf_yield(), 0);
+		utest_fail_got("time_increases", "time stood still", (long)t1, (long)t0 + 1);
+	utest_expect("yield", calf_yield(), 0);
 
 	/* the VM server knows us: pids are positive */
 	if (calf_getpid() > 0 && calf_getppid() > 0)
-		ok("vm_getpid_getppid");
+		utest_ok("vm_getpid_getppid");
 	else
-		fail("vm_getpid_getppid", "not positive", calf_getpid(), 1);
+		utest_fail_got("vm_getpid_getppid", "not positive", calf_getpid(), 1);
 }
 
 /* ---- (b) bad system calls ---- */
@@ -107,7 +86,7 @@ static void test_unknown_numbers(void)
 
 	for (unsigned i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
 		snprintf(name, sizeof(name), "enosys_%lx", (unsigned long)numbers[i]);
-		expect(name, calf_syscall6(numbers[i], 1, 2, 3, 4, 5, 6), -CALF_ENOSYS);
+		utest_expect(name, calf_syscall6(numbers[i], 1, 2, 3, 4, 5, 6), -CALF_ENOSYS);
 	}
 }
 
@@ -118,21 +97,21 @@ static void test_privileged(void)
 	struct calf_regs regs;
 
 	memset(&regs, 0, sizeof(regs));
-	expect("eperm_aspace_create", calf_aspace_create(0x80000000ul), -CALF_EPERM);
-	expect("eperm_aspace_destroy", calf_aspace_destroy(1), -CALF_EPERM);
-	expect("eperm_thread_create",
+	utest_expect("eperm_aspace_create", calf_aspace_create(0x80000000ul), -CALF_EPERM);
+	utest_expect("eperm_aspace_destroy", calf_aspace_destroy(1), -CALF_EPERM);
+	utest_expect("eperm_thread_create",
 	       calf_sys_thread_create(1, 0x10000, VM_USER_STACK_TOP, 0, CALF_PRIO_DEFAULT, 0),
 	       -CALF_EPERM);
 	/* our own thread: if the check were missing, we would see it */
-	expect("eperm_thread_kill", calf_thread_kill(calf_thread_self()), -CALF_EPERM);
-	expect("eperm_thread_get_regs", calf_thread_get_regs(calf_thread_self(), &regs),
+	utest_expect("eperm_thread_kill", calf_thread_kill(calf_thread_self()), -CALF_EPERM);
+	utest_expect("eperm_thread_get_regs", calf_thread_get_regs(calf_thread_self(), &regs),
 	       -CALF_EPERM);
-	expect("eperm_thread_set_regs", calf_thread_set_regs(calf_thread_self(), &regs),
+	utest_expect("eperm_thread_set_regs", calf_thread_set_regs(calf_thread_self(), &regs),
 	       -CALF_EPERM);
-	expect("eperm_tlb_invalidate", calf_tlb_invalidate(1, 0, 0), -CALF_EPERM);
-	expect("eperm_handle_grant", calf_handle_grant(1, CALF_HANDLE_VM, 7, 0), -CALF_EPERM);
-	expect("eperm_fence_i", calf_fence_i(), -CALF_EPERM);
-	expect("eperm_poweroff", calf_sys_poweroff(1), -CALF_EPERM);
+	utest_expect("eperm_tlb_invalidate", calf_tlb_invalidate(1, 0, 0), -CALF_EPERM);
+	utest_expect("eperm_handle_grant", calf_handle_grant(1, CALF_HANDLE_VM, 7, 0), -CALF_EPERM);
+	utest_expect("eperm_fence_i", calf_fence_i(), -CALF_EPERM);
+	utest_expect("eperm_poweroff", calf_sys_poweroff(1), -CALF_EPERM);
 }
 
 static void test_bad_handles(void)
@@ -140,23 +119,23 @@ static void test_bad_handles(void)
 	struct calf_msg m;
 
 	memset(&m, 0, sizeof(m));
-	expect("ebadf_call_max", calf_call(CALF_MAX_HANDLES, &m), -CALF_EBADF);
-	expect("ebadf_call_negative", calf_call(-1, &m), -CALF_EBADF);
-	expect("ebadf_call_huge", calf_call(0x7fffffffffffl, &m), -CALF_EBADF);
+	utest_expect("ebadf_call_max", calf_call(CALF_MAX_HANDLES, &m), -CALF_EBADF);
+	utest_expect("ebadf_call_negative", calf_call(-1, &m), -CALF_EBADF);
+	utest_expect("ebadf_call_huge", calf_call(0x7fffffffffffl, &m), -CALF_EBADF);
 	/* the last slot: never given out to a program this young */
-	expect("ebadf_call_unused", calf_call(CALF_MAX_HANDLES - 1, &m), -CALF_EBADF);
-	expect("ebadf_send", calf_send(CALF_MAX_HANDLES - 1, &m), -CALF_EBADF);
-	expect("ebadf_recv", calf_recv(CALF_MAX_HANDLES - 1, &m), -CALF_EBADF);
-	expect("ebadf_reply_recv", calf_reply_recv(-5, &m), -CALF_EBADF);
-	expect("ebadf_close_unused", calf_handle_close(CALF_MAX_HANDLES - 1), -CALF_EBADF);
-	expect("ebadf_close_max", calf_handle_close(CALF_MAX_HANDLES), -CALF_EBADF);
+	utest_expect("ebadf_call_unused", calf_call(CALF_MAX_HANDLES - 1, &m), -CALF_EBADF);
+	utest_expect("ebadf_send", calf_send(CALF_MAX_HANDLES - 1, &m), -CALF_EBADF);
+	utest_expect("ebadf_recv", calf_recv(CALF_MAX_HANDLES - 1, &m), -CALF_EBADF);
+	utest_expect("ebadf_reply_recv", calf_reply_recv(-5, &m), -CALF_EBADF);
+	utest_expect("ebadf_close_unused", calf_handle_close(CALF_MAX_HANDLES - 1), -CALF_EBADF);
+	utest_expect("ebadf_close_max", calf_handle_close(CALF_MAX_HANDLES), -CALF_EBADF);
 	/* nobody called us: nothing to reply to */
-	expect("enoreply", calf_reply(&m), -CALF_ENOREPLY);
+	utest_expect("enoreply", calf_reply(&m), -CALF_ENOREPLY);
 	/* a thread that is not waiting for our reply (ourselves) */
 	if (calf_reply_to(calf_thread_self(), &m) < 0)
-		ok("reply_to_non_caller_refused");
+		utest_ok("reply_to_non_caller_refused");
 	else
-		fail("reply_to_non_caller_refused", "accepted", 0, -CALF_ENOREPLY);
+		utest_fail_got("reply_to_non_caller_refused", "accepted", 0, -CALF_ENOREPLY);
 }
 
 static void test_bad_pointers(void)
@@ -174,15 +153,15 @@ static void test_bad_pointers(void)
 	struct calf_bootinfo bi;
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		expect(bad[i].name, calf_console_write((const void *)bad[i].addr, 8),
+		utest_expect(bad[i].name, calf_console_write((const void *)bad[i].addr, 8),
 		       -CALF_EFAULT);
-	expect("efault_write_huge_length", calf_console_write(buf, 1ul << 62), -CALF_EFAULT);
-	expect("efault_write_length_max", calf_console_write(buf, ~0ul), -CALF_EFAULT);
+	utest_expect("efault_write_huge_length", calf_console_write(buf, 1ul << 62), -CALF_EFAULT);
+	utest_expect("efault_write_length_max", calf_console_write(buf, ~0ul), -CALF_EFAULT);
 	/* [sp, sp + len) wraps past 2^64 back to 16 */
-	expect("efault_write_wraps", calf_console_write((const void *)sp, -sp + 16),
+	utest_expect("efault_write_wraps", calf_console_write((const void *)sp, -sp + 16),
 	       -CALF_EFAULT);
 	/* valid start, runs off the top of user space */
-	expect("efault_write_crosses_user_top",
+	utest_expect("efault_write_crosses_user_top",
 	       calf_console_write((const void *)(0x4000000000ul - 8), 16), -CALF_EFAULT);
 
 	/* A read of nothing reads nothing and checks nothing, as read(2)
@@ -192,27 +171,27 @@ static void test_bad_pointers(void)
 		char name[48];   /* efault_write_null -> read_zero_bytes_null */
 		snprintf(name, sizeof(name), "read_zero_bytes_%s",
 			 bad[i].name + strlen("efault_write_"));
-		expect(name, calf_console_read((void *)bad[i].addr, 0), 0);
+		utest_expect(name, calf_console_read((void *)bad[i].addr, 0), 0);
 	}
-	expect("read_zero_bytes_into_text",
+	utest_expect("read_zero_bytes_into_text",
 	       calf_console_read((void *)(uintptr_t)&test_bad_pointers, 0), 0);
-	expect("efault_read_kernel_direct_map",
+	utest_expect("efault_read_kernel_direct_map",
 	       calf_console_read((void *)0xffffffc000000000ul, 8), -CALF_EFAULT);
-	expect("efault_read_into_text",
+	utest_expect("efault_read_into_text",
 	       calf_console_read((void *)(uintptr_t)&test_bad_pointers, 8), -CALF_EFAULT);
 
-	expect("einval_bootinfo_misaligned",
+	utest_expect("einval_bootinfo_misaligned",
 	       calf_bootinfo((struct calf_bootinfo *)((uintptr_t)&bi + 1)), -CALF_EINVAL);
-	expect("efault_bootinfo_null", calf_bootinfo(NULL), -CALF_EFAULT);
-	expect("efault_bootinfo_kernel",
+	utest_expect("efault_bootinfo_null", calf_bootinfo(NULL), -CALF_EFAULT);
+	utest_expect("efault_bootinfo_kernel",
 	       calf_bootinfo((struct calf_bootinfo *)0xffffffc000000000ul), -CALF_EFAULT);
 	/* Our text is mapped R-X: the kernel must not write through it
 	 * (docs/architecture.md, Checked user copies), and we must still run
 	 * afterwards. */
-	expect("efault_bootinfo_into_text",
+	utest_expect("efault_bootinfo_into_text",
 	       calf_bootinfo((struct calf_bootinfo *)(((uintptr_t)&test_bad_pointers + 7) & ~7ul)),
 	       -CALF_EFAULT);
-	ok("bad_syscalls_did_not_kill_us");
+	utest_ok("bad_syscalls_did_not_kill_us");
 }
 
 /* ---- (c) IPC ping-pong with ipcpeer ---- */
@@ -226,16 +205,16 @@ static void test_ipc(void)
 
 	pid = calf_spawn(peer_argv);
 	if (pid <= 0) {
-		fail("ipc_spawn_peer", "spawn failed", pid, 1);
+		utest_fail_got("ipc_spawn_peer", "spawn failed", pid, 1);
 		return;
 	}
-	ok("ipc_spawn_peer");
+	utest_ok("ipc_spawn_peer");
 	ep = calf_rendezvous(IPCPEER_KEY);
 	if (ep < 0) {
-		fail("ipc_rendezvous", "no endpoint", ep, 0);
+		utest_fail_got("ipc_rendezvous", "no endpoint", ep, 0);
 		return;
 	}
-	ok("ipc_rendezvous");
+	utest_ok("ipc_rendezvous");
 
 	for (i = 0; i < 1000; i++) {
 		unsigned long sent[CALF_MSG_WORDS];
@@ -245,7 +224,7 @@ static void test_ipc(void)
 				  ((unsigned long)k << 40);
 		r = calf_call(ep, &m);
 		if (r != 0) {
-			fail("ipc_1000_calls", "call failed", r, 0);
+			utest_fail_got("ipc_1000_calls", "call failed", r, 0);
 			break;
 		}
 		for (k = 0; k < CALF_MSG_WORDS; k++)
@@ -253,21 +232,21 @@ static void test_ipc(void)
 				break;
 		if (k < CALF_MSG_WORDS) {
 			printf("  call %d: word %d is 0x%lx\n", i, k, m.mr[k]);
-			fail("ipc_1000_calls", "wrong reply word", (long)m.mr[k],
+			utest_fail_got("ipc_1000_calls", "wrong reply word", (long)m.mr[k],
 			     (long)ipcpeer_transform(k, sent[k]));
 			break;
 		}
 	}
 	if (i == 1000)
-		ok("ipc_1000_calls");
+		utest_ok("ipc_1000_calls");
 
 	memset(&m, 0, sizeof(m));
 	m.mr[0] = IPCPEER_STOP;
-	expect("ipc_stop_peer", calf_call(ep, &m), 0);
+	utest_expect("ipc_stop_peer", calf_call(ep, &m), 0);
 	r = calf_wait(pid, &status);
-	expect("ipc_wait_peer", r, pid);
-	expect("ipc_peer_exit_status", status, 0);
-	expect("ipc_close_endpoint", calf_handle_close(ep), 0);
+	utest_expect("ipc_wait_peer", r, pid);
+	utest_expect("ipc_peer_exit_status", status, 0);
+	utest_expect("ipc_close_endpoint", calf_handle_close(ep), 0);
 }
 
 /* One call to ipcpeer --checked with every register set from seed;
@@ -282,16 +261,16 @@ static int checked_call(long ep, unsigned long seed, const char *name)
 	r.in[17] = SYS_CALL;
 	calf_ecall_all(&r);
 	if (r.out[10] != 0) {
-		fail(name, "call failed", (long)r.out[10], 0);
+		utest_fail_got(name, "call failed", (long)r.out[10], 0);
 		return -1;
 	}
 	if (calf_regcheck_changed(&r)) {
-		fail(name, "registers changed (mask)", (long)calf_regcheck_changed(&r), 0);
+		utest_fail_got(name, "registers changed (mask)", (long)calf_regcheck_changed(&r), 0);
 		return -1;
 	}
 	for (k = 0; k < CALF_MSG_WORDS; k++)
 		if (r.out[11 + k] != ipcpeer_transform(k, r.in[11 + k])) {
-			fail(name, "wrong reply word", (long)r.out[11 + k],
+			utest_fail_got(name, "wrong reply word", (long)r.out[11 + k],
 			     (long)ipcpeer_transform(k, r.in[11 + k]));
 			return -1;
 		}
@@ -311,14 +290,14 @@ static void test_ipc_keeps_registers(void)
 	pid = calf_spawn(peer_argv);
 	ep = pid > 0 ? calf_rendezvous(IPCPEER_KEY) : -1;
 	if (ep < 0) {
-		fail("ipc_call_keeps_registers", "no peer", pid, 1);
+		utest_fail_got("ipc_call_keeps_registers", "no peer", pid, 1);
 		return;
 	}
 	for (i = 0; i < 200; i++)
 		if (checked_call(ep, 1000 + (unsigned long)i, "ipc_call_keeps_registers"))
 			break;
 	if (i == 200)
-		ok("ipc_call_keeps_registers");
+		utest_ok("ipc_call_keeps_registers");
 
 	/* A refused call (no such handle) returns an error and changes
 	 * nothing else, the message registers included. */
@@ -327,13 +306,13 @@ static void test_ipc_keeps_registers(void)
 	r.in[17] = SYS_CALL;
 	calf_ecall_all(&r);
 	if ((long)r.out[10] != -CALF_EBADF)
-		fail("ipc_bad_call_keeps_registers", "result", (long)r.out[10], -CALF_EBADF);
+		utest_fail_got("ipc_bad_call_keeps_registers", "result", (long)r.out[10], -CALF_EBADF);
 	else if (calf_regcheck_changed(&r) ||
 		 memcmp(&r.out[11], &r.in[11], 7 * sizeof(r.in[0])) != 0)
-		fail("ipc_bad_call_keeps_registers", "registers changed (mask)",
+		utest_fail_got("ipc_bad_call_keeps_registers", "registers changed (mask)",
 		     (long)calf_regcheck_changed(&r), 0);
 	else
-		ok("ipc_bad_call_keeps_registers");
+		utest_ok("ipc_bad_call_keeps_registers");
 
 	memset(&m, 0, sizeof(m));
 	m.mr[0] = IPCPEER_STOP;
@@ -341,7 +320,7 @@ static void test_ipc_keeps_registers(void)
 		calf_kill(pid);     /* it may be gone: a call would wait for ever */
 	else
 		calf_call(ep, &m);
-	expect("ipc_server_keeps_registers", calf_wait(pid, &status) == pid ? status : -1, 0);
+	utest_expect("ipc_server_keeps_registers", calf_wait(pid, &status) == pid ? status : -1, 0);
 	calf_handle_close(ep);
 }
 
@@ -353,10 +332,10 @@ static void test_stack_growth(void)
 	volatile unsigned long *p =
 		(volatile unsigned long *)((current_sp() - 65536) & ~7ul);
 
-	expect("stack_growth_reads_zero", (long)p[0], 0);
+	utest_expect("stack_growth_reads_zero", (long)p[0], 0);
 	p[0] = 0x5a5a5a5a;
-	expect("stack_growth_write_sticks", (long)p[0], 0x5a5a5a5a);
-	expect("stack_growth_neighbour_zero", (long)p[-1], 0);
+	utest_expect("stack_growth_write_sticks", (long)p[0], 0x5a5a5a5a);
+	utest_expect("stack_growth_neighbour_zero", (long)p[-1], 0);
 	p[0] = 0;
 }
 
@@ -371,18 +350,18 @@ static void test_faulter(const char *what, int want_killed)
 	snprintf(name, sizeof(name), "%s_%s", want_killed ? "killed" : "survives", what);
 	pid = calf_spawn(argv);
 	if (pid <= 0) {
-		fail(name, "spawn failed", pid, 1);
+		utest_fail_got(name, "spawn failed", pid, 1);
 		return;
 	}
 	r = calf_wait(pid, &status);
 	if (r != pid)
-		fail(name, "wait failed", r, pid);
+		utest_fail_got(name, "wait failed", r, pid);
 	else if (want_killed && status < VM_STATUS_KILLED)
-		fail(name, "not killed: exit status", status, VM_STATUS_KILLED);
+		utest_fail_got(name, "not killed: exit status", status, VM_STATUS_KILLED);
 	else if (!want_killed && status != 0)
-		fail(name, "exit status", status, 0);
+		utest_fail_got(name, "exit status", status, 0);
 	else
-		ok(name);
+		utest_ok(name);
 }
 
 /* ---- (g) killing threads blocked in the kernel, in every IPC state ---- */
@@ -405,21 +384,21 @@ static void kill_and_check(const char *name, long pid)
 	long r, status = -1;
 
 	if (pid <= 0) {
-		fail(name, "spawn failed", pid, 1);
+		utest_fail_got(name, "spawn failed", pid, 1);
 		return;
 	}
 	r = calf_kill(pid);
 	if (r != 0) {
-		fail(name, "kill refused", r, 0);
+		utest_fail_got(name, "kill refused", r, 0);
 		return;
 	}
 	r = calf_wait(pid, &status);
 	if (r != pid)
-		fail(name, "wait failed", r, pid);
+		utest_fail_got(name, "wait failed", r, pid);
 	else if (status != VM_STATUS_KILLED + 9)
-		fail(name, "exit status", status, VM_STATUS_KILLED + 9);
+		utest_fail_got(name, "exit status", status, VM_STATUS_KILLED + 9);
 	else
-		ok(name);
+		utest_ok(name);
 }
 
 /* faulter.c's FAULTER_READY_KEY: server-noreply calls it once it has
@@ -466,7 +445,7 @@ static void test_kill_blocked(void)
 	server = start_blocker("server-noreply");
 	client = start_blocker("client-call");
 	if (server > 0 && client > 0)
-		expect("server_took_the_call", wait_server_took_call(), 0);
+		utest_expect("server_took_the_call", wait_server_took_call(), 0);
 	kill_and_check("kill_caller_awaiting_reply", client);
 	kill_and_check("kill_server_owing_reply", server);
 
@@ -475,17 +454,17 @@ static void test_kill_blocked(void)
 	server = start_blocker("server-noreply");
 	client = start_blocker("client-call");
 	if (server > 0 && client > 0)
-		expect("server_took_the_call_again", wait_server_took_call(), 0);
+		utest_expect("server_took_the_call_again", wait_server_took_call(), 0);
 	kill_and_check("kill_server_with_caller_waiting", server);
 	if (client > 0) {
 		r = calf_wait(client, &status);
 		if (r == client && status == CALF_EINTR)
-			ok("caller_gets_eintr_when_server_killed");
+			utest_ok("caller_gets_eintr_when_server_killed");
 		else
-			fail("caller_gets_eintr_when_server_killed", "client status", status,
+			utest_fail_got("caller_gets_eintr_when_server_killed", "client status", status,
 			     CALF_EINTR);
 	}
-	ok("kills_did_not_hurt_us");
+	utest_ok("kills_did_not_hurt_us");
 }
 
 /* ---- (f) the kernel's faults on user buffers ---- */
@@ -502,29 +481,29 @@ static void test_kernel_faults(void)
 	long r;
 
 	r = calf_bootinfo(&ref);
-	expect("bootinfo", r, 0);
+	utest_expect("bootinfo", r, 0);
 	if (r != 0)
 		return;
 	if (ref.harts >= 1 && ref.timebase_hz > 0 &&
 	    memchr(ref.cmdline, 0, sizeof(ref.cmdline)) != NULL)
-		ok("bootinfo_content");
+		utest_ok("bootinfo_content");
 	else
-		fail("bootinfo_content", "harts, timebase or cmdline wrong",
+		utest_fail_got("bootinfo_content", "harts, timebase or cmdline wrong",
 		     (long)ref.harts, 1);
 	if (ref.timebase_hz == calf_timebase())
-		ok("bootinfo_timebase_matches");
+		utest_ok("bootinfo_timebase_matches");
 	else
-		fail("bootinfo_timebase_matches", "differs", (long)ref.timebase_hz,
+		utest_fail_got("bootinfo_timebase_matches", "differs", (long)ref.timebase_hz,
 		     (long)calf_timebase());
 
 	r = calf_bootinfo(fresh);
-	expect("bootinfo_into_untouched_stack_page", r, 0);
+	utest_expect("bootinfo_into_untouched_stack_page", r, 0);
 	if (r == 0) {
 		if (fresh->harts == ref.harts && fresh->timebase_hz == ref.timebase_hz &&
 		    strcmp(fresh->cmdline, ref.cmdline) == 0)
-			ok("bootinfo_untouched_page_content");
+			utest_ok("bootinfo_untouched_page_content");
 		else
-			fail("bootinfo_untouched_page_content", "differs",
+			utest_fail_got("bootinfo_untouched_page_content", "differs",
 			     (long)fresh->harts, (long)ref.harts);
 	}
 
@@ -538,11 +517,11 @@ static void test_kernel_faults(void)
 	}
 	fresh = (struct calf_bootinfo *)(((uintptr_t)r + 4095) & ~4095ul);
 	r = calf_bootinfo(fresh);
-	expect("bootinfo_into_untouched_heap_page", r, 0);
+	utest_expect("bootinfo_into_untouched_heap_page", r, 0);
 	if (r == 0 && fresh->harts == ref.harts && fresh->timebase_hz == ref.timebase_hz)
-		ok("bootinfo_heap_page_content");
+		utest_ok("bootinfo_heap_page_content");
 	else if (r == 0)
-		fail("bootinfo_heap_page_content", "differs", (long)fresh->harts,
+		utest_fail_got("bootinfo_heap_page_content", "differs", (long)fresh->harts,
 		     (long)ref.harts);
 }
 
@@ -554,18 +533,18 @@ static void test_malloc(void)
 	unsigned char *p = malloc(n);
 
 	if (p == NULL) {
-		fail("malloc", "returned NULL", 0, 1);
+		utest_fail_got("malloc", "returned NULL", 0, 1);
 		return;
 	}
 	memset(p, 0xa5, n);
 	for (size_t i = 0; i < n; i += 997)
 		if (p[i] != 0xa5) {
-			fail("malloc", "memory does not hold", p[i], 0xa5);
+			utest_fail_got("malloc", "memory does not hold", p[i], 0xa5);
 			free(p);
 			return;
 		}
 	free(p);
-	ok("malloc");
+	utest_ok("malloc");
 }
 
 int main(int argc, char **argv)
@@ -594,8 +573,8 @@ int main(int argc, char **argv)
 	test_faulter("kernel", 1);
 	test_faulter("illegal", 1);
 	test_faulter("stack-overflow", 1);
-	ok("faulters_did_not_hurt_us");
+	utest_ok("faulters_did_not_hurt_us");
 	test_kill_blocked();
-	printf("ktest: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	printf("ktest: %d passed, %d failed\n", utest_passed, utest_failed);
+	return utest_failed ? 1 : 0;
 }

@@ -81,10 +81,7 @@ static unsigned long ps_resident(long pid)
 {
 	struct calf_ps ps;
 
-	for (long i = 0; calf_ps(i, &ps) >= 0; i++)
-		if (ps.pid == pid)
-			return ps.resident;
-	return ~0ul;
+	return calf_ps_of(pid, &ps) == pid ? ps.resident : ~0ul;
 }
 
 

@@ -37,27 +37,11 @@
  * are small, killed ones are 128 + signal < 160). */
 #define CHILD_SURVIVED 200
 
-/* Look process pid up with VM_PS. Returns 1 and fills *out if it is in
- * the process table (live or zombie), 0 if not.
- *
- * VM_PS numbers the processes in pid order, one call per index. If a
- * process with a lower pid goes away between two calls - init reaping
- * an orphan, which with several harts happens while we scan - every
- * later one moves down an index and one pass can step over pid. So a
- * miss is believed only after a few passes. */
+/* Look process pid up with VM_PS (calf_ps_of). Returns 1 and fills
+ * *out if it is in the process table (live or zombie), 0 if not. */
 static inline int child_ps_find(long pid, struct calf_ps *out)
 {
-	for (int pass = 0; pass < 8; pass++) {
-		for (long i = 0;; i++) {
-			long r = calf_ps(i, out);
-
-			if (r == pid)
-				return 1;
-			if (r < 0 || r > pid)
-				break;    /* past it: ps lists in pid order */
-		}
-	}
-	return 0;
+	return calf_ps_of(pid, out) == pid;
 }
 
 /* calf_time() ticks in `ms` milliseconds. */

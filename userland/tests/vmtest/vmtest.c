@@ -20,30 +20,10 @@
 #include <sys/mman.h>
 
 #include "calf.h"
+#include "utest.h"
 
 #define PAGE 4096ul
 
-static int passed, failed;
-
-static void ok(const char *name)
-{
-	passed++;
-	printf("ok   %s\n", name);
-}
-
-static void fail(const char *name, const char *why, long got, long want)
-{
-	failed++;
-	printf("FAIL %s: %s (got %ld, want %ld)\n", name, why, got, want);
-}
-
-static void expect(const char *name, long got, long want)
-{
-	if (got == want)
-		ok(name);
-	else
-		fail(name, "wrong result", got, want);
-}
 
 static void stats(unsigned long s[VM_STAT_COUNT])
 {
@@ -94,23 +74,23 @@ static void test_fork_isolation(void)
 		calf_child_exit(bad);
 	}
 	if (pid < 0) {
-		fail("fork", "fork failed", pid, 1);
+		utest_fail_got("fork", "fork failed", pid, 1);
 		return;
 	}
-	ok("fork");
+	utest_ok("fork");
 	written_by_parent = 7;                   /* the child must not see this */
 	status = calf_reap(pid);
 	if (status == 0)
-		ok("fork_child_sees_its_own_writes_only");
+		utest_ok("fork_child_sees_its_own_writes_only");
 	else if (status > 0 && status < 8)
-		fail("fork_child_sees_its_own_writes_only",
+		utest_fail_got("fork_child_sees_its_own_writes_only",
 		     (status & 1) ? "getppid wrong in child" :
 		     (status & 2) ? "child saw the parent's write" : "child lost its write",
 		     status, 0);
 	else
-		fail("fork_child_sees_its_own_writes_only", "child status", status, 0);
-	expect("fork_parent_does_not_see_child_write", shared_before_fork, 1);
-	expect("fork_parent_keeps_its_write", written_by_parent, 7);
+		utest_fail_got("fork_child_sees_its_own_writes_only", "child status", status, 0);
+	utest_expect("fork_parent_does_not_see_child_write", shared_before_fork, 1);
+	utest_expect("fork_parent_keeps_its_write", written_by_parent, 7);
 }
 
 /* A child of a process with n resident pages costs page tables only:
@@ -124,7 +104,7 @@ static void test_fork_cost(void)
 	long pid, cost;
 
 	if (buf == NULL) {
-		fail("fork_costs_page_tables_only", "malloc 4 MiB failed", 0, 1);
+		utest_fail_got("fork_costs_page_tables_only", "malloc 4 MiB failed", 0, 1);
 		return;
 	}
 	stats(before);
@@ -136,7 +116,7 @@ static void test_fork_cost(void)
 		calf_child_exit(used < 0 ? 0 : used > 255 ? 255 : used);
 	}
 	if (pid < 0) {
-		fail("fork_costs_page_tables_only", "fork failed", pid, 1);
+		utest_fail_got("fork_costs_page_tables_only", "fork failed", pid, 1);
 		free((void *)buf);
 		return;
 	}
@@ -145,9 +125,9 @@ static void test_fork_cost(void)
 	 * dozen; a copying fork would need over 1024 */
 	printf("     fork with %lu pages resident used %ld frames\n", n, cost);
 	if (cost >= 0 && cost < 64)
-		ok("fork_costs_page_tables_only");
+		utest_ok("fork_costs_page_tables_only");
 	else
-		fail("fork_costs_page_tables_only", "frames used by fork", cost, 64);
+		utest_fail_got("fork_costs_page_tables_only", "frames used by fork", cost, 64);
 	free((void *)buf);
 }
 
@@ -161,7 +141,7 @@ static void test_cow_copy_and_reuse(void)
 	long pid, copies, reuses;
 
 	if (buf == NULL) {
-		fail("cow_copy", "malloc failed", 0, 1);
+		utest_fail_got("cow_copy", "malloc failed", 0, 1);
 		return;
 	}
 	/* child 1 blocks: while it lives, every page has count 2 */
@@ -175,11 +155,11 @@ static void test_cow_copy_and_reuse(void)
 	stats(s1);
 	copies = (long)(s1[VM_STAT_COW_COPIES] - s0[VM_STAT_COW_COPIES]);
 	if (copies == (long)n / 2)
-		ok("cow_copy_when_shared");
+		utest_ok("cow_copy_when_shared");
 	else
-		fail("cow_copy_when_shared", "cow_copies moved by", copies, (long)n / 2);
-	expect("cow_kill_blocked_child", calf_kill(pid), 0);
-	expect("cow_killed_status", calf_reap(pid), VM_STATUS_KILLED + 9);
+		utest_fail_got("cow_copy_when_shared", "cow_copies moved by", copies, (long)n / 2);
+	utest_expect("cow_kill_blocked_child", calf_kill(pid), 0);
+	utest_expect("cow_killed_status", calf_reap(pid), VM_STATUS_KILLED + 9);
 
 	/* the child is gone: the other half of the pages have count 1 */
 	stats(s0);
@@ -189,15 +169,15 @@ static void test_cow_copy_and_reuse(void)
 	copies = (long)(s1[VM_STAT_COW_COPIES] - s0[VM_STAT_COW_COPIES]);
 	reuses = (long)(s1[VM_STAT_COW_REUSES] - s0[VM_STAT_COW_REUSES]);
 	if (copies == 0 && reuses == (long)n / 2)
-		ok("cow_count_1_reuses_no_copy");
+		utest_ok("cow_count_1_reuses_no_copy");
 	else if (copies != 0)
-		fail("cow_count_1_reuses_no_copy", "cow_copies moved by", copies, 0);
+		utest_fail_got("cow_count_1_reuses_no_copy", "cow_copies moved by", copies, 0);
 	else
-		fail("cow_count_1_reuses_no_copy", "cow_reuses moved by", reuses, (long)n / 2);
+		utest_fail_got("cow_count_1_reuses_no_copy", "cow_reuses moved by", reuses, (long)n / 2);
 	if (buf[0] == 'b' && buf[(n - 1) * PAGE] == 'c' && buf[PAGE] == 'b')
-		ok("cow_data_intact");
+		utest_ok("cow_data_intact");
 	else
-		fail("cow_data_intact", "buffer", buf[0], 'b');
+		utest_fail_got("cow_data_intact", "buffer", buf[0], 'b');
 	free((void *)buf);
 }
 
@@ -211,7 +191,7 @@ static void test_frames_return(void)
 	int bad = 0;
 
 	if (buf == NULL) {
-		fail("frames_return_after_children_exit", "malloc failed", 0, 1);
+		utest_fail_got("frames_return_after_children_exit", "malloc failed", 0, 1);
 		return;
 	}
 	before = calf_stat(VM_STAT_FREE_FRAMES);
@@ -237,13 +217,13 @@ static void test_frames_return(void)
 	}
 	after = calf_stat(VM_STAT_FREE_FRAMES);
 	if (bad)
-		fail("frames_return_after_children_exit", "a child failed", bad, 0);
+		utest_fail_got("frames_return_after_children_exit", "a child failed", bad, 0);
 	else if (after == before)
-		ok("frames_return_after_children_exit");
+		utest_ok("frames_return_after_children_exit");
 	else
-		fail("frames_return_after_children_exit", "free frames (before = want)",
+		utest_fail_got("frames_return_after_children_exit", "free frames (before = want)",
 		     (long)after, (long)before);
-	expect("frames_parent_data_intact", buf[0] == 'x' && buf[(n - 1) * PAGE] == 'x', 1);
+	utest_expect("frames_parent_data_intact", buf[0] == 'x' && buf[(n - 1) * PAGE] == 'x', 1);
 	free((void *)buf);
 }
 
@@ -269,7 +249,7 @@ static void test_calloc_zero(void)
 	stats(s0);
 	p = calloc(1, size);
 	if (p == NULL) {
-		fail("calloc_big_read_uses_no_data_frame", "calloc failed", (long)(size >> 20), 1);
+		utest_fail_got("calloc_big_read_uses_no_data_frame", "calloc failed", (long)(size >> 20), 1);
 		return;
 	}
 	for (unsigned long off = 0; off < size; off += PAGE)
@@ -280,13 +260,13 @@ static void test_calloc_zero(void)
 	printf("     reading %lu MiB of calloc memory: %ld frames used (page tables), "
 	       "%lu zero maps, %ld zero fills\n", size >> 20, used,
 	       s1[VM_STAT_ZERO_MAPS] - s0[VM_STAT_ZERO_MAPS], fills);
-	expect("calloc_big_reads_zero", (long)sum, 0);
+	utest_expect("calloc_big_reads_zero", (long)sum, 0);
 	/* a leaf page table per 2 MiB (32 for 64 MiB), a few more around
 	 * them; malloc's own header may take one data page */
 	if (fills <= 2 && used <= tables + 8)
-		ok("calloc_big_read_uses_no_data_frame");
+		utest_ok("calloc_big_read_uses_no_data_frame");
 	else
-		fail("calloc_big_read_uses_no_data_frame", "frames used", used, tables + 8);
+		utest_fail_got("calloc_big_read_uses_no_data_frame", "frames used", used, tables + 8);
 	free((void *)p);
 }
 
@@ -300,30 +280,30 @@ static void test_mmap(void)
 	free0 = calf_stat(VM_STAT_FREE_FRAMES);
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {
-		fail("mmap_1m", "mmap failed", -1, 0);
+		utest_fail_got("mmap_1m", "mmap failed", -1, 0);
 		return;
 	}
-	ok("mmap_1m");
+	utest_ok("mmap_1m");
 	for (unsigned long off = 0; off < size; off += PAGE)
 		zero |= p[off];
-	expect("mmap_reads_zero", zero, 0);
+	utest_expect("mmap_reads_zero", zero, 0);
 	for (unsigned long off = 0; off < size; off += PAGE)
 		p[off] = 1;
 	free1 = calf_stat(VM_STAT_FREE_FRAMES);
 	if (free0 - free1 >= size / PAGE)
-		ok("mmap_writes_take_frames");
+		utest_ok("mmap_writes_take_frames");
 	else
-		fail("mmap_writes_take_frames", "frames used", (long)(free0 - free1),
+		utest_fail_got("mmap_writes_take_frames", "frames used", (long)(free0 - free1),
 		     (long)(size / PAGE));
-	expect("munmap", munmap((void *)p, size), 0);
+	utest_expect("munmap", munmap((void *)p, size), 0);
 	free2 = calf_stat(VM_STAT_FREE_FRAMES);
 	if (free1 + size / PAGE <= free2)
-		ok("munmap_returns_frames");
+		utest_ok("munmap_returns_frames");
 	else
-		fail("munmap_returns_frames", "frames back", (long)(free2 - free1),
+		utest_fail_got("munmap_returns_frames", "frames back", (long)(free2 - free1),
 		     (long)(size / PAGE));
-	expect("munmap_not_mapped_einval", calf_munmap(0x20000000ul, PAGE), -CALF_EINVAL);
-	expect("mmap_zero_length_einval", calf_mmap(0), -CALF_EINVAL);
+	utest_expect("munmap_not_mapped_einval", calf_munmap(0x20000000ul, PAGE), -CALF_EINVAL);
+	utest_expect("mmap_zero_length_einval", calf_mmap(0), -CALF_EINVAL);
 }
 
 /* ---- exec ---- */
@@ -345,8 +325,8 @@ static void test_exec(void)
 	static const char *const missing[] = { "no-such-program", NULL };
 	long pid;
 
-	expect("exec_missing_program_enoent", calf_exec(missing), -CALF_ENOENT);
-	ok("exec_failure_returns");
+	utest_expect("exec_missing_program_enoent", calf_exec(missing), -CALF_ENOENT);
+	utest_ok("exec_failure_returns");
 	pid = calf_fork();
 	if (pid == 0) {
 		long r = calf_exec(args);
@@ -355,10 +335,10 @@ static void test_exec(void)
 		calf_child_exit(2);
 	}
 	if (pid < 0) {
-		fail("exec_with_args", "fork failed", pid, 1);
+		utest_fail_got("exec_with_args", "fork failed", pid, 1);
 		return;
 	}
-	expect("exec_with_args", calf_reap(pid), ARGS_OK);
+	utest_expect("exec_with_args", calf_reap(pid), ARGS_OK);
 }
 
 /* ---- kill ---- */
@@ -384,15 +364,15 @@ static void test_kill(void)
 		for (;;)                 /* running: never blocks */
 			__asm__ volatile("" ::: "memory");
 	let_others_run(3);
-	expect("kill_running_child", calf_kill(pid), 0);
-	expect("kill_running_status", calf_reap(pid), VM_STATUS_KILLED + 9);
+	utest_expect("kill_running_child", calf_kill(pid), 0);
+	utest_expect("kill_running_status", calf_reap(pid), VM_STATUS_KILLED + 9);
 
 	pid = calf_fork();
 	if (pid == 0)
 		calf_block_forever();
 	let_others_run(3);
-	expect("kill_blocked_child", calf_kill(pid), 0);
-	expect("kill_blocked_status", calf_reap(pid), VM_STATUS_KILLED + 9);
+	utest_expect("kill_blocked_child", calf_kill(pid), 0);
+	utest_expect("kill_blocked_status", calf_reap(pid), VM_STATUS_KILLED + 9);
 
 	/* blocked in the VM server itself: in wait() for a grandchild that
 	 * blocks until it is killed too. (A grandchild that ended by itself
@@ -408,13 +388,13 @@ static void test_kill(void)
 		calf_child_exit(0);
 	}
 	let_others_run(3);
-	expect("kill_child_in_wait", calf_kill(pid), 0);
-	expect("kill_child_in_wait_status", calf_reap(pid), VM_STATUS_KILLED + 9);
+	utest_expect("kill_child_in_wait", calf_kill(pid), 0);
+	utest_expect("kill_child_in_wait_status", calf_reap(pid), VM_STATUS_KILLED + 9);
 	gpid = orphan_after(pid);
-	expect("kill_orphaned_grandchild", gpid > 0 ? calf_kill(gpid) : gpid, 0);
+	utest_expect("kill_orphaned_grandchild", gpid > 0 ? calf_kill(gpid) : gpid, 0);
 
-	expect("kill_reaped_esrch", calf_kill(pid), -CALF_ESRCH);
-	expect("kill_init_eperm", calf_kill(1), -CALF_EPERM);
+	utest_expect("kill_reaped_esrch", calf_kill(pid), -CALF_ESRCH);
+	utest_expect("kill_init_eperm", calf_kill(1), -CALF_EPERM);
 }
 
 /* ---- ps ---- */
@@ -429,8 +409,8 @@ static void test_ps(void)
 		if (ps.pid == me && strcmp(ps.name, "vmtest") == 0 &&
 		    ps.ppid == calf_getppid() && ps.resident > 0)
 			found = 1;
-	expect("ps_ends_with_esrch", r, -CALF_ESRCH);
-	expect("ps_lists_us", found, 1);
+	utest_expect("ps_ends_with_esrch", r, -CALF_ESRCH);
+	utest_expect("ps_lists_us", found, 1);
 }
 
 /* ---- out of memory ---- */
@@ -503,7 +483,7 @@ static void test_oom_when_unsharing(void)
 	}
 	buf = written_pages(16, 'u');
 	if (buf == NULL) {
-		fail("oom_when_unsharing_kills_the_child", "malloc failed", 0, 1);
+		utest_fail_got("oom_when_unsharing_kills_the_child", "malloc failed", 0, 1);
 		return;
 	}
 	before = calf_stat(VM_STAT_FREE_FRAMES);
@@ -513,15 +493,15 @@ static void test_oom_when_unsharing(void)
 	if (pid == 0)
 		exhaust_then_store(buf);
 	if (pid < 0) {
-		fail("oom_when_unsharing_kills_the_child", "fork failed", pid, 1);
+		utest_fail_got("oom_when_unsharing_kills_the_child", "fork failed", pid, 1);
 		free((void *)buf);
 		return;
 	}
-	expect("oom_when_unsharing_kills_the_child", calf_reap(pid), VM_STATUS_KILLED + 9);
-	expect("oom_when_unsharing_is_an_oom_kill",
+	utest_expect("oom_when_unsharing_kills_the_child", calf_reap(pid), VM_STATUS_KILLED + 9);
+	utest_expect("oom_when_unsharing_is_an_oom_kill",
 	       (long)(calf_stat(VM_STAT_OOM_KILLS) - kills), 1);
-	expect("oom_when_unsharing_parent_intact", buf[0] == 'u' && buf[15 * PAGE] == 'u', 1);
-	expect("oom_when_unsharing_frames_back", (long)calf_stat(VM_STAT_FREE_FRAMES),
+	utest_expect("oom_when_unsharing_parent_intact", buf[0] == 'u' && buf[15 * PAGE] == 'u', 1);
+	utest_expect("oom_when_unsharing_frames_back", (long)calf_stat(VM_STAT_FREE_FRAMES),
 	       (long)before);
 	free((void *)buf);
 }
@@ -533,30 +513,30 @@ static void test_out_of_memory(void)
 	long r, n = 0;
 	int bad = 0;
 
-	expect("sbrk_too_much_enomem", calf_sbrk((long)((total + 1) * PAGE)), -CALF_ENOMEM);
-	expect("sbrk_huge_enomem", calf_sbrk(1l << 40), -CALF_ENOMEM);
+	utest_expect("sbrk_too_much_enomem", calf_sbrk((long)((total + 1) * PAGE)), -CALF_ENOMEM);
+	utest_expect("sbrk_huge_enomem", calf_sbrk(1l << 40), -CALF_ENOMEM);
 	if (malloc(1ul << 36) == NULL)
-		ok("malloc_too_much_null");
+		utest_ok("malloc_too_much_null");
 	else
-		fail("malloc_too_much_null", "malloc(64 GiB) succeeded", 1, 0);
+		utest_fail_got("malloc_too_much_null", "malloc(64 GiB) succeeded", 1, 0);
 
 	/* fork until the process table (or memory) runs out */
 	n = calf_fork_blocked(pids, (long)(sizeof(pids) / sizeof(pids[0])), &r);
 	printf("     forked %ld children before fork failed with %ld\n", n, r);
 	if (r == -CALF_ENOMEM || r == -CALF_EAGAIN)
-		ok("fork_until_it_fails");
+		utest_ok("fork_until_it_fails");
 	else
-		fail("fork_until_it_fails", "last fork", r, -CALF_EAGAIN);
+		utest_fail_got("fork_until_it_fails", "last fork", r, -CALF_EAGAIN);
 	for (long i = 0; i < n; i++) {
 		if (calf_kill(pids[i]) != 0 || calf_reap(pids[i]) != VM_STATUS_KILLED + 9)
 			bad = 1;
 	}
-	expect("fork_children_killed_and_reaped", bad, 0);
+	utest_expect("fork_children_killed_and_reaped", bad, 0);
 	/* the system is still up: fork works again */
 	r = calf_fork();
 	if (r == 0)
 		calf_child_exit(5);
-	expect("fork_works_after_exhaustion", r > 0 ? calf_reap(r) : r, 5);
+	utest_expect("fork_works_after_exhaustion", r > 0 ? calf_reap(r) : r, 5);
 }
 
 int main(int argc, char **argv)
@@ -585,7 +565,7 @@ int main(int argc, char **argv)
 	test_out_of_memory();
 	free1 = calf_stat(VM_STAT_FREE_FRAMES);
 	printf("     free frames: %lu at the start, %lu at the end\n", free0, free1);
-	ok("system_still_up");
-	printf("vmtest: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	utest_ok("system_still_up");
+	printf("vmtest: %d passed, %d failed\n", utest_passed, utest_failed);
+	return utest_failed ? 1 : 0;
 }
