@@ -357,6 +357,7 @@ static long orphan_after(long after)
 
 static void test_kill(void)
 {
+	struct calf_ps ps;
 	long pid, gpid;
 
 	pid = calf_fork();
@@ -387,7 +388,9 @@ static void test_kill(void)
 		calf_wait(gpid, NULL);
 		calf_child_exit(0);
 	}
-	let_others_run(3);
+	for (int i = 0; i < 1000 && !(calf_ps_of(pid, &ps) == pid && ps.state == VM_PS_WAITING);
+	     i++)
+		let_others_run(1);   /* until it has forked and waits */
 	utest_expect("kill_child_in_wait", calf_kill(pid), 0);
 	utest_expect("kill_child_in_wait_status", calf_reap(pid), VM_STATUS_KILLED + 9);
 	gpid = orphan_after(pid);
