@@ -164,14 +164,18 @@ static void test_bad_pointers(void)
 	utest_expect("efault_write_crosses_user_top",
 	       calf_console_write((const void *)(0x4000000000ul - 8), 16), -CALF_EFAULT);
 
-	/* A read of nothing reads nothing and checks nothing, as read(2)
-	 * with a zero count: 0 whatever the buffer, never -CALF_EFAULT.
-	 * (A bad buffer with a length is refused before any wait.) */
+	/* A read or write of nothing moves nothing and checks nothing, as
+	 * read(2) and write(2) with a zero count: 0 whatever the buffer,
+	 * never -CALF_EFAULT. (A bad buffer with a length is refused before
+	 * any wait.) */
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char name[48];   /* efault_write_null -> read_zero_bytes_null */
-		snprintf(name, sizeof(name), "read_zero_bytes_%s",
-			 bad[i].name + strlen("efault_write_"));
+		const char *where = bad[i].name + strlen("efault_write_");
+
+		snprintf(name, sizeof(name), "read_zero_bytes_%s", where);
 		utest_expect(name, calf_console_read((void *)bad[i].addr, 0), 0);
+		snprintf(name, sizeof(name), "write_zero_bytes_%s", where);
+		utest_expect(name, calf_console_write((const void *)bad[i].addr, 0), 0);
 	}
 	utest_expect("read_zero_bytes_into_text",
 	       calf_console_read((void *)(uintptr_t)&test_bad_pointers, 0), 0);
