@@ -31,6 +31,21 @@ endif
 
 MKSDCARD := tools/mksdcard.sh -s $(SDCARD_FAT_MIB)
 
+# The user images depend on the options they were made with: the file
+# below changes only when SDCARD_APPEND or SDCARD_FAT_MIB does, so
+# `make sdcard SDCARD_APPEND=...` after an earlier `make sdcard` makes
+# the image again (and a later plain `make sdcard` drops the line).
+SDCARD_OPTIONS := $(B)/sdcard-options
+.PHONY: sdcard-options-check
+sdcard-options-check:
+	@mkdir -p $(B)
+	@printf 'fat_mib=%s\nappend=%s\n' '$(SDCARD_FAT_MIB)' '$(subst ','\'',$(SDCARD_APPEND))' \
+		> $(SDCARD_OPTIONS).new
+	@cmp -s $(SDCARD_OPTIONS).new $(SDCARD_OPTIONS) && rm -f $(SDCARD_OPTIONS).new || \
+		mv $(SDCARD_OPTIONS).new $(SDCARD_OPTIONS)
+$(SDCARD_OPTIONS): sdcard-options-check
+	@:
+
 .PHONY: sdcard sdcard-hifive $(HIFIVE_BOARDS:%=sdcard-%) flash uboot-hifive test-images-boards
 sdcard: $(B)/sdcard.img
 sdcard-hifive: $(HIFIVE_IMAGES)
@@ -39,11 +54,11 @@ uboot-hifive: $(HIFIVE_BOARDS:%=$(B)/u-boot/sifive_%/u-boot.itb)
 
 # deps is order-only: it must run first (sgdisk, mtools, the U-Boot build
 # tools), but being phony it must not make the images out of date.
-$(B)/sdcard.img: $(B)/Image tools/mksdcard.sh | deps
+$(B)/sdcard.img: $(B)/Image tools/mksdcard.sh $(SDCARD_OPTIONS) | deps
 	$(say) "  SDCARD  $@"
 	$(Q)$(MKSDCARD) -k $(B)/Image -o $@ -a "$(SDCARD_APPEND)" >/dev/null
 
-$(HIFIVE_IMAGES): $(B)/sdcard-%.img: $(B)/Image tools/mksdcard.sh \
+$(HIFIVE_IMAGES): $(B)/sdcard-%.img: $(B)/Image tools/mksdcard.sh $(SDCARD_OPTIONS) \
 		$(B)/u-boot/sifive_%/u-boot.itb | deps
 	$(say) "  SDCARD  $@"
 	$(Q)$(MKSDCARD) -k $(B)/Image -o $@ -a "$(SDCARD_APPEND)" -u $(B)/u-boot/sifive_$* >/dev/null

@@ -152,6 +152,23 @@ want_msg="a new file"; run "writes a regular file with TO_FILE=1" write "$t/plai
 head -c 1000 /dev/urandom >"$t/small.bin"
 want_msg="smaller than the image"; run "refuses a regular file smaller than the image" refuse "$t/small.bin" YES=1 TO_FILE=1
 want_msg="does not exist (to create a file.*TO_FILE=1)"; run "refuses a missing file without TO_FILE=1" refuse "$t/new.bin" YES=1
+[ ! -e "$t/new.bin" ] && ok "  ... and creates no file" || bad "  ... and creates no file"
+want_msg="no terminal to ask on"; run "a new file with TO_FILE=1, not confirmed" refuse "$t/new.bin" TO_FILE=1
+[ ! -e "$t/new.bin" ] && ok "  ... creates no file" || bad "  ... creates no file (left $(wc -c <"$t/new.bin") bytes)"
+want_msg="folder '$t/nodir' does not exist"; run "a new file in a folder that does not exist" refuse "$t/nodir/new.bin" YES=1 TO_FILE=1
+want_msg="a new file"; run "writes a new file with TO_FILE=1" write "$t/new.bin" YES=1 TO_FILE=1
+# Someone without the right to write the card hears so before the question.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$t"; cp "$img" "$t/img-ro.img"; head -c 9M /dev/zero >"$t/ro.bin"; chmod 644 "$t/ro.bin" "$t/img-ro.img"
+	if setpriv --reuid=65534 --regid=65534 --clear-groups env TO_FILE=1 "$flash" "$t/ro.bin" "$t/img-ro.img" \
+		</dev/null >"$t/out" 2>&1; then rc=0; else rc=$?; fi
+	if [ "$rc" -ne 0 ] && grep -q "^flash: cannot write .*permission denied" "$t/out" &&
+		! grep -q "no terminal" "$t/out"; then ok "no permission: said before asking"
+	else bad "no permission: said before asking ($(tail -1 "$t/out"))"; fi
+	chmod 700 "$t"
+else
+	skip=$((skip + 1)); echo "skip the permission test: needs root and setpriv"
+fi
 
 # The question itself, on a pseudo-terminal (script(1) from bsdutils).
 if command -v script >/dev/null; then

@@ -45,6 +45,9 @@ fat_has() { # IMG START-SECTOR PATH CONTENT-FILE
 conf_has() { # IMG START-SECTOR LINE-REGEX
 	mtype -i "$1@@$(($2 * 512))" ::/extlinux/extlinux.conf | grep -Eq "$3"
 }
+conf_lacks() { # IMG START-SECTOR LINE-REGEX
+	! mtype -i "$1@@$(($2 * 512))" ::/extlinux/extlinux.conf | grep -Eq "$3"
+}
 pow2_size() {
 	sz=$(wc -c <"$1"); while [ $((sz % 2)) -eq 0 ] && [ "$sz" -gt 1 ]; do sz=$((sz / 2)); done; [ "$sz" -eq 1 ]
 }
@@ -157,6 +160,18 @@ for b in unleashed unmatched; do
 	check "u-boot.itb of $b holds OpenSBI and the $b device tree" \
 		sh -c "grep -aq opensbi '$itb' && grep -aq 'hifive-$b' '$itb'"
 done
+
+# make sdcard makes the image again when only its options changed: an
+# owner who adds SDCARD_APPEND after a first `make sdcard` must get it,
+# and a later plain `make sdcard` must drop it again.
+if [ "$build" = "$root/build" ] && [ -f "$build/Image" ] && [ -f "$build/sdcard.img" ]; then
+	mk_sdcard() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$root" sdcard "$@" >"$t/out" 2>&1; }
+	check "make sdcard SDCARD_APPEND=... after make sdcard" mk_sdcard SDCARD_APPEND="calf-test=1 it's"
+	check "  ... puts the append line in the image" \
+		conf_has "$build/sdcard.img" 2048 "^[[:space:]]*append calf-test=1 it's\$"
+	check "make sdcard again, without SDCARD_APPEND" mk_sdcard
+	check "  ... leaves no append line" conf_lacks "$build/sdcard.img" 2048 "^[[:space:]]*append"
+fi
 
 echo "sdcard: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -43,6 +43,7 @@ YES=${YES:-}
 TO_FILE=${TO_FILE:-}
 
 die() { echo "flash: $*" >&2; exit 1; }
+new_file=no
 
 [ $# -eq 2 ] || die "usage: $0 DEV IMAGE"
 dev=$1
@@ -54,7 +55,11 @@ if [ ! -e "$dev" ]; then
 	"$DEVFS"/*) die "'$dev' does not exist: is the card in the reader? (lsblk lists the disks)" ;;
 	esac
 	[ "$TO_FILE" = 1 ] || die "'$dev' does not exist (to create a file holding a card's image, add TO_FILE=1)"
-	: >"$dev" || die "cannot create '$dev'"
+	# Created only once the write is confirmed: a refusal leaves nothing.
+	dir=$(dirname "$dev")
+	[ -d "$dir" ] || die "cannot create '$dev': the folder '$dir' does not exist"
+	[ -w "$dir" ] || die "cannot create '$dev': no permission to write in '$dir'"
+	new_file=yes
 fi
 
 # The kernel's name of the disk (sdb, mmcblk0), through any symlink such
@@ -122,7 +127,7 @@ if [ -b "$real" ] || { [ -f "$real" ] && [ -n "${FLASH_SYSFS:-}" ] && [ -e "$sys
 	what="$model, $(awk -v b="$bytes" 'BEGIN { printf "%.1f GB (%d bytes)", b / 1e9, b }')"
 	need=$(wc -c <"$image")
 	[ "$bytes" -ge "$need" ] || die "'$dev' ($bytes bytes) is smaller than the image ($need bytes)"
-elif [ -f "$real" ]; then
+elif [ -f "$real" ] || [ "$new_file" = yes ]; then
 	case $real in
 	"$DEVFS"/*) die "'$dev' is a regular file under $DEVFS, not a device: no card is there (a stray file left by an earlier write to a card that was not in the reader?); remove it, insert the card, and look again with lsblk" ;;
 	esac
@@ -130,7 +135,8 @@ elif [ -f "$real" ]; then
 	"$DEVFS"/*) die "'$dev' leads to a regular file ($real), not a device: refusing" ;;
 	esac
 	[ "$TO_FILE" = 1 ] || die "'$dev' is a regular file, not a disk; to write the image into a file that stands for a card, add TO_FILE=1"
-	size=$(wc -c <"$real")
+	size=0
+	[ "$new_file" = yes ] || size=$(wc -c <"$real")
 	need=$(wc -c <"$image")
 	if [ "$size" -eq 0 ]; then
 		what="a new file (as large as the image, $need bytes)"
@@ -142,6 +148,13 @@ else
 	die "'$dev' is neither a block device nor a regular file"
 fi
 
+# Asked only when the write can be done: a missing tool or a permission
+# error is said now.
+command -v bmaptool >/dev/null || die "bmaptool missing: apt-get install bmap-tools (or make deps)"
+command -v sgdisk >/dev/null || die "sgdisk missing: apt-get install gdisk (or make deps)"
+[ "$new_file" = yes ] || [ -w "$real" ] ||
+	die "cannot write '$dev': permission denied (run make flash as root, with sudo, or as a member of the disk group)"
+
 echo "flash: $image -> $dev"
 echo "flash: $dev is $what"
 if [ "$YES" != 1 ]; then
@@ -151,8 +164,7 @@ if [ "$YES" != 1 ]; then
 	[ "$answer" = yes ] || die "not confirmed, nothing written"
 fi
 
-command -v bmaptool >/dev/null || die "bmaptool missing: apt-get install bmap-tools (or make deps)"
-command -v sgdisk >/dev/null || die "sgdisk missing: apt-get install gdisk (or make deps)"
+[ "$new_file" = no ] || : >"$dev" || die "cannot create '$dev'"
 # The bmap lists the blocks the image really uses, with checksums; make it
 # fresh so it always matches the image.
 bmap="$image.bmap"
