@@ -1,9 +1,14 @@
 # Makefile - the one entry point. `make help` lists the targets.
 #
 # Options (make VAR=value):
-#   BOARD=virt|sifive_u   QEMU machine for run/debug        (default virt)
+#   BOARD=virt|sifive_u|icicle
+#                         QEMU machine for run/debug        (default virt)
 #   SMP=n                 application harts                 (default 1)
-#   MEM=size              RAM, as QEMU's -m takes it        (default 512M)
+#   MEM=size              RAM, as QEMU's -m takes it        (default 512M;
+#                         3G on icicle, whose model wants 1.5G or more)
+#   DTB=file.dtb          boot with this device tree instead of the one
+#                         QEMU builds (default: none; on icicle, whose
+#                         model builds none, test/fixtures/uboot-icicle.dtb)
 #   CROSS_COMPILE=prefix  the RISC-V toolchain prefix       (default riscv64-unknown-elf-)
 #   HOSTCC=cc             compiler for host unit tests      (default gcc)
 #   FASTPATH=0|1          1: the IPC and fault shortcuts are built in;
@@ -15,7 +20,8 @@
 
 BOARD ?= virt
 SMP ?= 1
-MEM ?= 512M
+MEM ?= $(if $(filter icicle,$(BOARD)),3G,512M)
+DTB ?= $(if $(filter icicle,$(BOARD)),test/fixtures/uboot-icicle.dtb)
 CROSS_COMPILE ?= riscv64-unknown-elf-
 HOSTCC ?= gcc
 PYTHON ?= python3
@@ -60,12 +66,17 @@ all: $(B)/kernel.elf $(B)/Image
 
 help:
 	@echo "make            build build/kernel.elf and build/Image"
-	@echo "make run        boot in QEMU (BOARD=$(BOARD) SMP=$(SMP) MEM=$(MEM)); Ctrl-A X quits"
+	@echo "make run        boot in QEMU (BOARD=$(BOARD) SMP=$(SMP) MEM=$(MEM)$(if $(DTB), DTB=$(DTB))); Ctrl-A X quits"
+	@echo "                BOARD=virt|sifive_u|icicle, DTB=file.dtb: a board's own tree (docs/boards.md)"
 	@echo "make debug      boot halted, waiting for gdb-multiarch -x tools/calf.gdb on port 1234"
-	@echo "make test       host unit tests, then QEMU integration tests"
+	@echo "make test       host unit tests, then QEMU integration tests (docs/testing.md)"
+	@echo "make test-host  the host unit tests alone"
+	@echo "                FASTPATH=0: the reference paths alone; DEBUG=1: everything at -Og (any target)"
 	@echo "make bench      instructions per operation under QEMU -icount -> build/bench.json"
 	@echo "make sdcard     build/sdcard.img: GPT + FAT with Image and extlinux.conf for U-Boot"
+	@echo "                SDCARD_APPEND='...': the kernel command line; SDCARD_FAT_MIB=32: the FAT's size"
 	@echo "make sdcard-hifive  the same plus U-Boot SPL and ITB for HiFive Unleashed and Unmatched"
+	@echo "                (make sdcard-unleashed or make sdcard-unmatched: one of them)"
 	@echo "make flash DEV=/dev/sdX [HIFIVE=unleashed|unmatched]  write an image (asks first)"
 	@echo "make fuzz       libFuzzer on the FDT parser and sv39 (FUZZ_SECONDS=60 each; needs clang)"
 	@echo "make stress     long runs: 100,000 forks, big process trees, the syscall fuzzer"
@@ -100,7 +111,7 @@ include mk/stress.mk
 include mk/labs.mk
 
 # ---- running ----
-QEMU_RUN := $(PYTHON) test/qemu_run.py --board $(BOARD) --smp $(SMP) --mem $(MEM)
+QEMU_RUN := $(PYTHON) test/qemu_run.py --board $(BOARD) --smp $(SMP) --mem $(MEM) $(if $(DTB),--dtb $(DTB))
 
 run: deps all
 	$(QEMU_RUN) --interactive --kernel $(B)/kernel.elf

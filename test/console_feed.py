@@ -5,7 +5,8 @@ usage: console_feed.py [--on REGEX (--type TEXT | --send BYTES)]... -- COMMAND..
 
 Layer: test/. Some boots need a word typed at a firmware prompt (U-Boot on
 QEMU's sifive_u model misses the SD card on its first scan; typing
-`mmc dev 0; boot` at its prompt boots). This runs COMMAND with its output
+`run bootcmd_mmc0` at its prompt, up to three times, boots:
+test/board_cases.py). This runs COMMAND with its output
 copied to ours, and each time the next REGEX appears in the output, types
 its TEXT followed by a carriage return (what a serial terminal sends), or
 sends BYTES exactly as given: Python escapes, so '\\x1b[A' is the Up

@@ -120,6 +120,14 @@ def cases(kernel):
         [r"^qemu_run: MEM=4M is too little: calf needs at least 8 MiB of RAM"],
         status=1, timeout=20,
         forbid=[r"ROM regions", r"OpenSBI v\d"]))
+    # `make run BOARD=icicle` without the make defaults: calf's words,
+    # not QEMU's ("Unable to load the RISC-V firmware hss.bin").
+    out.append(Case(
+        "boot: icicle without a device tree is refused before QEMU starts",
+        [sys.executable, os.path.join(HERE, "qemu_run.py"), "--board", "icicle", "--mem", "3G",
+         "--kernel", kernel, "--interactive"],
+        [r"^qemu_run: QEMU's microchip-icicle-kit builds no device tree: give the board's"],
+        status=1, timeout=20, forbid=[r"hss\.bin", r"OpenSBI v\d"]))
     out.append(Case(
         "boot virt MEM=8M (the least: cowdemo runs)",
         qemu_command("virt", 1, "8M", kernel, append="init=init -- cowdemo --poweroff"),

@@ -77,6 +77,17 @@ def qemu_command(board="virt", smp=1, mem="512M", kernel=None, append=None,
     else:
         raise SystemExit(f"qemu_run: unknown BOARD '{board}' (virt, sifive_u or icicle)")
     check_mem(mem)
+    if board == "icicle":
+        # QEMU 7.2's model builds no device tree and, with -m under 1.5G,
+        # refuses to start: say so in calf's words, not QEMU's.
+        if not dtb:
+            raise SystemExit("qemu_run: QEMU's microchip-icicle-kit builds no device tree: "
+                             "give the board's (--dtb test/fixtures/uboot-icicle.dtb; "
+                             "make run BOARD=icicle does)")
+        mib = mem_mib(mem)
+        if mib is not None and mib < 1536:
+            raise SystemExit(f"qemu_run: MEM={mem}: QEMU's microchip-icicle-kit needs at least "
+                             f"1.5G; 3G backs both RAM banks of the board's tree (docs/boards.md)")
     cmd = [QEMU, *machine, "-m", str(mem), "-bios", "default", "-no-reboot"]
     if kernel:
         cmd += ["-kernel", kernel]
