@@ -78,6 +78,7 @@ help:
 	@echo "make sdcard-hifive  the same plus U-Boot SPL and ITB for HiFive Unleashed and Unmatched"
 	@echo "                (make sdcard-unleashed or make sdcard-unmatched: one of them)"
 	@echo "make flash DEV=/dev/sdX [HIFIVE=unleashed|unmatched]  write an image (asks first)"
+	@echo "make dtinfo DTB=board.dtb  what calf reads from a board's device tree, and whether it boots on it"
 	@echo "make fuzz       libFuzzer on the FDT parser and sv39 (FUZZ_SECONDS=60 each; needs clang)"
 	@echo "make stress     long runs: 100,000 forks, big process trees, the syscall fuzzer"
 	@echo "make lab LAB=cow DIR=../cow-lab  a lab's student tree (labs/README.md)"
@@ -144,8 +145,8 @@ debug-build:
 test: debug-build
 endif
 
-test: deps all $(HOST_TESTS)
-	$(PYTHON) test/run_tests.py --host $(HOST_TESTS) --kernel $(B)/kernel.elf \
+test: deps all $(HOST_TESTS) $(B)/host/dtinfo
+	BUILD=$(B) $(PYTHON) test/run_tests.py --host $(HOST_TESTS) --kernel $(B)/kernel.elf \
 		$(TEST_REFERENCE) $(TEST_DEBUG) --labs-kernel $(B)/kernel.elf
 
 # Instructions per operation, exact under QEMU -icount (docs/performance.md).

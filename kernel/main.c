@@ -92,16 +92,9 @@ static void read_device_tree(void)
 	int err = board_from_fdt(boot_dtb, boot_dtb_size, &board);
 	if (err)
 		boot_fail("the device tree is malformed", fdt_strerror(err));
-	if (board.nmem == 0)
-		boot_fail("the device tree has no memory node", 0);
-	if (board.uart.kind == BOARD_UART_NONE)
-		boot_fail("the device tree names no usable UART", "ns16550a, ns16550 or "
-			  "snps,dw-apb-uart with reg-io-width 1, 2 or 4, or sifive,uart0; "
-			  "not disabled");
-	if (board.nharts_usable == 0)
-		boot_fail("the device tree has no hart with Sv39 paging", 0);
-	if (board.timebase_hz == 0)
-		boot_fail("the device tree has no timebase-frequency in /cpus", 0);
+	const char *detail, *refusal = board_refusal(&board, &detail);
+	if (refusal)
+		boot_fail(refusal, detail);
 }
 
 /* Boot self-check: timer interrupts come, each at its time. A firmware

@@ -20,6 +20,9 @@
 # Options: SDCARD_APPEND (the kernel command line in the user images,
 # default empty), SDCARD_FAT_MIB (boot partition size, default 32),
 # UBOOT_CACHE (where built U-Boots are kept, default ~/.cache/calf/u-boot).
+#
+#   make dtinfo DTB=board.dtb   what calf reads from a board's device tree,
+#                               and whether it would boot on it
 
 SDCARD_APPEND ?=
 SDCARD_FAT_MIB ?= 32
@@ -83,6 +86,17 @@ endif
 endif
 flash: $(FLASH_IMAGE)
 	@FORCE="$(FORCE)" YES="$(YES)" TO_FILE="$(TO_FILE)" tools/flash.sh "$(DEV)" $(FLASH_IMAGE)
+
+# ---- bring-up: what calf reads from a board's device tree ----
+# tools/dtinfo.c runs the kernel's device-tree reader on the host.
+DTINFO_SRCS := tools/dtinfo.c platform/fdt.c platform/board_dt.c platform/quirks.c
+$(B)/host/dtinfo: $(patsubst %.c,$(HOST_OBJ)/%.o,$(DTINFO_SRCS))
+	$(say) "  HOSTLD  $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $^ -o $@
+-include $(patsubst %.c,$(HOST_OBJ)/%.d,$(DTINFO_SRCS))
+.PHONY: dtinfo
+dtinfo: $(B)/host/dtinfo
+	$(if $(DTB),$(B)/host/dtinfo $(DTB),@echo "make dtinfo DTB=board.dtb: what calf reads from a device tree, and whether it boots on it")
 
 # ---- test images ----
 # The same script, differing only in the append line: BOARD_TEST_APPEND

@@ -92,4 +92,12 @@ struct board {
  */
 int board_from_fdt(const void *blob, uint64_t size_limit, struct board *out);
 
+/*
+ * Whether the kernel can run on *b: 0 if it can, else the first reason
+ * it refuses the board with (the boot says it and stops), and in
+ * *detail a hint or 0. One list for the kernel's boot and the host tool
+ * that checks a tree before it goes on a card (tools/dtinfo.c).
+ */
+const char *board_refusal(const struct board *b, const char **detail);
+
 #endif

@@ -508,3 +508,20 @@ int board_from_fdt(const void *blob, uint64_t size_limit, struct board *out)
 	board_chosen(&f, out);
 	return FDT_OK;
 }
+
+const char *board_refusal(const struct board *b, const char **detail)
+{
+	*detail = 0;
+	if (b->nmem == 0)
+		return "the device tree has no memory node";
+	if (b->uart.kind == BOARD_UART_NONE) {
+		*detail = "ns16550a, ns16550 or snps,dw-apb-uart with reg-io-width 1, 2 or 4, "
+			  "or sifive,uart0; not disabled";
+		return "the device tree names no usable UART";
+	}
+	if (b->nharts_usable == 0)
+		return "the device tree has no hart with Sv39 paging";
+	if (b->timebase_hz == 0)
+		return "the device tree has no timebase-frequency in /cpus";
+	return 0;
+}

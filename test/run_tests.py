@@ -32,7 +32,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # Host-side script tests, run with the host unit tests; each prints its own
 # "N passed, N failed" line.
 SCRIPT_TESTS = [os.path.join(HERE, "check_layers.py"), os.path.join(HERE, "test_sdcard.sh"),
-                os.path.join(HERE, "test_flash.sh"), os.path.join(HERE, "check_tree.py")]
+                os.path.join(HERE, "test_flash.sh"), os.path.join(HERE, "test_dtinfo.sh"),
+                os.path.join(HERE, "check_tree.py")]
 
 
 def run_host(binary, args=(), timeout=HOST_TIMEOUT):
