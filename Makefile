@@ -6,6 +6,9 @@
 #   SMP=n                 application harts                 (default 1)
 #   MEM=size              RAM, as QEMU's -m takes it        (default 512M;
 #                         3G on icicle, whose model wants 1.5G or more)
+#   APPEND='...'          the kernel command line for run/debug, e.g.
+#                         APPEND=crash=store-text or APPEND=asid-bits=2
+#                         (docs/architecture.md lists the options)
 #   DTB=file.dtb          boot with this device tree instead of the one
 #                         QEMU builds (default: none; on icicle, whose
 #                         model builds none, test/fixtures/uboot-icicle.dtb)
@@ -68,6 +71,7 @@ help:
 	@echo "make            build build/kernel.elf and build/Image"
 	@echo "make run        boot in QEMU (BOARD=$(BOARD) SMP=$(SMP) MEM=$(MEM)$(if $(DTB), DTB=$(DTB))); Ctrl-A X quits"
 	@echo "                BOARD=virt|sifive_u|icicle, DTB=file.dtb: a board's own tree (docs/boards.md)"
+	@echo "                APPEND='...': the kernel command line, e.g. APPEND=asid-bits=2"
 	@echo "make debug      boot halted, waiting for gdb-multiarch -x tools/calf.gdb on port 1234"
 	@echo "make test       host unit tests, then QEMU integration tests (docs/testing.md)"
 	@echo "make test-host  the host unit tests alone"
@@ -112,7 +116,8 @@ include mk/stress.mk
 include mk/labs.mk
 
 # ---- running ----
-QEMU_RUN := $(PYTHON) test/qemu_run.py --board $(BOARD) --smp $(SMP) --mem $(MEM) $(if $(DTB),--dtb $(DTB))
+QEMU_RUN := $(PYTHON) test/qemu_run.py --board $(BOARD) --smp $(SMP) --mem $(MEM) $(if $(DTB),--dtb $(DTB)) \
+	$(if $(APPEND),--append '$(subst ','\'',$(APPEND))')
 
 run: deps all
 	$(QEMU_RUN) --interactive --kernel $(B)/kernel.elf

@@ -54,9 +54,12 @@ static const struct counter counters[] = {
 	[VM_STAT_MERGE_MERGED] = { "merge_merged", "pages merged into a twin's frame" },
 	[VM_STAT_MERGE_ZERO] = { "merge_zero", "pages of zeros merged into the zero frame" },
 	[VM_STAT_MERGE_COST] = { "merge_cost", "instructions the scans took" },
+	[VM_STAT_THREADS] = { "threads", "threads started by calf_thread_create" },
 };
 
 #define NAMED (sizeof(counters) / sizeof(counters[0]))
+/* A counter added to calf/vm_protocol.h needs its name and meaning here. */
+_Static_assert(NAMED == VM_STAT_COUNT, "every VM_STAT_* counter has a name in counters[]");
 
 static long read_counters(unsigned long v[MAX_COUNTERS])
 {
