@@ -189,6 +189,17 @@ def cases(kernel):
          r"^\s+5\s+4\s+\w+\s+\d+\s+cowdemo$", r"^cowdemo: done",
          r"^poweroff: switching the machine off", POWEROFF_OK],
         timeout=120, check=ps_agrees_with_vmmap))
+    # kill %N ends the job and what it started (cowdemo's child, paused
+    # after the fork); kill PID would end the one process.
+    out.append(Case(
+        "vm: kill %1 ends the job and what it started",
+        typed(qemu_command("virt", 1, "256M", kernel), [
+            [(None, r"cowdemo --pause 30 &\r"), (r"pausing 30 s", r"kill %1\r")],
+            "ps", "poweroff"]),
+        [r"^\[1\] 4$", r"^\[1\] killed: 137  cowdemo --pause 30$",
+         r"^\s+PID\s+PPID\s+STATE", r"^poweroff: switching the machine off", POWEROFF_OK],
+        forbid=[r"^\s+\d+\s+\d+\s+(?:run|wait)\s+\d+\s+cowdemo$", r"^cowdemo: done"],
+        timeout=60))
     out.append(Case(
         "vm: vmstat -d cowdemo agrees with cowdemo's own count",
         qemu_command("virt", 1, "256M", kernel,

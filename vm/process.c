@@ -207,25 +207,38 @@ long proc_set_foreground(struct proc *caller, long pid)
 	return 0;
 }
 
-void proc_interrupt(void)
+unsigned proc_kill_tree(struct proc *root, long status, const struct proc *who,
+			bool *who_ended)
 {
 	struct proc *job[VM_MAX_PROCS];
-	unsigned n = 0;
+	unsigned n = 1;
 
-	/* pids are never reused: once the foreground process has ended, its
-	 * pid names nobody, and Ctrl-C ends nothing. */
-	if (foreground == 0 || !(job[0] = proc_live_by_pid(foreground)))
-		return;
-	/* The foreground process and its descendants, parents before
-	 * children: each child of a process in the list joins it. A process
-	 * has one parent, so none joins twice. */
-	n = 1;
+	/* root and its descendants, parents before children: each child of
+	 * a process in the list joins it. A process has one parent, so none
+	 * joins twice. */
+	job[0] = root;
 	for (unsigned i = 0; i < n; i++)
 		for (unsigned k = 0; k < proc_top; k++)
 			if (procs[k].state == PROC_LIVE && procs[k].ppid == job[i]->pid)
 				job[n++] = &procs[k];
+	*who_ended = false;
+	for (unsigned i = 0; i < n; i++)
+		*who_ended |= job[i] == who;
 	/* Killing a parent hands its children to init, and frees nobody
 	 * else's slot: the later entries are still these live processes. */
 	for (unsigned i = 0; i < n; i++)
-		proc_exit(job[i], VM_STATUS_KILLED + 2);
+		proc_exit(job[i], status);
+	return n;
+}
+
+void proc_interrupt(void)
+{
+	struct proc *p;
+	bool unused;
+
+	/* pids are never reused: once the foreground process has ended, its
+	 * pid names nobody, and Ctrl-C ends nothing. */
+	if (foreground == 0 || !(p = proc_live_by_pid(foreground)))
+		return;
+	proc_kill_tree(p, VM_STATUS_KILLED + 2, 0, &unused);
 }

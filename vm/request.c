@@ -93,8 +93,9 @@ static long do_munmap(struct proc *p, unsigned long addr, unsigned long len)
 	return 0;
 }
 
-/* kill(pid). Returns false when the caller killed itself (no reply). */
-static bool do_kill(struct proc *caller, long pid, long *result)
+/* kill(pid), or with tree the job pid leads (VM_KILL_TREE). Returns
+ * false when the caller killed itself (no reply). */
+static bool do_kill(struct proc *caller, long pid, bool tree, long *result)
 {
 	struct proc *victim = proc_live_by_pid(pid);
 
@@ -111,6 +112,12 @@ static bool do_kill(struct proc *caller, long pid, long *result)
 	 * in proc_exit ends it in the kernel; proc_exit forgets the
 	 * deferred wait we held for it. */
 	/* Asked for, so no message (unlike a fault): status 128 + SIGKILL. */
+	if (tree) {
+		bool caller_ended;
+
+		*result = proc_kill_tree(victim, VM_STATUS_KILLED + 9, caller, &caller_ended);
+		return !caller_ended;
+	}
 	proc_exit(victim, VM_STATUS_KILLED + 9);
 	*result = 0;
 	return victim != caller;
@@ -344,7 +351,8 @@ bool vm_request(unsigned long badge, long tid, struct calf_msg *m)
 			return false;   /* the caller's thread is gone; the new one runs */
 		break;
 	case VM_KILL:
-		if (!do_kill(p, (long)a1, &r))
+	case VM_KILL_TREE:
+		if (!do_kill(p, (long)a1, label == VM_KILL_TREE, &r))
 			return false;   /* it killed itself */
 		break;
 	case VM_MMAP:

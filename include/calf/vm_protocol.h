@@ -219,6 +219,11 @@
  * thread, or joined already), -CALF_EINVAL (the caller itself, or
  * another thread joins it already). */
 #define VM_THREAD_JOIN   (VM_LABEL_BASE + 27)
+/* kill a job: end process MR1 and every process it started (its
+ * children, theirs, ...), as the console's interrupt character ends the
+ * foreground; a shell's `kill %N`. Each status VM_STATUS_KILLED + 9.
+ * reply MR0 = how many ended, or -CALF_ESRCH / -CALF_EPERM as VM_KILL. */
+#define VM_KILL_TREE     (VM_LABEL_BASE + 28)
 
 #define VM_ARGS_MAX 1024
 

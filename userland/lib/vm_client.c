@@ -91,6 +91,13 @@ long calf_kill(long pid)
 	return request(&m, VM_KILL, (unsigned long)pid, 0);
 }
 
+long calf_kill_tree(long pid)
+{
+	struct calf_msg m;
+
+	return request(&m, VM_KILL_TREE, (unsigned long)pid, 0);
+}
+
 long calf_mmap(unsigned long len)
 {
 	struct calf_msg m;

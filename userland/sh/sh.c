@@ -18,7 +18,8 @@
  *               tools/mkprograms.py writes programs.h)
  *   jobs        the background jobs that still run
  *   wait [J..]  wait for jobs (a pid or %N; none: all of them)
- *   kill J...   end processes (status 137 = 128 + 9)
+ *   kill J...   end processes (status 137 = 128 + 9): a PID alone, a
+ *               job %N with whatever it started (VM_KILL_TREE)
  *   echo W...   print the words ($? is the last status)
  *   exit [N]    end the shell with status N (init starts another)
  *
@@ -124,7 +125,8 @@ static void show_help(void)
 	       "  jobs            the background jobs that still run\n"
 	       "  wait [J...]     wait for jobs (J: a pid or %%N; none: all); the job\n"
 	       "                  waited for is in the foreground: Ctrl-C ends it\n"
-	       "  kill J...       end processes (their status: 137)\n"
+	       "  kill J...       end processes (their status: 137): a PID alone, a\n"
+	       "                  job %%N with whatever it started\n"
 	       "  echo [WORD...]  print the words; $? is the last command's status\n"
 	       "  exit [N]        end this shell (init starts a new one)\n");
 	printf("programs (PROG --help for its arguments):\n");
@@ -300,7 +302,9 @@ static void builtin_kill(int n, char *words[])
 			last_status = 1;
 			continue;
 		}
-		r = calf_kill(pid);
+		/* %N is a job: the program and whatever it started, as
+		 * Ctrl-C ends the foreground; a PID is that process alone. */
+		r = words[i][0] == '%' ? calf_kill_tree(pid) : calf_kill(pid);
 		if (r == -CALF_ESRCH)
 			printf("kill: %ld: no such process\n", pid);
 		else if (r == -CALF_EPERM)

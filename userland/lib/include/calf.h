@@ -77,6 +77,10 @@ long calf_exec(const char *const argv[]);
 /* End process pid (VM_KILL); its status becomes VM_STATUS_KILLED + 9.
  * 0, -CALF_ESRCH, or -CALF_EPERM (init). */
 long calf_kill(long pid);
+/* End process pid and every process it started (VM_KILL_TREE), as
+ * Ctrl-C ends the foreground: how many ended, or -CALF_ESRCH /
+ * -CALF_EPERM. */
+long calf_kill_tree(long pid);
 
 /* len bytes of anonymous zero-filled memory (VM_MMAP): the address, or
  * -CALF_ENOMEM / -CALF_EINVAL. No frame is used until a page is written. */

@@ -541,6 +541,46 @@ static void test_kill(void)
 	UCHECK_EQ("kill_init_refused", calf_kill(1), -CALF_EPERM);
 }
 
+/* A job of four: this process blocked in wait for a child that waits
+ * for a grandchild, and a second child; all blocked for ever. */
+static int job_of_four(long unused)
+{
+	long waiter = child_run(block_in_wait, 0), status;
+
+	(void)unused;
+	if (waiter < 0 || child_run(block_in_recv, 0) < 0)
+		return 1;
+	calf_wait(waiter, &status);
+	return CHILD_SURVIVED;
+}
+
+/* VM_KILL_TREE (the shell's kill %N): the job and all it started end;
+ * nothing else does. */
+static void test_kill_tree(void)
+{
+	struct calf_ps ps = { .state = -1 };
+	long bystander = child_run(block_in_recv, 0);
+	long pid = child_run(job_of_four, 0), status = -1, r;
+
+	/* Started when 5 processes more than at the start are there: the
+	 * bystander, the job's head and its three descendants. */
+	for (int i = 0; i < 1000 && calf_stat(VM_STAT_PROCS) != procs_at_start + 5; i++)
+		calf_yield();
+	UCHECK_EQ("kill_tree_job_started", calf_stat(VM_STAT_PROCS), procs_at_start + 5);
+	UCHECK_EQ("kill_tree_ends_four", calf_kill_tree(pid), 4);
+	r = calf_wait(pid, &status);
+	UCHECK("kill_tree_head_killed", r == pid && status == KILLED_BY(CHILD_SIGKILL));
+	/* The descendants went to init, which reaps them: only the
+	 * bystander is left of what this test started. */
+	UCHECK_EQ("kill_tree_descendants_reaped", procs_settle(procs_at_start + 1, 5000),
+		  procs_at_start + 1);
+	UCHECK("kill_tree_bystander_lives",
+	       child_ps_find(bystander, &ps) && ps.state != VM_PS_ZOMBIE);
+	kill_and_reap("kill_tree_bystander", bystander);
+	UCHECK_EQ("kill_tree_no_such_pid", calf_kill_tree(0x7fffffff), -CALF_ESRCH);
+	UCHECK_EQ("kill_tree_init_refused", calf_kill_tree(1), -CALF_EPERM);
+}
+
 /* ---- the accesses that must kill ---- */
 
 static int load_from(long addr)
@@ -649,6 +689,7 @@ int main(int argc, char **argv)
 	test_pairs();
 	test_sbrk();
 	test_kill();
+	test_kill_tree();
 	test_faults();
 	UCHECK_EQ("processes_back_to_start", procs_settle(procs_at_start, 5000), procs_at_start);
 	return utest_end();
