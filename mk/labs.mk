@@ -23,8 +23,11 @@ lab:
 	fi
 	$(PYTHON) tools/mklab.py $(LAB) $(DIR)
 
+# The options given, as one line (make echoes the command: no empty
+# continuation lines).
+GRADE_ARGS = $(strip $(if $(LAB),--lab $(LAB)) $(if $(filter 1,$(VERBOSE)),--verbose) \
+	$(if $(filter command line,$(origin SMP)),--smp $(SMP)) \
+	$(if $(filter command line,$(origin MEM)),--mem $(MEM)))
+
 grade: deps all
-	$(PYTHON) test/grade.py --kernel $(B)/kernel.elf $(if $(LAB),--lab $(LAB)) \
-		$(if $(filter 1,$(VERBOSE)),--verbose) \
-		$(if $(filter command line,$(origin SMP)),--smp $(SMP)) \
-		$(if $(filter command line,$(origin MEM)),--mem $(MEM))
+	$(PYTHON) test/grade.py --kernel $(B)/kernel.elf $(GRADE_ARGS)

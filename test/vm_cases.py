@@ -307,6 +307,7 @@ def cases(kernel):
                 # Ctrl-L: the same (empty) line, drawn again on a clear screen
                 [(None, r"\x0c"), (r"\x1b\[2J\rcalf\$ ", r"ps | vmstat\r")],
                 "echo a; echo b",
+                "cd /",
                 *HELP_LINES,
                 "faulter; ipcpeer; init",
                 "bench",
@@ -331,6 +332,7 @@ def cases(kernel):
              r"\x1b\[H\x1b\[2J",
              r"^sh: pipes and redirection are not supported",
              r"^a\nb$",
+             r"^sh: cd: calf has no files, so no directories either",
              *[rf"^usage: {p}\b" for p in PROGRAMS],
              r"MODE is one of:\n(?:  .*\n)*  spin ",
              r"^ipcpeer: the other end of the IPC tests",

@@ -26,8 +26,15 @@ import re
 import sys
 
 STRING = r'"((?:[^"\\\n]|\\.)*)"'
-USAGE = re.compile(r"\bcalf_usage\s*\(\s*argc\s*,\s*argv\s*,\s*" + STRING + r"\s*,\s*"
-                   + STRING + r"\s*\)")
+# One or more adjacent literals, which C joins into one string.
+STRINGS = r'((?:"(?:[^"\\\n]|\\.)*"\s*)+)'
+USAGE = re.compile(r"\bcalf_usage\s*\(\s*argc\s*,\s*argv\s*,\s*" + STRINGS + r",\s*"
+                   + STRINGS + r"\)")
+
+
+def joined(literals):
+    """The text of adjacent C string literals, escapes kept as written."""
+    return "".join(re.findall(STRING, literals))
 
 
 def usage_of(folder):
@@ -40,7 +47,9 @@ def usage_of(folder):
         sys.exit(f"mkprograms: {folder}: {len(found)} calls "
                  'calf_usage(argc, argv, "ARGS", "WHAT"), not one: every program '
                  "answers --help with one (userland/lib/include/calf.h)")
-    return found[0]
+    args, what = (joined(x) for x in found[0])
+    # help shows WHAT's first line; the lines after it are for --help.
+    return args, what.split("\\n")[0]
 
 
 def main():

@@ -109,14 +109,6 @@ static void pause_here(long pid)
 		calf_yield();
 }
 
-static int usage(void)
-{
-	printf("usage: cowdemo [--trace] [--vmmap] [--pause SECONDS]\n"
-	       "  copy-on-write fork step by step; --trace shows each fault's decision,\n"
-	       "  --vmmap the address spaces, --pause waits at each step\n");
-	return 2;
-}
-
 int main(int argc, char **argv)
 {
 	volatile char *buf;
@@ -125,7 +117,10 @@ int main(int argc, char **argv)
 	bool trace = false;
 
 	calf_usage(argc, argv, "[--trace] [--vmmap] [--pause SECONDS]",
-		   "copy-on-write fork, step by step, with the VM counters");
+		   "copy-on-write fork, step by step, with the VM counters\n"
+		   "--trace     each fault's decision, as it is made\n"
+		   "--vmmap     the address spaces after each step\n"
+		   "--pause S   wait S seconds at each step (look with ps or vmmap)");
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--trace"))
 			trace = true;
@@ -133,10 +128,11 @@ int main(int argc, char **argv)
 			show_maps = true;
 		else if (!strcmp(argv[i], "--pause") && i + 1 < argc)
 			pause_seconds = strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return usage(), 0;
-		else
-			return usage();
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			calf_usage_error();   /* the same text, asked for: status 0 */
+			return 0;
+		} else
+			return calf_usage_error();
 	}
 	printf("cowdemo: copy-on-write fork, step by step\n");
 	take(start);

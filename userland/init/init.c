@@ -93,9 +93,9 @@ static long wait_for(long pid, const char *name)
 	}
 }
 
-/* Run "prog,arg1,arg2" and wait for it. Returns its exit status, or
- * -1 if it could not be started. */
-static long run(const char *spec)
+/* Run "prog,arg1,arg2" and wait for it, saying how it ended if `say`.
+ * Returns its exit status, or -1 if it could not be started. */
+static long run(const char *spec, int say)
 {
 	char name[32];
 	long pid, status;
@@ -105,7 +105,7 @@ static long run(const char *spec)
 	if (pid < 0)
 		return -1;
 	status = wait_for(pid, name);
-	if (status >= 0)
+	if (status >= 0 && say)
 		printf("init: %s exited with status %ld\n", name, status);
 	return status;
 }
@@ -141,7 +141,7 @@ static void run_shells(void)
 
 	while (quick_failures < SHELL_RESTARTS_MAX) {
 		unsigned long t0 = calf_time();
-		long status = run("sh");
+		long status = run("sh", 0);   /* said below, once */
 
 		if (status == 0) {
 			quick_failures = 0;
@@ -182,7 +182,7 @@ int main(int argc, char **argv)
 			nprogs++;
 	}
 	for (int i = 1; i < argc; i++)
-		if (is_program(argv[i]) && run(argv[i]) != 0)
+		if (is_program(argv[i]) && run(argv[i], 1) != 0)
 			failed = 1;
 	if (nprogs == 0 && !poweroff) {
 		start_daemons();

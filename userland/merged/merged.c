@@ -55,7 +55,10 @@ static int run_daemon(void)
 int main(int argc, char **argv)
 {
 	calf_usage(argc, argv, "[on | off | status]",
-		   "the same-page merging daemon, and its switch");
+		   "the same-page merging daemon, and its switch\n"
+		   "(none)   run as the daemon (init starts it): scans while merging is on\n"
+		   "on, off  switch merging on or off\n"
+		   "status   whether it is on, and the merging counters");
 	if (argc == 1)
 		return run_daemon();
 	if (argc == 2 && (!strcmp(argv[1], "on") || !strcmp(argv[1], "off"))) {
@@ -68,7 +71,5 @@ int main(int argc, char **argv)
 		status();
 		return 0;
 	}
-	printf("usage: merged [on | off | status]\n"
-	       "  same-page merging: the daemon (no argument), its switch and counters\n");
-	return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
+	return calf_usage_error();
 }

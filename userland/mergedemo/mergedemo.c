@@ -103,12 +103,11 @@ int main(int argc, char **argv)
 	int ok = 1;
 
 	calf_usage(argc, argv, "[--daemon]",
-		   "same-page merging, shown step by step");
-	if (argc > 1 && !by_daemon) {
-		printf("usage: mergedemo [--daemon]\n"
-		       "  same-page merging step by step; --daemon waits for merged to do it\n");
-		return strcmp(argv[1], "--help") && strcmp(argv[1], "-h") ? 2 : 0;
-	}
+		   "same-page merging, shown step by step\n"
+		   "--daemon   wait for the merged daemon to merge (type `merged on` first)\n"
+		   "           instead of asking for the scans itself");
+	if (argc > 1 && !by_daemon)
+		return calf_usage_error();
 	if (by_daemon && calf_merge_ctl(2) != 1) {
 		printf("mergedemo: merging is off: type `merged on` first\n");
 		return 1;

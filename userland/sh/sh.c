@@ -375,6 +375,28 @@ static void builtin_echo(int n, char *words[])
 	last_status = 0;
 }
 
+/* Commands a Unix user types that calf cannot have: it has no files
+ * (so no directories), and no job control beyond '&' and wait. Said so,
+ * rather than "no such program". Returns 1 if words[0] is one. */
+static int not_in_calf(const char *cmd)
+{
+	static const char *const no_files[] = { "cd", "pwd", "ls", "cat", "mkdir", "rm" };
+	static const char *const no_job_control[] = { "fg", "bg" };
+
+	for (unsigned i = 0; i < sizeof(no_files) / sizeof(no_files[0]); i++)
+		if (strcmp(cmd, no_files[i]) == 0) {
+			printf("sh: %s: calf has no files, so no directories either (see help)\n", cmd);
+			return 1;
+		}
+	for (unsigned i = 0; i < sizeof(no_job_control) / sizeof(no_job_control[0]); i++)
+		if (strcmp(cmd, no_job_control[i]) == 0) {
+			printf("sh: %s: no job control beyond '&', jobs, wait and kill %%N (see help)\n",
+			       cmd);
+			return 1;
+		}
+	return 0;
+}
+
 /* One command: n words, in the background or not. */
 static void run_command(int n, char *words[], int background)
 {
@@ -392,6 +414,8 @@ static void run_command(int n, char *words[], int background)
 		builtin_jobs();
 	} else if (strcmp(words[0], "echo") == 0) {
 		builtin_echo(n, words);
+	} else if (not_in_calf(words[0])) {
+		last_status = 127;
 	} else {
 		run_program(n, words, background);
 	}

@@ -92,12 +92,10 @@ int main(int argc, char **argv)
 	int show = argc == 2 && !strcmp(argv[1], "--vmmap");
 
 	calf_usage(argc, argv, "[--vmmap]",
-		   "a sparse hash table over zero pages: only touched pages cost");
-	if (argc > 1 && !show) {
-		printf("usage: sparsehash [--vmmap]\n"
-		       "  a hash table over a huge zero-mapped region; --vmmap shows its pages\n");
-		return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
-	}
+		   "a sparse hash table over zero pages: only touched pages cost\n"
+		   "--vmmap   show its region's pages: private, zero frame, not present");
+	if (argc > 1 && !show)
+		return calf_usage_error();
 
 	printf("sparsehash: a hash table over a huge zero-mapped region\n");
 	for (size = 256ul << 20; size >= (1ul << 20); size /= 2) {

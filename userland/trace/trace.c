@@ -19,36 +19,27 @@
 
 #include "calf.h"
 
-static int usage(void)
-{
-	printf("usage: trace on [PID] | trace off\n"
-	       "  one line per page fault, with the VM server's decision\n");
-	return 2;
-}
-
 int main(int argc, char **argv)
 {
 	long pid = 0, r;
 	int on;
 
 	calf_usage(argc, argv, "on [PID] | off",
-		   "switch the VM server's fault trace on or off");
-	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		usage();
-		return 0;
-	}
+		   "switch the VM server's fault trace on or off\n"
+		   "on prints one line per page fault (of process PID alone, if given)\n"
+		   "with the VM server's decision; off stops it");
 	if (argc == 2 && !strcmp(argv[1], "off"))
 		on = 0;
 	else if ((argc == 2 || argc == 3) && !strcmp(argv[1], "on"))
 		on = 1;
 	else
-		return usage();
+		return calf_usage_error();
 	if (argc == 3) {
 		char *end;
 
 		pid = strtol(argv[2], &end, 10);
 		if (*end || pid <= 0)
-			return usage();
+			return calf_usage_error();
 	}
 	r = calf_trace(on, pid);
 	if (r == -CALF_ESRCH) {

@@ -45,13 +45,6 @@ static unsigned long pte_pa(unsigned long pte)
 	return ((pte >> 10) & ((1ul << 44) - 1)) << 12;
 }
 
-static void usage(void)
-{
-	printf("usage: vmmap [-s | -v] [PID]\n"
-	       "  the regions and pages of process PID (default: vmmap itself);\n"
-	       "  -s one line per region, -v the page-table tree, entry by entry\n");
-}
-
 /* ---- vmmap -v: the tree ---- */
 
 static void print_bits(unsigned long pte)
@@ -337,7 +330,10 @@ int main(int argc, char **argv)
 	int i = 1;
 
 	calf_usage(argc, argv, "[-s | -v] [PID]",
-		   "the address space of a process, as the VM server built it");
+		   "the address space of a process, as the VM server built it\n"
+		   "PID   the process (default: vmmap itself): its regions and page runs\n"
+		   "-s    one line per region\n"
+		   "-v    the page-table tree, entry by entry, with the PTE bits named");
 	if (i < argc && !strcmp(argv[i], "-v")) {
 		tree = true;
 		i++;
@@ -346,23 +342,19 @@ int main(int argc, char **argv)
 		i++;
 	}
 	if (i < argc && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))) {
-		usage();
+		calf_usage_error();   /* the same text, asked for: status 0 */
 		return 0;
 	}
 	if (i < argc) {
 		char *end;
 
 		pid = strtol(argv[i], &end, 10);
-		if (*end || pid <= 0) {
-			usage();
-			return 2;
-		}
+		if (*end || pid <= 0)
+			return calf_usage_error();
 		i++;
 	}
-	if (i < argc) {
-		usage();
-		return 2;
-	}
+	if (i < argc)
+		return calf_usage_error();
 	if (pid == 0)
 		pid = calf_getpid();
 	if (calf_region(pid, 0, &(struct calf_region){ 0 }) == -CALF_ESRCH) {

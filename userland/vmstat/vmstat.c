@@ -159,26 +159,17 @@ static int delta(char **cmd)
 	return 0;
 }
 
-static int usage(void)
-{
-	printf("usage: vmstat [-v] | vmstat -d CMD [ARGS...]\n"
-	       "  the VM server's counters; -v says what each counts, -d what CMD changed\n");
-	return 2;
-}
-
 int main(int argc, char **argv)
 {
 	calf_usage(argc, argv, "[-v] | -d CMD [ARGS...]",
-		   "the VM server's counters: frames, faults, copies, forks");
+		   "the VM server's counters: frames, faults, copies, forks\n"
+		   "-v            with what each counts, and the sums they make\n"
+		   "-d CMD ARGS   run CMD and print what it changed");
 	if (argc == 1)
 		return show(false);
 	if (argc == 2 && !strcmp(argv[1], "-v"))
 		return show(true);
 	if (argc >= 3 && !strcmp(argv[1], "-d"))
 		return delta(argv + 2);
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		usage();
-		return 0;
-	}
-	return usage();
+	return calf_usage_error();
 }

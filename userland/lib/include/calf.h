@@ -188,12 +188,17 @@ int calf_read_line(struct edit *e);
 void calf_edit_write(void *ctx, const char *s, unsigned long n);
 
 /*
- * `PROG --help` (or -h) prints "usage: PROG ARGS" and "  WHAT", then
- * exits 0; otherwise returns. Every program calls it first thing with
- * its own two strings, each a single string literal: the build
- * reads them from the source for the shell's help (tools/mkprograms.py).
+ * `PROG --help` (or -h) prints "usage: PROG ARGS" and WHAT, each of its
+ * lines indented, then exits 0; otherwise returns. Every program calls
+ * it first thing with its own two strings, string literals: the build
+ * reads them from the source for the shell's help (tools/mkprograms.py),
+ * which shows WHAT's first line; lines after a "\n" say more, for
+ * --help alone.
  */
 void calf_usage(int argc, char **argv, const char *args, const char *what);
+/* The same text, for arguments the program does not take: returns 2,
+ * the exit status for a usage error. */
+int calf_usage_error(void);
 
 /* ---- children (child.c) ---- */
 
