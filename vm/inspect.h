@@ -24,7 +24,8 @@
  * INSPECT_START. Returns true with *va (the first address the entry
  * maps), *level and *pte; false when there is none. A cursor that
  * names no valid entry (the space changed) continues with the entries
- * after its address.
+ * after its address. The cursor's address must lie in the user half
+ * (below SV39_USER_TOP): the caller checks it (vm/request.c).
  */
 bool inspect_next_entry(const struct frame_table *ft, const struct sv39_space *s, uint64_t *va,
 			int *level, sv39_pte_t *pte);

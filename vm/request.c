@@ -219,7 +219,10 @@ static long do_pt_entry(struct proc *caller, long pid, unsigned long va, unsigne
 
 	if (!q)
 		return -CALF_ESRCH;
-	if (level > VM_PT_START)
+	/* A cursor in the user half only: the kernel half's tables are not
+	 * the VM server's to read (they are not in its window), and a walk
+	 * into them would fault the VM server. */
+	if (level > VM_PT_START || (level < VM_PT_START && va >= SV39_USER_TOP))
 		return -CALF_EINVAL;
 	if (!inspect_next_entry(&vm_frames, &q->space, &at, &l, &pte))
 		return 0;

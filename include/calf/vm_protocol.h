@@ -156,7 +156,8 @@
  * entry - over the user half; level VM_PT_START for the first one.
  * Levels are Sv39's: 2 the root, 1, 0 the 4 KiB leaves.
  * reply: MR0 = 1 (an entry), 0 (no more), or -CALF_ESRCH, -CALF_EINVAL
- *        (a level above VM_PT_START);
+ *        (a level above VM_PT_START, or a cursor address outside the
+ *        user half);
  *        MR1 = the first address the entry maps, MR2 = its level,
  *        MR3 = the entry itself (the hardware's bits, privileged spec
  *        4.4.1; bit 8, the first RSW bit, marks copy-on-write: a leaf

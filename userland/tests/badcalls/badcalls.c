@@ -314,7 +314,8 @@ static void gen_vm(struct call *c)
 	case 13:  /* pt_entry: any pid, any cursor (a stale one just goes on) */
 		c->a[0] = VM_PT_ENTRY;
 		c->a[1] = pick_n(2) ? 0 : (pick_n(2) ? PICK(no_pids) : (long)rnd());
-		c->a[2] = (long)rnd();
+		/* random, or in the kernel half's mapped tables (the image) */
+		c->a[2] = pick_n(2) ? (long)rnd() : (long)(0xffffffff80000000ul + rnd() % (1ul << 30));
 		c->a[3] = pick_n(2) ? (long)pick_n(VM_PT_START + 2) : (long)rnd();
 		c->nonneg_ok = 1;
 		c->errs = ERR(CALF_ESRCH) | ERR(CALF_EINVAL);

@@ -306,6 +306,30 @@ static void test_mmap(void)
 	utest_expect("mmap_zero_length_einval", calf_mmap(0), -CALF_EINVAL);
 }
 
+/* ---- VM_PT_ENTRY: a cursor outside the user half ---- */
+
+/* The kernel half's tables are not the VM server's to read: a cursor
+ * there is refused, never walked (a walk would fault the VM server and
+ * so stop the machine). The image's root entry is a table, so
+ * 0xffffffff80200000 at levels 1 and 0 once reached kernel memory. */
+static void test_pt_entry_cursor(void)
+{
+	static const unsigned long outside[] = {
+		0xffffffff80200000ul, 0xffffffc000000000ul, 0x4000000000ul, ~0ul,
+	};
+	struct calf_pt_entry e = { 0, VM_PT_START, 0, 0, 0 };
+	int refused = 0;
+
+	utest_expect("pt_entry_first", calf_pt_entry(0, &e), 1);
+	for (unsigned i = 0; i < sizeof(outside) / sizeof(outside[0]); i++)
+		for (int level = 0; level <= 1; level++) {
+			struct calf_pt_entry c = { outside[i], level, 0, 0, 0 };
+
+			refused += calf_pt_entry(0, &c) == -CALF_EINVAL;
+		}
+	utest_expect("pt_entry_kernel_half_cursor_einval", refused, 8);
+}
+
 /* ---- exec ---- */
 
 #define ARGS_OK 42
@@ -558,6 +582,7 @@ int main(int argc, char **argv)
 	test_frames_return();
 	test_calloc_zero();
 	test_mmap();
+	test_pt_entry_cursor();
 	/* Before test_kill, which leaves a grandchild running for a while
 	 * (init reaps it): it would fault while memory is exhausted, and
 	 * its exit would move the free frames this test counts. */
