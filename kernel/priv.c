@@ -117,7 +117,9 @@ long sys_thread_get_regs(struct thread *t)
 
 	if (!x)
 		return -CALF_ESRCH;
-	if (ARG(t, 1) & 7)
+	/* The caller's own registers are live in this hart, not in its
+	 * saved context (a system call saves only what it must). */
+	if (x == t || (ARG(t, 1) & 7))
 		return -CALF_EINVAL;
 	if (thread_running_elsewhere(x))
 		return -CALF_EBUSY;   /* its registers are in another hart */
@@ -155,9 +157,15 @@ long sys_thread_set_regs(struct thread *t)
 long sys_tlb_invalidate(struct thread *t)
 {
 	struct aspace *as = aspace_lookup(ARG(t, 0));
+	uint64_t va = ARG(t, 1), len = ARG(t, 2);
+
 	if (!as)
 		return -CALF_ENOENT;
-	aspace_tlb_invalidate(as, ARG(t, 1), ARG(t, 2));
+	/* A range of the user half, not wrapping: [va, va + len) with
+	 * va + len past 2^64 would flush nothing, or loop for ever. */
+	if (va >= SV39_USER_TOP || len > SV39_USER_TOP - va)
+		return -CALF_EINVAL;
+	aspace_tlb_invalidate(as, va, len);
 	return 0;
 }
 

@@ -384,12 +384,18 @@ bool vm_request(unsigned long badge, long tid, struct calf_msg *m)
 		break;
 	case VM_MERGE_SCAN:
 		if ((a2 & VM_MERGE_WAIT) && !merge_on) {
-			/* Held until merging is switched on (VM_MERGE_CTL). */
+			/* Held until merging is switched on (VM_MERGE_CTL); one
+			 * waiter only, or the first would never be answered. */
+			if (merge_waiter >= 0 && proc_live_by_pid(merge_waiter_pid)) {
+				r = -CALF_EBUSY;
+				break;
+			}
 			merge_waiter = tid;
 			merge_waiter_pid = p->pid;
 			return false;
 		}
-		r = (long)merge_scan(a1, &m->mr[1]);
+		/* Bounded: while it scans, every fault in the system waits. */
+		r = (long)merge_scan(a1 < VM_MERGE_SCAN_MAX ? a1 : VM_MERGE_SCAN_MAX, &m->mr[1]);
 		break;
 	case VM_MERGE_CTL:
 		r = merge_ctl(a1);

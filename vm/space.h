@@ -150,7 +150,9 @@ int space_unshare(struct sv39_space *s, sv39_pte_t *e);
  * (its level-1 entry cleared, one share dropped: nothing of it needs a
  * copy); a marked one no longer shared loses its mark. Returns 1 if a
  * level-1 entry changed (the caller flushes s's whole TLB), 0, or
- * -CALF_ENOMEM with nothing s maps changed (the copies are done first).
+ * -CALF_ENOMEM with nothing s maps changed (the copies are done first);
+ * a table may have been unshared by then, its level-1 entry pointing at
+ * the copy: the caller flushes s's whole TLB on failure too.
  */
 int space_prepare_unmap(struct sv39_space *s, uint64_t lo, uint64_t hi);
 

@@ -48,8 +48,16 @@ int uspace_unmap_range(struct proc *p, uint64_t lo, uint64_t hi)
 	if (lo >= hi)
 		return 0;
 	err = space_prepare_unmap(&p->space, lo, hi);
-	if (err < 0)
+	if (err < 0) {
+		/* Out of memory for the second of two tables to unshare: the
+		 * first was copied already, and its level-1 entry now points
+		 * at the copy. The mappings are the same, but a hart may
+		 * still hold the entry pointing at the old table, which the
+		 * other sharer now owns alone and may change or free: flush
+		 * before failing. */
+		uspace_flush(p, 0, 0);
 		return err;
+	}
 	sv39_unmap_range(&p->space, lo, hi, unref_leaf, NULL);
 	/* The whole ASID, not [lo, hi): besides the leaves, level-1
 	 * entries may have changed (a table let go, copied, or freed once

@@ -189,12 +189,15 @@
  * already, or no frames for the copies: then nothing changed). */
 #define VM_MERGE_ADVISE (VM_LABEL_BASE + 23)
 /* merge_scan(budget, flags): look at up to MR1 advised pages (in pid
- * and address order, going on from where the last scan stopped) and
+ * and address order, going on from where the last scan stopped; at most
+ * VM_MERGE_SCAN_MAX: the VM server answers nothing else meanwhile) and
  * merge what can be. MR2 = VM_MERGE_WAIT: first wait while merging is
  * off (VM_MERGE_CTL; the merge daemon's way of sleeping).
- * reply MR0 = pages looked at, MR1 = pages merged. */
+ * reply MR0 = pages looked at, MR1 = pages merged; -CALF_EBUSY if
+ * another scan waits already (there is one merge daemon). */
 #define VM_MERGE_SCAN   (VM_LABEL_BASE + 24)
 #define VM_MERGE_WAIT   1
+#define VM_MERGE_SCAN_MAX 4096
 /* merge_ctl(what): MR1 = 1 on, 0 off, 2 only ask. On answers a scan
  * that waits. Merging is off at boot unless the kernel command line
  * says merge=on. reply MR0 = 1 on, 0 off (after the change), or

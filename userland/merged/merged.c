@@ -46,7 +46,13 @@ static int run_daemon(void)
 	for (;;) {
 		unsigned long merged;
 
-		if (calf_merge_scan(BUDGET, VM_MERGE_WAIT, &merged) < 0)
+		long r = calf_merge_scan(BUDGET, VM_MERGE_WAIT, &merged);
+
+		if (r == -CALF_EBUSY) {
+			printf("merged: another merge daemon runs already (init starts one)\n");
+			return 1;
+		}
+		if (r < 0)
 			return 1;
 		calf_sleep(INTERVAL);
 	}

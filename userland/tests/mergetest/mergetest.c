@@ -288,6 +288,36 @@ static void test_bad_advice(void)
 	munmap((void *)a, 2 * PAGE);   /* the advice goes with the pages */
 }
 
+/* The scan request is bounded (the VM server answers nothing else
+ * while it scans), and there is one waiting scan at a time. */
+static void test_scan_limits(void)
+{
+	volatile uint64_t *a = pages(1, 41, true);
+	unsigned long merged;
+	long pid, r, status = -1;
+
+	/* One advised page and a budget of 2^40: the scan goes round it
+	 * VM_MERGE_SCAN_MAX times, then answers. */
+	r = calf_merge_scan(1ul << 40, 0, &merged);
+	UCHECK("scan_budget_cut_to_max", r > 0 && r <= VM_MERGE_SCAN_MAX);
+	if (a)
+		munmap((void *)a, PAGE);
+	if (calf_merge_ctl(2) != 0) {
+		printf("mergetest: merging is on: the waiting-scan check needs it off, skipped\n");
+		return;
+	}
+	/* A child waits for merging to come on (or finds the merge daemon
+	 * waiting already): either way a second waiting scan is refused. */
+	pid = calf_fork();
+	if (pid == 0)
+		calf_exit(calf_merge_scan(16, VM_MERGE_WAIT, &merged) == -CALF_EBUSY ? 3 : 1);
+	calf_sleep(5);   /* it is held in the VM server by now */
+	UCHECK_EQ("second_waiting_scan_ebusy", calf_merge_scan(16, VM_MERGE_WAIT, &merged),
+		  -CALF_EBUSY);
+	calf_kill(pid);
+	calf_wait(pid, &status);
+}
+
 /* Four children store into advised pages while the parent scans: at
  * the end every child's pages hold exactly what it stored last. */
 static void test_stores_during_scans(void)
@@ -454,6 +484,7 @@ int main(int argc, char **argv)
 	test_zero_pages();
 	test_advice_off();
 	test_bad_advice();
+	test_scan_limits();
 	test_stores_during_scans();
 	test_threads_store_during_scans();
 	test_out_of_memory();
