@@ -232,8 +232,16 @@ long sys_console_read(struct thread *t)
 			cpu_self()->current = NULL;
 		return SYSCALL_DONE;
 	}
-	while (n < len && tail != head)
-		buf[n++] = ring[tail++ % RING_SIZE];
-	copy_to_user(t, dst, buf, n, &f);   /* checked above: cannot fail */
+	unsigned next = tail;
+
+	while (n < len && next != head)
+		buf[n++] = ring[next++ % RING_SIZE];
+	/* The probe above can be out of date: the VM server, on another
+	 * hart, may unmap the buffer meanwhile. Then nothing is taken from
+	 * the ring, and the call runs again once the pager has answered. */
+	err = copy_to_user(t, dst, buf, n, &f);
+	if (err)
+		return usercopy_fail(t, err, &f);
+	tail = next;
 	return (long)n;
 }

@@ -113,7 +113,12 @@ int copy_to_user(struct thread *t, uint64_t dst, const void *src, size_t len,
 		size_t chunk = PAGE_SIZE - (dst & (PAGE_SIZE - 1));
 		if (chunk > len)
 			chunk = len;
-		user_page(t, dst, true, &k, f);
+		/* Probed above, but the VM server may have unmapped the page
+		 * since, on another hart (it edits page tables without the
+		 * kernel's lock): what is written so far stays written. */
+		err = user_page(t, dst, true, &k, f);
+		if (err)
+			return err;
 		memcpy(k, s, chunk);
 		s += chunk;
 		dst += chunk;

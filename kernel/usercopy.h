@@ -30,6 +30,9 @@ struct usercopy_fault {
 /* 0, -CALF_EFAULT, or USERCOPY_NEED_PAGE (then f says where). */
 int copy_from_user(struct thread *t, void *dst, uint64_t src, size_t len,
 		   struct usercopy_fault *f);
+/* Every page is probed before any byte is written; a page the VM
+ * server unmaps (on another hart) between the probe and the copy stops
+ * the copy there with the same errors. */
 int copy_to_user(struct thread *t, uint64_t dst, const void *src, size_t len,
 		 struct usercopy_fault *f);
 

@@ -134,7 +134,7 @@ static uint64_t frame_take(struct frame_table *ft)
 		uint32_t *c;
 
 		pa = ft->free_list;
-		ft->free_list = *(uint64_t *)frame_ptr(ft, pa);
+		ft->free_list = *frame_runs(ft, pa);
 		c = frame_count_fast(ft, pa);   /* the common case, no search */
 		if (c) {
 			*c = 1;
@@ -151,7 +151,7 @@ static uint64_t frame_take(struct frame_table *ft)
 			if (ft->clean_list == FRAME_NONE)
 				return FRAME_NONE;
 			pa = ft->clean_list;
-			ft->clean_list = *(uint64_t *)frame_ptr(ft, pa);
+			ft->clean_list = *frame_runs(ft, pa);
 			goto got;
 		}
 		r = &ft->range[ft->cursor];
@@ -163,19 +163,16 @@ got:
 	return pa;
 }
 
-/* Zeroed frames: from the clean list first, where only the link word
- * needs clearing (zeroing costs ~580 instructions a frame, and page
- * tables come and go with every fork and exit); else any frame, zeroed
- * here. Either way no data passes from one process to another. */
+/* Zeroed frames: from the clean list first, zero already (zeroing
+ * costs ~580 instructions a frame, and page tables come and go with
+ * every fork and exit); else any frame, zeroed here. Either way no data
+ * passes from one process to another. */
 uint64_t frame_alloc(struct frame_table *ft)
 {
 	uint64_t pa = ft->clean_list;
 
 	if (pa != FRAME_NONE) {
-		uint64_t *w = frame_ptr(ft, pa);
-
-		ft->clean_list = w[0];
-		w[0] = 0;
+		ft->clean_list = *frame_runs(ft, pa);
 		ft->ref[frame_index(ft, pa)] = 1;
 		ft->nfree--;
 		return pa;
@@ -206,7 +203,7 @@ void frame_free_zeroed(struct frame_table *ft, uint64_t pa)
 		return;
 	}
 	ft->ref[i] = 0;
-	*(uint64_t *)frame_ptr(ft, pa) = ft->clean_list;
+	ft->runs[i] = ft->clean_list;
 	ft->clean_list = pa;
 	ft->nfree++;
 }
@@ -239,7 +236,12 @@ int frame_unref_slow(struct frame_table *ft, uint64_t pa)
 	if (ft->ref[i] == FRAME_PINNED)
 		return 0;
 	if (--ft->ref[i] == 0) {
-		*(uint64_t *)frame_ptr(ft, pa) = ft->free_list;
+		/* The link lives beside the frame, never in it: until every
+		 * hart has flushed the frame's last mapping, a thread of the
+		 * process that had it may still store into it (munmap frees
+		 * first and flushes after), and a link in the frame would be
+		 * that thread's to overwrite. */
+		ft->runs[i] = ft->free_list;
 		ft->free_list = pa;
 		ft->nfree++;
 	}

@@ -56,12 +56,14 @@ struct frame_table {
 	uint64_t nframes;        /* frames managed (pinned ones included) */
 	uint64_t nfree;          /* frames frame_alloc can still hand out */
 	uint64_t free_list;      /* pa of the first freed frame, or FRAME_NONE */
-	uint64_t clean_list;     /* freed frames known to be all zero but for
-				  * the link word (page tables, emptied as
-				  * they were torn down), or FRAME_NONE */
+	uint64_t clean_list;     /* freed frames known to be all zero (page
+				  * tables, emptied as they were torn down),
+				  * or FRAME_NONE */
 	uint64_t *runs;          /* per frame, while it is a page table: bit r
 				  * set if entries 8r..8r+7 may be non-zero
-				  * (space.c); meaningless for other frames */
+				  * (space.c); while it is free, the pa of the
+				  * next on its list (the links are kept out of
+				  * the frames: frame.c, frame_unref_slow) */
 	uint64_t zero_pa;        /* the shared zero frame */
 };
 

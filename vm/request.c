@@ -128,6 +128,15 @@ static bool do_kill(struct proc *caller, long pid, bool tree, long *result)
 static bool merge_on;
 static long merge_waiter = -1, merge_waiter_pid;
 
+/* The waiting scan's thread, if it is still there to answer (its
+ * process may have ended, or exec'd and so lost that thread). */
+static bool merge_waiter_alive(void)
+{
+	struct proc *w = merge_waiter >= 0 ? proc_live_by_pid(merge_waiter_pid) : NULL;
+
+	return w && thread_of(w, merge_waiter);
+}
+
 static long merge_ctl(unsigned long what)
 {
 	if (what > 2)
@@ -138,7 +147,7 @@ static long merge_ctl(unsigned long what)
 		/* The daemon waited: it may scan now ("0 looked at"). */
 		struct calf_msg m = { { 0 } };
 
-		if (proc_live_by_pid(merge_waiter_pid))
+		if (merge_waiter_alive())
 			calf_reply_to((unsigned long)merge_waiter, &m);
 		merge_waiter = -1;
 	}
@@ -386,7 +395,7 @@ bool vm_request(unsigned long badge, long tid, struct calf_msg *m)
 		if ((a2 & VM_MERGE_WAIT) && !merge_on) {
 			/* Held until merging is switched on (VM_MERGE_CTL); one
 			 * waiter only, or the first would never be answered. */
-			if (merge_waiter >= 0 && proc_live_by_pid(merge_waiter_pid)) {
+			if (merge_waiter_alive()) {
 				r = -CALF_EBUSY;
 				break;
 			}

@@ -354,6 +354,65 @@ static void overflow_a_thread_stack(void)
 	calf_exit(1);   /* not reached: the overflow kills the process */
 }
 
+/* ---- a page unmapped under a thread that stores into it ---- */
+
+/* munmap frees the frame first and flushes every hart after: until the
+ * flush, the storing thread on another hart still writes into the freed
+ * frame. Nothing the VM server relies on may live there (the free
+ * list's links do not): the stores are a bogus physical address, which
+ * the VM server would have taken as the next free frame, and faulted. */
+static volatile uint64_t *unmapped_page;
+
+static long stores_into_page(void *arg)
+{
+	(void)arg;
+	for (;;)
+		for (int i = 0; i < 512; i++)
+			unmapped_page[i] = 0x5a5a5a5a5a5a5000ul;
+	return 0;
+}
+
+static void unmap_under_a_store(void)
+{
+	unmapped_page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			     -1, 0);
+	if (unmapped_page == MAP_FAILED)
+		calf_exit(1);
+	unmapped_page[0] = 1;
+	if (calf_thread_create(stores_into_page, NULL) < 0)
+		calf_exit(1);
+	for (int i = 0; i < 20; i++)   /* let it run, on another hart if there is one */
+		calf_yield();
+	munmap((void *)unmapped_page, PAGE);
+	/* The storing thread faults on its next store after the flush. */
+	for (;;)
+		calf_yield();
+}
+
+static void test_unmap_under_a_store(void)
+{
+	struct mark m = mark();
+	int killed = 0, frames_ok = 1;
+
+	for (int round = 0; round < 8; round++) {
+		killed += in_child(unmap_under_a_store) == VM_STATUS_KILLED + 11;
+		/* Take frames off the free list and give them back: a link
+		 * overwritten by the stores would be followed now. */
+		volatile uint8_t *p = mmap(NULL, 64 * PAGE, PROT_READ | PROT_WRITE,
+					   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			frames_ok = 0;
+			continue;
+		}
+		for (int i = 0; i < 64; i++)
+			p[i * PAGE] = (uint8_t)i;
+		munmap((void *)p, 64 * PAGE);
+	}
+	UCHECK_EQ("unmap_under_a_store_kills_the_storer", killed, 8);
+	UCHECK("unmap_under_a_store_frames_still_fine", frames_ok);
+	check_back("unmap_under_a_store", m);
+}
+
 static void test_endings(void)
 {
 	struct mark m = mark();
@@ -747,10 +806,8 @@ int main(int argc, char **argv)
 		   "threads in one process; copy-on-write while they run on every hart");
 	if (argc == 3 && !strcmp(argv[1], "--exit"))
 		return atoi(argv[2]);   /* the exec case's program */
-	if (argc > 1) {
-		printf("usage: threadtest [--exit N]\n");
-		return 2;
-	}
+	if (argc > 1)
+		return calf_usage_error();
 	/* Warm up what the cases use once (the data's pages, the heap's
 	 * first page for pthread blocks, the rendezvous endpoint, the boot
 	 * information): not a leak of the suite. */
@@ -771,6 +828,7 @@ int main(int argc, char **argv)
 	test_errors();
 	test_endings();
 	test_fork_exec();
+	test_unmap_under_a_store();
 	test_pthreads();
 	lost_writes("counters_while_forking", false);
 	lost_writes("counters_with_mmap_sbrk_kills", true);
