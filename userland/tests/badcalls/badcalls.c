@@ -240,7 +240,7 @@ static void gen_vm(struct call *c)
 	c->op = OP_VM;
 	for (int i = 1; i < 6; i++)
 		c->a[i] = junk_number();
-	switch (pick_n(21)) {
+	switch (pick_n(24)) {
 	case 0:   /* spawn: the block names nothing, or is nowhere */
 	case 1:   /* exec: same; a failed exec leaves us running */
 		c->a[0] = pick_n(2) ? VM_SPAWN : VM_EXEC;
@@ -372,6 +372,35 @@ static void gen_vm(struct call *c)
 			break;
 		}
 		want_exact(c, -CALF_ESRCH);
+		break;
+	case 19:  /* kill a job: only pids that name nobody, or init */
+		c->a[0] = VM_KILL_TREE;
+		c->a[1] = pick_n(8) ? PICK(no_pids) : 1;
+		want_exact(c, c->a[1] == 1 ? -CALF_EPERM : -CALF_ESRCH);
+		break;
+	case 20:  /* join: itself, a thread of another process, nobody */
+		c->a[0] = VM_THREAD_JOIN;
+		switch (pick_n(3)) {
+		case 0:
+			c->a[1] = self_tid;
+			want_exact(c, -CALF_EINVAL);
+			break;
+		case 1:   /* the VM server's, the parent's: not ours */
+			c->a[1] = pick_n(2) ? 257 : self_tid - 1;
+			want_exact(c, -CALF_ESRCH);
+			break;
+		default:
+			c->a[1] = PICK(no_pids);
+			c->errs = ERR(CALF_ESRCH) | ERR(CALF_EINVAL);
+			break;
+		}
+		break;
+	case 21:  /* thread create with a stack that cannot be (never one
+		   * that works: a thread at a junk pc would end the child) */
+		c->a[0] = VM_THREAD_CREATE;
+		c->a[4] = pick_n(2) ? (long)(VM_THREAD_STACK_MAX + PAGE) :
+			  (pick_n(2) ? -1 : (long)(rnd() | (1ul << 40)));
+		want_exact(c, -CALF_EINVAL);
 		break;
 	default:
 		c->a[0] = (long)(pick_n(2) ? PICK(unknown_labels) : rnd());
