@@ -2,20 +2,30 @@
  * badcalls - bad system calls and bad programs: nothing a program asks
  * for may crash the kernel or the VM server.
  *
- * Layer: userland/. Starts `faulter` from the boot archive.
+ * Layer: userland/. Starts `faulter` from the boot archive (and execs
+ * `threadtest --exit 77` only in blocks that must be refused).
  *
- *   badcalls [SEED [CALLS [FIRST]]]
+ *   badcalls [SEED [CALLS [FIRST [ROUNDS]]]]
  *
  * (1) The fuzzer. CALLS (default 4000) random system calls, call number
  *     FIRST (default 0) onwards, of the random sequence SEED (default 1):
  *     known and unknown numbers, privileged ones, arguments drawn from
  *     pools of bad values (pointers into the kernel half, unmapped, not
  *     canonical, misaligned, read-only; huge and wrapping lengths; dead
- *     handles and thread ids), and requests to the VM server with junk
- *     arguments (calls on handle CALF_HANDLE_VM). Every call must fail
- *     with an error, or succeed where success is harmless, and nothing
- *     may panic. Call i depends on SEED and i only, so a failure is
- *     replayed alone with `badcalls SEED 1 i`.
+ *     handles and thread ids, and threads of another process, one of
+ *     them owed a reply by the VM server), and requests to the VM server
+ *     with junk arguments (calls on handle CALF_HANDLE_VM). Some calls
+ *     work on real things, a few requests each with every result known:
+ *     munmap of part of a region just mmapped (either end, the middle,
+ *     lengths that are no page multiple, that wrap or overrun), merge
+ *     advice on real heap and mmap ranges (on and off, past the
+ *     region's end, after the range was unmapped), and spawn or exec of
+ *     real programs with argument blocks at VM_ARGS_MAX and the args
+ *     page's limits, one byte over, without the final NUL, or running
+ *     into an unmapped page. Every call must fail with an error, or
+ *     succeed where success is harmless, and nothing may panic. Call i
+ *     depends on SEED and i only, so a failure is replayed alone with
+ *     `badcalls SEED 1 i`.
  *
  *     The fuzzer runs in children: some calls rightly end the caller
  *     (SYS_THREAD_EXIT, VM_EXIT, VM_KILL of itself). The parent works
@@ -34,7 +44,17 @@
  * (3) Two IPC abuses of the VM server's endpoint that the fuzzer must
  *     leave out because they disturb other processes when they are not
  *     refused (see the comments there), each in a contained scenario.
+ *
+ * (4) Races (ROUNDS rounds, default 16, about 2 s; 0 leaves them out):
+ *     in a child of several threads, one maps and unmaps a few pages
+ *     (mmap, munmap, sbrk up and down) while the others make system
+ *     calls and requests with buffers in those pages, create and join
+ *     threads, and in every other round store into the pages. Nothing
+ *     may panic or hang, every result must be an allowed one, and the
+ *     frames and processes must come back (see test_races). Needs
+ *     several harts to find anything; passes on one.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +114,14 @@ static const unsigned long rodata_words[4] = { 1, 2, 3, 4 };
 static long self_tid, self_pid, parent_pid;
 static unsigned long timebase, stack_deep;
 
+/* Threads of another process, for SYS_REPLY_TO, set in the parent
+ * before the first fuzzer child: the parent's first thread (blocked in
+ * its requests to the VM server now and then), and one of its threads
+ * that waits the whole time in a join the VM server holds - a caller
+ * owed a reply, but not by a fuzzer child (test_fuzz). */
+static long parent_tid, held_tid;
+#define VM_SERVER_TID 257   /* the first thread the kernel made: slot 1, generation 1 */
+
 /* Addresses nothing is mapped at, and that no system call or request
  * may read or write. 8-byte aligned (misalignment is added apart). */
 static const unsigned long bad_ptrs[] = {
@@ -152,6 +180,11 @@ enum op {
 	OP_VM_SBRK,      /* ... VM_SBRK: move the break back after */
 	OP_VM_MMAP,      /* ... VM_MMAP: unmap what it gave */
 	OP_VM_FORK,      /* ... VM_FORK with junk arguments: the child exits 0 */
+	/* real memory and real programs: a few requests each, every
+	 * result known in advance (parameters in x[]) */
+	OP_MUNMAP_REAL,  /* VM_MUNMAP of part of a region just mmapped */
+	OP_ADVISE_REAL,  /* VM_MERGE_ADVISE on the heap or an mmap region */
+	OP_ARGS_REAL,    /* VM_SPAWN / VM_EXEC of argument blocks at the limits */
 	/* fatal: the caller ends */
 	OP_THREAD_EXIT,  /* SYS_THREAD_EXIT(a[0]) */
 	OP_VM_EXIT,      /* VM_EXIT(a[1]): the status must reach wait */
@@ -168,6 +201,7 @@ struct call {
 	long want;
 	int nonneg_ok;    /* any result >= 0 is fine */
 	uint64_t errs;    /* these -errors are fine */
+	long x[6];        /* what an OP_*_REAL does (see its runner) */
 };
 
 static int is_fatal(enum op op)
@@ -220,6 +254,142 @@ static long unknown_nr(void)
 	}
 }
 
+/*
+ * The OP_*_REAL calls: requests on real regions and with real program
+ * names, at their edges. The generator draws only the shape (sizes,
+ * offsets, which variant); the runner makes the region, the addresses
+ * and the block, and knows each step's result from the shape. Every
+ * step that succeeds is undone, so a fuzzer child still has no mmap
+ * region, no advice, no child and its old break between calls.
+ */
+
+/* munmap of part of an mmap region of x[0] pages (2..6):
+ *   x[1] variant: 0 a prefix, 1 a suffix, 2 a hole in the middle,
+ *        3 a length that is no multiple of the page (rounded up),
+ *        4 addr + len wraps, 5 longer than the region, 6 misaligned
+ *        address or length 0;
+ *   x[2] first page, x[3] pages (or a variant's own number),
+ *   x[4] per page 2 bits: untouched, loaded (the zero frame), stored,
+ *   x[5] what is subtracted from the length (variant 3). */
+enum { UNMAP_PREFIX, UNMAP_SUFFIX, UNMAP_MIDDLE, UNMAP_ODD_LEN, UNMAP_WRAP, UNMAP_TOO_LONG,
+       UNMAP_MISALIGNED, UNMAP_VARIANTS };
+
+static void gen_munmap_real(struct call *c)
+{
+	long n = 2 + (long)pick_n(5), v = (long)pick_n(UNMAP_VARIANTS), off = 0, k = 0;
+
+	c->op = OP_MUNMAP_REAL;
+	c->a[0] = VM_MUNMAP;
+	switch (v) {
+	case UNMAP_PREFIX:
+		k = 1 + (long)pick_n((unsigned long)n - 1);
+		break;
+	case UNMAP_SUFFIX:
+		k = 1 + (long)pick_n((unsigned long)n - 1);
+		off = n - k;
+		break;
+	case UNMAP_MIDDLE:
+		n = n < 3 ? 3 : n;
+		off = 1 + (long)pick_n((unsigned long)n - 2);
+		k = 1 + (long)pick_n((unsigned long)(n - 1 - off));
+		break;
+	case UNMAP_ODD_LEN:
+		off = (long)pick_n((unsigned long)n);
+		k = 1 + (long)pick_n((unsigned long)(n - off));
+		c->x[5] = 1 + (long)pick_n(PAGE - 1);
+		break;
+	case UNMAP_WRAP:
+		off = (long)pick_n((unsigned long)n);
+		k = (long)pick_n(4);   /* which wrapping length */
+		break;
+	case UNMAP_TOO_LONG:
+		off = (long)pick_n((unsigned long)n);
+		k = (long)pick_n(3);   /* pages past the end, less one; 2: one byte */
+		break;
+	default:
+		off = (long)pick_n((unsigned long)n);
+		k = (long)pick_n(PAGE);   /* 0: length 0; else the misalignment */
+		break;
+	}
+	c->x[0] = n;
+	c->x[1] = v;
+	c->x[2] = off;
+	c->x[3] = k;
+	c->x[4] = (long)rnd();
+	want_exact(c, v <= UNMAP_ODD_LEN ? 0 : -CALF_EINVAL);
+}
+
+/* merge advice on a range of the heap (x[0] = 0) or of an mmap region
+ * (1) of x[1] pages (1..4), the region made for it:
+ *   x[2] variant: 0 on then off, 1 off never advised, 2 on a range
+ *        running x[4] + 1 pages past the region's end, 3 on, the
+ *        region unmapped, then off and on, 4 on, the last page unmapped,
+ *        then off of the range and of what is left, 5 on twice then off
+ *        twice, 6 bad: misaligned address or length, a switch of 2;
+ *   x[3] per page 1 bit: stored before the advice; x[4] a number. */
+enum { ADVISE_ON_OFF, ADVISE_OFF_ONLY, ADVISE_PAST_END, ADVISE_UNMAPPED, ADVISE_SHRUNK,
+       ADVISE_TWICE, ADVISE_BAD, ADVISE_VARIANTS };
+
+static void gen_advise_real(struct call *c)
+{
+	c->op = OP_ADVISE_REAL;
+	c->a[0] = VM_MERGE_ADVISE;
+	c->x[0] = (long)pick_n(2);
+	c->x[2] = (long)pick_n(ADVISE_VARIANTS);
+	c->x[1] = (c->x[2] == ADVISE_SHRUNK ? 2 : 1) + (long)pick_n(c->x[2] == ADVISE_SHRUNK ? 3 : 4);
+	c->x[3] = (long)rnd();
+	c->x[4] = (long)pick_n(3);
+	want_exact(c, 0);   /* per step: the runner says */
+}
+
+/* An argument block at the limits (x[0] = VM_SPAWN or VM_EXEC):
+ *   x[1] variant: 0 exactly VM_ARGS_MAX bytes (spawn: `faulter none`
+ *        and a long third argument, which runs and exits 0; exec: a
+ *        program that does not exist), 1 exactly the most arguments
+ *        the args page holds with a VM_ARGS_MAX block (spawn only), 2
+ *        one argument more, 3 one byte over VM_ARGS_MAX, 4 no final
+ *        NUL, 5 a good block that runs into an unmapped page;
+ *   x[2] the length (variants 4, 5: from 2, or 24, up to VM_ARGS_MAX),
+ *   x[3] how many of its bytes are mapped (variant 5).
+ * Exec must fail and leave us running: its blocks name
+ * `threadtest --exit 77`, so an exec that wrongly worked ends the child
+ * with 77. */
+enum { ARGS_MAX, ARGS_MOST, ARGS_TOO_MANY, ARGS_OVER, ARGS_NO_NUL, ARGS_UNMAPPED, ARGS_VARIANTS };
+
+static void gen_args_real(struct call *c)
+{
+	long v;
+
+	c->op = OP_ARGS_REAL;
+	c->a[0] = pick_n(2) ? VM_SPAWN : VM_EXEC;
+	v = (long)pick_n(ARGS_VARIANTS);
+	if (v == ARGS_MOST && c->a[0] == VM_EXEC)
+		v = ARGS_TOO_MANY;   /* it would work */
+	c->x[0] = c->a[0];
+	c->x[1] = v;
+	switch (v) {
+	case ARGS_MAX:
+		if (c->a[0] == VM_SPAWN)
+			c->nonneg_ok = 1;
+		else
+			want_exact(c, -CALF_ENOENT);
+		break;
+	case ARGS_MOST:
+		c->nonneg_ok = 1;
+		break;
+	case ARGS_UNMAPPED:
+		/* long enough for `threadtest --exit 77` whole */
+		c->x[2] = 24 + (long)pick_n(VM_ARGS_MAX - 24 + 1);
+		c->x[3] = 1 + (long)pick_n((unsigned long)c->x[2] - 1);
+		want_exact(c, -CALF_EFAULT);
+		break;
+	default:
+		c->x[2] = 2 + (long)pick_n(VM_ARGS_MAX - 2 + 1);
+		want_exact(c, -CALF_EINVAL);
+		break;
+	}
+}
+
 /* VM-server requests. */
 static void gen_vm(struct call *c)
 {
@@ -240,7 +410,7 @@ static void gen_vm(struct call *c)
 	c->op = OP_VM;
 	for (int i = 1; i < 6; i++)
 		c->a[i] = junk_number();
-	switch (pick_n(24)) {
+	switch (pick_n(30)) {
 	case 0:   /* spawn: the block names nothing, or is nowhere */
 	case 1:   /* exec: same; a failed exec leaves us running */
 		c->a[0] = pick_n(2) ? VM_SPAWN : VM_EXEC;
@@ -402,6 +572,18 @@ static void gen_vm(struct call *c)
 			  (pick_n(2) ? -1 : (long)(rnd() | (1ul << 40)));
 		want_exact(c, -CALF_EINVAL);
 		break;
+	case 22:
+	case 23:
+		gen_munmap_real(c);
+		break;
+	case 24:
+	case 25:
+		gen_advise_real(c);
+		break;
+	case 26:
+	case 27:
+		gen_args_real(c);
+		break;
 	default:
 		c->a[0] = (long)(pick_n(2) ? PICK(unknown_labels) : rnd());
 		/* never a real label by chance, nor one the protocol may add */
@@ -561,8 +743,29 @@ static void gen_call(uint64_t seed, unsigned long i, struct call *c)
 	}
 	case 9:   /* replies: nobody calls a fuzzer, so there is nobody to answer */
 		c->nr = pick_n(2) ? SYS_REPLY : SYS_REPLY_TO;
-		if (c->nr == SYS_REPLY_TO && pick_n(2))
-			c->a[0] = self_tid + 256 * (long)pick_n(3) - 256 + (long)pick_n(3) - 1;
+		if (c->nr == SYS_REPLY_TO) {
+			switch (pick_n(4)) {
+			case 0:   /* near our own id: other slots, generations */
+				c->a[0] = self_tid + 256 * (long)pick_n(3) - 256 + (long)pick_n(3) - 1;
+				break;
+			case 1:   /* another process's thread, one owed a reply
+				   * (by the VM server, not by us) among them */
+				switch (pick_n(3)) {
+				case 0:
+					c->a[0] = held_tid;
+					break;
+				case 1:
+					c->a[0] = parent_tid;
+					break;
+				default:
+					c->a[0] = VM_SERVER_TID;
+					break;
+				}
+				break;
+			default:
+				break;   /* junk */
+			}
+		}
 		want_exact(c, -CALF_ENOREPLY);
 		break;
 	case 10:
@@ -667,6 +870,367 @@ static void report_undo(unsigned long i, const struct call *c, const char *what,
 	       c->op == OP_ENDPOINT ? (unsigned long)c->nr : (unsigned long)c->a[0], what, got);
 }
 
+/* A step of an OP_*_REAL call returned the wrong thing. */
+static void report_step(unsigned long i, const struct call *c, const char *step, long got,
+			long want)
+{
+	if (++bad_results > 10)
+		return;
+	printf("badcalls: call #%lu (request %lx, shape %ld %ld %ld %ld %ld %ld): %s gave %ld, "
+	       "want %ld\n", i, (unsigned long)c->a[0], c->x[0], c->x[1], c->x[2], c->x[3],
+	       c->x[4], c->x[5], step, got, want);
+}
+
+static long vm3(unsigned long label, unsigned long a1, unsigned long a2, unsigned long a3)
+{
+	struct calf_msg m = { { label, a1, a2, a3, 0, 0 } };
+
+	return calf_vm_request(&m);
+}
+
+/* The mmap regions overlapping [lo, hi), lowest first: how many; the
+ * first `max` of them in out[]. */
+static int mmap_regions_in(unsigned long lo, unsigned long hi, unsigned long (*out)[2], int max)
+{
+	struct calf_region r;
+	int n = 0;
+
+	for (unsigned long k = 0; calf_region(0, k, &r) == 0; k++) {
+		if (r.start < hi && lo < r.end && !strcmp(r.name, "mmap region")) {
+			if (n < max) {
+				out[n][0] = r.start;
+				out[n][1] = r.end;
+			}
+			n++;
+		}
+	}
+	return n;
+}
+
+/* What a page of an OP_MUNMAP_REAL region holds in its first word. */
+static unsigned long page_marker(unsigned long i, unsigned long page)
+{
+	return page ^ (i << 1) ^ 0x6d61726bul;
+}
+
+static void run_munmap_real(unsigned long i, const struct call *c)
+{
+	unsigned long n = (unsigned long)c->x[0], off = (unsigned long)c->x[2];
+	unsigned long k = (unsigned long)c->x[3], base, addr, len;
+	unsigned long want[2][2], got[4][2];
+	int nwant = 0, ngot, same;
+	long r;
+
+	r = calf_mmap(n * PAGE);
+	if (r < 0) {
+		if (r != -CALF_ENOMEM)
+			report_step(i, c, "the mmap to unmap from", r, 0);
+		return;
+	}
+	base = (unsigned long)r;
+	for (unsigned long p = 0; p < n; p++) {
+		volatile unsigned long *w = (volatile unsigned long *)(base + p * PAGE);
+		unsigned long how = ((unsigned long)c->x[4] >> (2 * p)) & 3;
+
+		if (how == 1)
+			(void)w[0];   /* the zero frame */
+		else if (how >= 2)
+			w[0] = page_marker(i, base + p * PAGE);
+	}
+	addr = base + off * PAGE;
+	switch (c->x[1]) {
+	case UNMAP_ODD_LEN:
+		len = k * PAGE - (unsigned long)c->x[5];   /* rounded up: k pages */
+		break;
+	case UNMAP_WRAP:
+		switch (k) {
+		case 0:
+			len = ~0ul;
+			break;
+		case 1:
+			len = ~0ul - PAGE + 2;        /* rounding it up wraps */
+			break;
+		case 2:
+			len = 0 - addr;               /* addr + len = 0 */
+			break;
+		default:
+			len = 0 - addr + 2 * PAGE;    /* addr + len just above 0 */
+			break;
+		}
+		break;
+	case UNMAP_TOO_LONG:
+		len = k == 2 ? (n - off) * PAGE + 1 : (n - off + 1 + k) * PAGE;
+		break;
+	case UNMAP_MISALIGNED:
+		if (k == 0) {
+			len = 0;
+		} else {
+			addr += k;
+			len = PAGE;
+		}
+		break;
+	default:
+		len = k * PAGE;
+		break;
+	}
+	r = vm3(VM_MUNMAP, addr, len, 0);
+	if (r != c->want)
+		report_step(i, c, "munmap", r, c->want);
+
+	/* What is left must be what the result says: the region less the
+	 * pages unmapped, or all of it after an error. */
+	if (r == 0) {
+		if (off > 0) {
+			want[nwant][0] = base;
+			want[nwant++][1] = base + off * PAGE;
+		}
+		if (off + k < n) {
+			want[nwant][0] = base + (off + k) * PAGE;
+			want[nwant++][1] = base + n * PAGE;
+		}
+	} else {
+		want[0][0] = base;
+		want[0][1] = base + n * PAGE;
+		nwant = 1;
+	}
+	ngot = mmap_regions_in(base, base + n * PAGE, got, 4);
+	same = ngot == nwant;
+	for (int j = 0; same && j < nwant; j++)
+		same = got[j][0] == want[j][0] && got[j][1] == want[j][1];
+	if (!same) {
+		report_step(i, c, "the regions left (how many)", ngot, nwant);
+	} else {
+		/* and the pages left hold what they held */
+		for (int j = 0; j < nwant; j++) {
+			for (unsigned long a = want[j][0]; a < want[j][1]; a += PAGE) {
+				unsigned long how = ((unsigned long)c->x[4] >> (2 * ((a - base) / PAGE))) & 3;
+				unsigned long v = *(volatile unsigned long *)a;
+
+				if (v != (how >= 2 ? page_marker(i, a) : 0))
+					report_step(i, c, "a page left: its first word", (long)v,
+						    (long)(how >= 2 ? page_marker(i, a) : 0));
+			}
+		}
+	}
+	for (int j = 0; j < ngot && j < 4; j++)
+		if ((r = calf_munmap(got[j][0], got[j][1] - got[j][0])) != 0)
+			report_undo(i, c, "unmapping what was left", r);
+}
+
+static void advise_step(unsigned long i, const struct call *c, const char *step,
+			unsigned long addr, unsigned long len, unsigned long on, long want)
+{
+	long r = vm3(VM_MERGE_ADVISE, addr, len, on);
+
+	if (r != want)
+		report_step(i, c, step, r, want);
+}
+
+/* Make the heap or mmap range of OP_ADVISE_REAL (pages, from *start), or
+ * give it back; false if there was no memory for it. */
+static bool advise_range(unsigned long i, const struct call *c, bool heap, unsigned long pages,
+			 unsigned long *start)
+{
+	long r;
+
+	if (heap) {
+		long old = calf_sbrk(0), pad = (long)((PAGE - (unsigned long)old % PAGE) % PAGE);
+
+		r = calf_sbrk(pad + (long)(pages * PAGE));
+		if (r != old) {
+			if (r != -CALF_ENOMEM)
+				report_step(i, c, "growing the heap", r, old);
+			return false;
+		}
+		*start = (unsigned long)(old + pad);
+		return true;
+	}
+	r = calf_mmap(pages * PAGE);
+	if (r < 0) {
+		if (r != -CALF_ENOMEM)
+			report_step(i, c, "the mmap to advise", r, 0);
+		return false;
+	}
+	*start = (unsigned long)r;
+	return true;
+}
+
+/* Give back the last `pages` pages below start + len: the heap's top
+ * (down to its old break when they are all that is left) or the end of
+ * the mmap region. */
+static void advise_unmap_top(unsigned long i, const struct call *c, bool heap, unsigned long start,
+			     unsigned long len, unsigned long pages, long heap_old)
+{
+	long r;
+
+	if (heap) {
+		long by = pages * PAGE == len ? (long)(start + len) - heap_old : (long)(pages * PAGE);
+
+		r = calf_sbrk(-by);
+		if (r != (long)(start + len))
+			report_step(i, c, "shrinking the heap", r, (long)(start + len));
+		return;
+	}
+	r = calf_munmap(start + len - pages * PAGE, pages * PAGE);
+	if (r != 0)
+		report_step(i, c, "munmap", r, 0);
+}
+
+static void run_advise_real(unsigned long i, const struct call *c)
+{
+	bool heap = c->x[0] == 0;
+	unsigned long n = (unsigned long)c->x[1], len = n * PAGE, x4 = (unsigned long)c->x[4];
+	unsigned long start, left = len, again;
+	long heap_old = calf_sbrk(0);
+
+	if (!advise_range(i, c, heap, n, &start))
+		return;
+	for (unsigned long p = 0; p < n; p++)
+		if (((unsigned long)c->x[3] >> p) & 1)
+			*(volatile unsigned long *)(start + p * PAGE) = p + 1;
+	switch (c->x[2]) {
+	case ADVISE_ON_OFF:
+		advise_step(i, c, "advice on", start, len, 1, 0);
+		advise_step(i, c, "advice off", start, len, 0, 0);
+		break;
+	case ADVISE_OFF_ONLY:
+		advise_step(i, c, "advice off, never on", start, len, 0, -CALF_EINVAL);
+		break;
+	case ADVISE_PAST_END: {
+		unsigned long from = start + PAGE * (x4 % n);
+
+		advise_step(i, c, "advice on past the region's end", from,
+			    start + len + PAGE * (1 + x4) - from, 1, -CALF_EINVAL);
+		break;
+	}
+	case ADVISE_UNMAPPED:
+		advise_step(i, c, "advice on", start, len, 1, 0);
+		advise_unmap_top(i, c, heap, start, len, n, heap_old);
+		left = 0;
+		advise_step(i, c, "advice off after the unmap", start, len, 0, -CALF_EINVAL);
+		advise_step(i, c, "advice on after the unmap", start, len, 1, -CALF_EINVAL);
+		/* The same range made again: the advice went with the unmap. */
+		if (advise_range(i, c, heap, n, &again)) {
+			left = len;
+			if (again == start)
+				advise_step(i, c, "advice off of the range made again", start, len, 0,
+					    -CALF_EINVAL);
+			start = again;
+		}
+		break;
+	case ADVISE_SHRUNK:
+		advise_step(i, c, "advice on", start, len, 1, 0);
+		advise_unmap_top(i, c, heap, start, len, 1, heap_old);
+		left = len - PAGE;
+		advise_step(i, c, "advice off after its last page went", start, len, 0,
+			    -CALF_EINVAL);
+		advise_step(i, c, "advice off of what is left", start, len - PAGE, 0, -CALF_EINVAL);
+		if (heap && calf_sbrk((long)PAGE) == (long)(start + len - PAGE)) {
+			left = len;   /* the heap's top again: no advice there now */
+			advise_step(i, c, "advice off of the heap grown back", start, len, 0,
+				    -CALF_EINVAL);
+		}
+		break;
+	case ADVISE_TWICE:
+		advise_step(i, c, "advice on", start, len, 1, 0);
+		advise_step(i, c, "advice on again", start, len, 1, 0);
+		advise_step(i, c, "advice off", start, len, 0, 0);
+		advise_step(i, c, "advice off again", start, len, 0, -CALF_EINVAL);
+		break;
+	default:
+		if (x4 == 0)
+			advise_step(i, c, "advice on, misaligned", start + 8, PAGE, 1, -CALF_EINVAL);
+		else if (x4 == 1)
+			advise_step(i, c, "advice on, odd length", start, PAGE + 8, 1, -CALF_EINVAL);
+		else
+			advise_step(i, c, "advice switch 2", start, len, 2, -CALF_EINVAL);
+		advise_step(i, c, "advice on, length 0", start, 0, 1, -CALF_EINVAL);
+		break;
+	}
+	if (left)
+		advise_unmap_top(i, c, heap, start, left, left / PAGE, heap_old);
+}
+
+/* OP_ARGS_REAL's block, in buf: `len` bytes of `head` (hlen bytes),
+ * `nuls` empty arguments and a last argument "77xxx...", NUL ended. */
+static unsigned long args_fill(char *buf, const char *head, unsigned long hlen, unsigned long nuls,
+			       unsigned long len)
+{
+	unsigned long at;
+
+	memcpy(buf, head, hlen);
+	memset(buf + hlen, 0, nuls);
+	for (at = hlen + nuls; at < len; at++)
+		buf[at] = at - hlen - nuls < 2 ? '7' : 'x';
+	buf[len - 1] = '\0';
+	return len;
+}
+
+static char args_buf[VM_ARGS_MAX + 8];
+
+static void run_args_real(unsigned long i, const struct call *c)
+{
+	/* `faulter none ...` exits 0; `threadtest --exit 77...` exits 77 */
+	static const char spawn_head[] = "faulter\0none";
+	static const char exec_head[] = "threadtest\0--exit";
+	static const char nobody[] = "badcalls-no-such-program";
+	bool spawn = c->x[0] == VM_SPAWN;
+	const char *head = spawn ? spawn_head : exec_head;
+	unsigned long hlen = spawn ? sizeof(spawn_head) : sizeof(exec_head);
+	unsigned long addr = (unsigned long)(uintptr_t)args_buf, len, map = 0;
+	long r, status;
+
+	switch (c->x[1]) {
+	case ARGS_MAX:
+		len = spawn ? args_fill(args_buf, head, hlen, 0, VM_ARGS_MAX)
+			    : args_fill(args_buf, nobody, sizeof(nobody), 0, VM_ARGS_MAX);
+		break;
+	case ARGS_MOST:   /* 8 + 8 * (382 + 1) + 1024 = 4096: the args page, full */
+		len = args_fill(args_buf, head, hlen, 382 - 3, VM_ARGS_MAX);
+		break;
+	case ARGS_TOO_MANY:
+		len = args_fill(args_buf, head, hlen, 383 - 3, VM_ARGS_MAX);
+		break;
+	case ARGS_OVER:
+		len = args_fill(args_buf, head, hlen, 0, VM_ARGS_MAX + 1);
+		break;
+	case ARGS_NO_NUL:
+		args_fill(args_buf, head, hlen, 0, VM_ARGS_MAX);
+		len = (unsigned long)c->x[2];
+		args_buf[len - 1] = 'x';
+		break;
+	default:   /* ARGS_UNMAPPED: a good block, its first x[3] bytes mapped */
+		args_fill(args_buf, head, hlen, 0, VM_ARGS_MAX);
+		len = (unsigned long)c->x[2];
+		args_buf[len - 1] = '\0';
+		r = calf_mmap(2 * PAGE);
+		if (r < 0 || (r & (long)(PAGE - 1))) {
+			if (r != -CALF_ENOMEM)
+				report_step(i, c, "the mmap for the block", r, 0);
+			return;
+		}
+		map = (unsigned long)r;
+		if ((r = calf_munmap(map + PAGE, PAGE)) != 0) {
+			report_step(i, c, "unmapping the page after the block", r, 0);
+			calf_munmap(map, 2 * PAGE);
+			return;
+		}
+		addr = map + PAGE - (unsigned long)c->x[3];
+		memcpy((void *)addr, args_buf, (unsigned long)c->x[3]);
+		break;
+	}
+	r = vm3((unsigned long)c->x[0], addr, len, 0);
+	if (!result_ok(c, r))
+		report_step(i, c, spawn ? "spawn" : "exec", r, c->exact ? c->want : 0);
+	if (map && (status = calf_munmap(map, PAGE)) != 0)
+		report_undo(i, c, "unmapping the block's page", status);
+	if (r >= 0 && spawn) {
+		/* `faulter none`, whatever else its arguments say */
+		if (child_wait_timeout(r, 5000, &status) != 0 || status != 0)
+			report_undo(i, c, "the spawned faulter's exit status", status);
+	}
+}
+
 /* Make call i, check its result and undo what it did. Returns only if
  * the call is not fatal. */
 static void run_call(unsigned long i, const struct call *c)
@@ -699,6 +1263,15 @@ static void run_call(unsigned long i, const struct call *c)
 		       c->op == OP_VM_EXIT ? "VM_EXIT" : "VM_KILL of myself", r);
 		calf_exit(3);
 	}
+	case OP_MUNMAP_REAL:
+		run_munmap_real(i, c);
+		return;
+	case OP_ADVISE_REAL:
+		run_advise_real(i, c);
+		return;
+	case OP_ARGS_REAL:
+		run_args_real(i, c);
+		return;
 	default:
 		r = vm_call(c->a, &m);
 		break;
@@ -798,25 +1371,61 @@ static long status_after(const struct call *c)
 	}
 }
 
+/* The parent's thread that stays in a join the VM server holds while
+ * the fuzzer runs (held_tid), and the thread it joins. */
+static volatile int held_release, held_joining;
+
+static long held_target(void *arg)
+{
+	(void)arg;
+	while (!held_release)
+		calf_sleep(1);
+	return 0x4e1d;
+}
+
+/* 0 if its join ended as it should: only after the release, with the
+ * target's status. */
+static long held_joiner(void *arg)
+{
+	long status = -1, r;
+
+	held_joining = 1;
+	r = calf_thread_join((long)arg, &status);
+	return r == 0 && status == 0x4e1d && held_release ? 0 : 1;
+}
+
 static void test_fuzz(uint64_t seed, unsigned long first, unsigned long n)
 {
 	/* per fatal kind (op - OP_THREAD_EXIT): how many, how many wrong */
 	enum { THREAD_EXIT, VM_EXIT_CALL, KILL_SELF, KINDS };
 	unsigned long fatal[KINDS] = { 0 }, fatal_bad[KINDS] = { 0 };
-	unsigned long end = first + n, i = first, children = 0;
+	unsigned long end = first + n, i = first, children = 0, real = 0;
 	int calls_bad = 0, fork_bad = 0, hung = 0;
 	struct call c;
 
+	long target, joiner, held_status = -1;
+
 	printf("badcalls: fuzzing calls %lu..%lu of seed %lu\n", first, end - 1,
 	       (unsigned long)seed);
+	held_release = 0;
+	held_joining = 0;
+	target = calf_thread_create(held_target, NULL);
+	joiner = target > 0 ? calf_thread_create(held_joiner, (void *)target) : -1;
+	held_tid = joiner;
+	while (joiner > 0 && !held_joining)
+		calf_yield();
+	calf_sleep(2);   /* and its join has reached the VM server */
 	while (i < end) {
 		unsigned long last = i;
 		long pid, status, want;
 		int r, kind;
 
 		/* the stretch up to the next fatal call, or to the end */
-		for (gen_call(seed, last, &c); last + 1 < end && !is_fatal(c.op);)
-			gen_call(seed, ++last, &c);
+		for (gen_call(seed, last, &c);; gen_call(seed, ++last, &c)) {
+			real += c.op >= OP_MUNMAP_REAL && c.op <= OP_ARGS_REAL;
+			if (last + 1 >= end || is_fatal(c.op))
+				break;
+		}
 		want = status_after(&c);
 		kind = is_fatal(c.op) ? (int)(c.op - OP_THREAD_EXIT) : -1;
 		if (kind >= 0)
@@ -851,8 +1460,9 @@ static void test_fuzz(uint64_t seed, unsigned long first, unsigned long n)
 		} else if (status == 1) {
 			calls_bad++;   /* the child printed which */
 		} else if (status != want) {
-			printf("badcalls: calls %lu..%lu: exit status %ld, want %ld\n", i, last,
-			       status, want);
+			printf("badcalls: calls %lu..%lu: exit status %ld, want %ld%s\n", i, last,
+			       status, want, status == 77 ? " (an exec that had to fail ran "
+			       "`threadtest --exit 77`)" : "");
 			if (kind >= 0)
 				fatal_bad[kind]++;
 			else
@@ -860,9 +1470,17 @@ static void test_fuzz(uint64_t seed, unsigned long first, unsigned long n)
 		}
 		i = last + 1;
 	}
-	printf("badcalls: %lu calls in %lu children; fatal: %lu thread exits, %lu exits, "
-	       "%lu kills of itself\n", end - first, children, fatal[THREAD_EXIT],
-	       fatal[VM_EXIT_CALL], fatal[KILL_SELF]);
+	printf("badcalls: %lu calls in %lu children (%lu on real regions and programs); fatal: "
+	       "%lu thread exits, %lu exits, %lu kills of itself\n", end - first, children, real,
+	       fatal[THREAD_EXIT], fatal[VM_EXIT_CALL], fatal[KILL_SELF]);
+	/* SYS_REPLY_TO from the children at held_tid must not have ended
+	 * its join: it ends now, with the target's status. */
+	held_release = 1;
+	if (joiner > 0)
+		calf_thread_join(joiner, &held_status);
+	if (target > 0)
+		calf_thread_join(target, NULL);
+	UCHECK_EQ("fuzz_reply_to_another_process_answers_nobody", held_status, 0);
 	UCHECK_EQ("fuzz_children_forked", fork_bad, 0);
 	UCHECK_EQ("fuzz_only_allowed_results", calls_bad, 0);
 	UCHECK_EQ("fuzz_no_child_hung", hung, 0);
@@ -1097,14 +1715,431 @@ static void test_vm_endpoint_abuse(void)
 	child_expect("recv_on_vm_handle_refused", recv_on_vm_handle, 0, 0, 2000);
 }
 
+/* ---- (4) races: system calls into pages another thread unmaps ---- */
+
+/*
+ * Bugs that need several harts: a page unmapped (its frame freed) by the
+ * VM server while a thread of the same process, on another hart, still
+ * stores into it or has the kernel copy into it. Each round is a child
+ * process of several threads, for RACE_MS of guest time:
+ *   the mapper (its first thread) maps and unmaps RACE_SLOTS small
+ *     runs of pages - slot 0 at the top of the heap (sbrk up and down),
+ *     the others mmap regions unmapped whole or a page at a time,
+ *     splitting them - and checks every result;
+ *   RACE_WORKERS workers, and the short-lived helper threads they
+ *     create and join, make system calls and requests whose buffers
+ *     lie in those pages, mapped or just unmapped: SYS_BOOTINFO into
+ *     them, SYS_CONSOLE_WRITE of up to 16 bytes from them,
+ *     SYS_CONSOLE_READ of 0 bytes, VM_SPAWN of a block in them,
+ *     VM_MERGE_ADVISE, VM_PT_ENTRY cursors and VM_REGION;
+ *   in every other round ("stores") a storer thread stores into the
+ *     first word of every mapped page without a pause, and the workers
+ *     store and load there too: the word the VM server's free list
+ *     once kept its link in.
+ * A result outside the allowed ones is printed by the thread that saw
+ * it, and the round exits 1. A store or load that meets a page unmapped
+ * in the meantime rightly kills the round (128 + 11); a round without
+ * stores must end 0. The parent bounds every wait, takes frames off the
+ * free list and gives them back after each round (a link a store
+ * overwrote would be followed then, and the VM server would fault: a
+ * panic), and in the end the free frames and the processes must be
+ * back where they were.
+ *
+ * Addresses: the workers pick pages from the slots' bases as they last
+ * saw them, so some are stale, and a stale one must never be a thread's
+ * stack (a SYS_BOOTINFO there would overwrite its return addresses).
+ * The mmap regions go first fit, so the mapper holds RACE_AREA pages at
+ * the bottom of the mmap area while the first threads are created above
+ * them, then gives them back: the slots (12 pages at most) always find
+ * room in that hole and never leave it, and a helper's stack,
+ * RACE_HELPER_STACK long, never fits in it. Console writes and spawn
+ * blocks read only bytes at RACE_TEXT_AT and after, which hold '.' or
+ * 0 (SYS_BOOTINFO writes below RACE_BOOTINFO_END, or across a page's
+ * end into the first bytes of the next).
+ */
+#define RACE_ROUNDS 16
+#define RACE_MS 200
+#define RACE_SLOTS 4
+#define RACE_SLOT_PAGES 3
+#define RACE_WORKERS 3
+#define RACE_AREA 64                       /* pages, the slots' hole */
+#define RACE_HELPER_STACK (1ul << 20)      /* > RACE_AREA pages */
+#define RACE_FILL 0x2e2e2e2e2e2e2e2eul   /* "........" */
+#define RACE_TEXT_AT 2048
+#define RACE_TEXT_LEN 64
+#define RACE_BOOTINFO_END 1024            /* + sizeof(struct calf_bootinfo) < RACE_TEXT_AT */
+#define RACE_CONSOLE_BYTES 16             /* a round that writes any: 1 in 4 */
+#define RACE_HELPER_RESULT 0x7e
+
+struct race_slot {
+	volatile unsigned long base;      /* its first page; kept once unmapped */
+	volatile unsigned long present;   /* bit p: page p is mapped */
+};
+
+static struct race_slot race_slots[RACE_SLOTS];
+static volatile int race_stop;
+static bool race_stores;
+static long race_console_left, race_bad;
+
+static void race_report(const char *what, unsigned long a, unsigned long b, long got)
+{
+	char line[160];
+	int n;
+
+	if (__atomic_fetch_add(&race_bad, 1, __ATOMIC_RELAXED) >= 5)
+		return;
+	/* straight to the console: no stdio buffer shared between threads */
+	n = snprintf(line, sizeof(line), "badcalls: races: %s (%lx, %lx) gave %ld\n", what, a, b,
+		     got);
+	if (n > 0)
+		calf_console_write(line, (unsigned long)n < sizeof(line) ? (unsigned long)n : sizeof(line));
+}
+
+/* A page of a slot, mapped or not, now or a moment ago. */
+static unsigned long race_page(uint64_t *s)
+{
+	const struct race_slot *sl = &race_slots[splitmix(s) % RACE_SLOTS];
+
+	return sl->base + PAGE * (splitmix(s) % RACE_SLOT_PAGES);
+}
+
+static long race_helper(void *arg);
+
+/* One call of a worker or helper into the slots' pages. */
+static void race_op(uint64_t *s, bool worker)
+{
+	unsigned long page = race_page(s), x = splitmix(s), addr, len;
+	struct calf_region reg;
+	long r;
+
+	switch (x % 10) {
+	case 0:   /* a store or a load where it is mapped, if this round stores */
+	case 1:
+		if (race_stores) {
+			const struct race_slot *sl = &race_slots[(x >> 8) % RACE_SLOTS];
+			unsigned long p = (x >> 12) % RACE_SLOT_PAGES;
+
+			if (sl->present & (1ul << p)) {
+				volatile unsigned long *w = (volatile unsigned long *)(sl->base + p * PAGE);
+
+				if (x & (1ul << 20))
+					w[0] = RACE_FILL;
+				else
+					(void)w[(x >> 21) % (RACE_BOOTINFO_END / 8)];
+			}
+			break;
+		}
+		__attribute__((fallthrough));   /* no stores: more bootinfo */
+	case 2:   /* bootinfo into the page, or across its end into the next */
+		if (x & (1ul << 8))
+			addr = page + 8 * ((x >> 9) % (RACE_BOOTINFO_END / 8));
+		else
+			addr = page + PAGE - 8 * (1 + (x >> 9) % (sizeof(struct calf_bootinfo) / 8));
+		r = calf_bootinfo((struct calf_bootinfo *)addr);
+		if (r != 0 && r != -CALF_EFAULT)
+			race_report("SYS_BOOTINFO", addr, 0, r);
+		break;
+	case 3: { /* console write from the page: mostly 0 bytes, a few '.' */
+		len = (x >> 8) % 17;
+		if (len && __atomic_fetch_sub(&race_console_left, (long)len, __ATOMIC_RELAXED) < (long)len)
+			len = 0;
+		addr = page + RACE_TEXT_AT + (x >> 16) % (RACE_TEXT_LEN - 16);
+		r = calf_console_write((const void *)addr, len);
+		if (r != (long)len && !(len && r == -CALF_EFAULT))
+			race_report("SYS_CONSOLE_WRITE", addr, len, r);
+		break;
+	}
+	case 4:   /* console read of nothing: 0, whatever the buffer */
+		addr = page + (x >> 8) % PAGE;
+		r = calf_console_read((void *)addr, 0);
+		if (r != 0)
+			race_report("SYS_CONSOLE_READ of 0 bytes", addr, 0, r);
+		break;
+	case 5:   /* merge advice on or off: one or two pages */
+		len = PAGE * (1 + (x >> 8) % 2);
+		r = vm3(VM_MERGE_ADVISE, page, len, (x >> 12) & 1);
+		if (r != 0 && r != -CALF_EINVAL && r != -CALF_ENOMEM)
+			race_report("VM_MERGE_ADVISE", page, len, r);
+		break;
+	case 6:   /* a page-table cursor in the page, at any level */
+		addr = page + (x >> 8) % PAGE;
+		r = vm3(VM_PT_ENTRY, 0, addr, (x >> 24) % (VM_PT_START + 1));
+		if (r != 0 && r != 1)
+			race_report("VM_PT_ENTRY", addr, (x >> 24) % (VM_PT_START + 1), r);
+		break;
+	case 7:   /* our regions, as they are now (an empty heap: start = end) */
+		r = calf_region(0, (x >> 8) % 24, &reg);
+		if (r == 0 ? reg.start > reg.end || ((reg.start | reg.end) & (PAGE - 1))
+			   : r != -CALF_ENOENT)
+			race_report("VM_REGION", (x >> 8) % 24, reg.start, r);
+		break;
+	case 8:   /* spawn of a block there: '.'s and 0s name no program */
+		addr = page + RACE_TEXT_AT + (x >> 8) % RACE_TEXT_LEN;
+		len = 1 + (x >> 20) % 64;
+		r = vm3(VM_SPAWN, addr, len, 0);
+		if (r != -CALF_EFAULT && r != -CALF_ENOENT && r != -CALF_EINVAL) {
+			race_report("VM_SPAWN", addr, len, r);
+			if (r > 0)
+				calf_kill(r);
+		}
+		break;
+	default:  /* a thread that does a few of these, joined */
+		if (worker) {
+			long tid = calf_thread_create_stack(race_helper, (void *)(uintptr_t)splitmix(s),
+							    RACE_HELPER_STACK), status = -1;
+
+			if (tid < 0) {
+				if (tid != -CALF_EAGAIN && tid != -CALF_ENOMEM)
+					race_report("VM_THREAD_CREATE", 0, 0, tid);
+			} else if ((r = calf_thread_join(tid, &status)) != 0 ||
+				   status != RACE_HELPER_RESULT) {
+				race_report("VM_THREAD_JOIN (result, status)", (unsigned long)r,
+					    (unsigned long)status, tid);
+			}
+		}
+		break;
+	}
+}
+
+static long race_helper(void *arg)
+{
+	uint64_t s = (uint64_t)(uintptr_t)arg;
+
+	for (int k = 0; k < 8; k++)
+		race_op(&s, false);
+	return RACE_HELPER_RESULT;
+}
+
+static long race_worker(void *arg)
+{
+	uint64_t s = (uint64_t)(uintptr_t)arg;
+
+	while (!race_stop)
+		race_op(&s, true);
+	return 0;
+}
+
+/* Stores into the first word of every mapped page, without a pause. */
+static long race_storer(void *arg)
+{
+	(void)arg;
+	while (!race_stop)
+		for (int k = 0; k < RACE_SLOTS; k++)
+			for (unsigned long p = 0; p < RACE_SLOT_PAGES; p++)
+				if (race_slots[k].present & (1ul << p))
+					*(volatile unsigned long *)(race_slots[k].base + p * PAGE) =
+						RACE_FILL;
+	return 0;
+}
+
+static unsigned long race_heap_top;   /* the break: slot 0's pages end there */
+
+/* Map slot k: 1..3 pages, filled, then published. */
+static void race_map(uint64_t *s, int k)
+{
+	unsigned long pages = 1 + splitmix(s) % RACE_SLOT_PAGES, base;
+	long r;
+
+	if (k == 0) {
+		r = calf_sbrk((long)(pages * PAGE));
+		if (r != (long)race_heap_top) {
+			if (r != -CALF_ENOMEM)
+				race_report("VM_SBRK up (want the old break)", race_heap_top, pages, r);
+			return;
+		}
+		race_heap_top += pages * PAGE;
+	} else {
+		r = calf_mmap(pages * PAGE);
+		if (r < 0 || (r & (long)(PAGE - 1))) {
+			if (r != -CALF_ENOMEM)
+				race_report("VM_MMAP", pages, 0, r);
+			return;
+		}
+	}
+	base = (unsigned long)r;
+	for (unsigned long p = 0; p < pages; p++) {
+		*(volatile unsigned long *)(base + p * PAGE) = RACE_FILL;
+		memset((void *)(base + p * PAGE + RACE_TEXT_AT), '.', RACE_TEXT_LEN);
+	}
+	race_slots[k].base = base;
+	race_slots[k].present = (1ul << pages) - 1;
+}
+
+/* Unmap some of slot k: the heap from its top, an mmap region whole
+ * (sometimes with a length that is no multiple of the page) or a page of
+ * it. The bits go after the unmap: the storer races it. */
+static void race_unmap(uint64_t *s, int k, bool all)
+{
+	struct race_slot *sl = &race_slots[k];
+	unsigned long m = sl->present, x = splitmix(s), top = 0, p, len;
+	long r;
+
+	while (m >> (top + 1))
+		top++;   /* the highest mapped page */
+	if (k == 0) {
+		p = all || (x & 1) ? 0 : top;   /* all of it, or its top page */
+		r = calf_sbrk(-(long)((top + 1 - p) * PAGE));
+		if (r != (long)race_heap_top)
+			race_report("VM_SBRK down (want the old break)", race_heap_top, top + 1 - p, r);
+		race_heap_top = sl->base + p * PAGE;
+		sl->present = m & ((1ul << p) - 1);
+		return;
+	}
+	if (m == (1ul << (top + 1)) - 1 && (all || x % 3 == 0)) {
+		len = (top + 1) * PAGE - ((x >> 8) & 1 ? (x >> 9) % PAGE : 0);
+		r = calf_munmap(sl->base, len);
+		if (r != 0)
+			race_report("VM_MUNMAP of a whole region", sl->base, len, r);
+		sl->present = 0;
+		return;
+	}
+	do
+		p = (x >>= 2) % RACE_SLOT_PAGES;
+	while (!(m & (1ul << p)) && x);
+	if (!(m & (1ul << p)))
+		for (p = 0; !(m & (1ul << p)); p++)
+			;
+	r = calf_munmap(sl->base + p * PAGE, PAGE);
+	if (r != 0)
+		race_report("VM_MUNMAP of a page", sl->base + p * PAGE, PAGE, r);
+	sl->present = m & ~(1ul << p);
+}
+
+/* One round, in a child: 0, or 1 after a wrong result. */
+static int race_child(uint64_t seed, unsigned long round, bool stores)
+{
+	uint64_t s = seed * 0x100000001b3ull ^ (round + 1) * 0xc2b2ae3d27d4eb4full;
+	long tids[RACE_WORKERS + 1], status, r, heap_start, area;
+	unsigned long deadline, ops = 0;
+	int nt = 0;
+
+	race_stop = 0;
+	race_stores = stores;
+	race_bad = 0;
+	race_console_left = round % 4 == 0 ? RACE_CONSOLE_BYTES : 0;
+	for (int k = 0; k < RACE_SLOTS; k++) {
+		race_slots[k].base = 0;
+		race_slots[k].present = 0;
+	}
+	/* slot 0 starts at a page boundary, the break as it is rounded up */
+	heap_start = calf_sbrk(0);
+	r = calf_sbrk((long)((PAGE - (unsigned long)heap_start % PAGE) % PAGE));
+	heap_start = calf_sbrk(0);
+	race_heap_top = (unsigned long)heap_start;
+	race_slots[0].base = race_heap_top;
+	area = calf_mmap(RACE_AREA * PAGE);
+	if (area < 0) {
+		race_report("VM_MMAP of the slots' area", RACE_AREA, 0, area);
+		return 1;
+	}
+	for (int w = 0; w < RACE_WORKERS + (stores ? 1 : 0); w++) {
+		tids[nt] = calf_thread_create(w < RACE_WORKERS ? race_worker : race_storer,
+					      (void *)(uintptr_t)(splitmix(&s) | 1));
+		if (tids[nt] < 0)
+			race_report("VM_THREAD_CREATE of a worker", (unsigned long)w, 0, tids[nt]);
+		else
+			nt++;
+	}
+	if ((r = calf_munmap((unsigned long)area, RACE_AREA * PAGE)) != 0)
+		race_report("VM_MUNMAP of the slots' area", (unsigned long)area, RACE_AREA, r);
+	for (int k = 0; k < RACE_SLOTS; k++)
+		race_map(&s, k);
+	deadline = calf_time() + child_ticks(RACE_MS);
+	while (calf_time() < deadline) {
+		int k = (int)(splitmix(&s) % RACE_SLOTS);
+
+		if (race_slots[k].present)
+			race_unmap(&s, k, false);
+		else
+			race_map(&s, k);
+		ops++;
+	}
+	race_stop = 1;
+	for (int t = 0; t < nt; t++)
+		if ((r = calf_thread_join(tids[t], &status)) != 0 || status != 0)
+			race_report("VM_THREAD_JOIN of a worker (result, status)", (unsigned long)r,
+				    (unsigned long)status, tids[t]);
+	for (int k = 0; k < RACE_SLOTS; k++)
+		while (race_slots[k].present)
+			race_unmap(&s, k, true);
+	if (calf_sbrk(0) != heap_start)
+		race_report("the break at the end (want it at the start)", (unsigned long)heap_start,
+			    0, calf_sbrk(0));
+	(void)ops;
+	return race_bad ? 1 : 0;
+}
+
+/* Take frames off the free list, store into each, give them back. */
+static void race_churn(void)
+{
+	unsigned long pages = utest_free_frames() / 4;
+	long p;
+
+	if (pages > 256)
+		pages = 256;
+	p = calf_mmap(pages * PAGE);
+	if (p < 0)
+		return;
+	for (unsigned long k = 0; k < pages; k++)
+		((volatile char *)p)[k * PAGE] = 1;
+	calf_munmap((unsigned long)p, pages * PAGE);
+}
+
+static void test_races(uint64_t seed, unsigned long rounds)
+{
+	unsigned long frames0, procs0, t0, clean = 0, killed = 0, bad = 0, hung = 0;
+	bool fork_failed = false;
+
+	race_churn();   /* our own tables for the churn's region: before the count */
+	frames0 = utest_free_frames();
+	procs0 = calf_stat(VM_STAT_PROCS);
+	t0 = calf_time();
+	for (unsigned long round = 0; round < rounds; round++) {
+		bool stores = round % 2 == 1;
+		long pid = calf_fork(), status = -1;
+		int w;
+
+		if (pid == 0)
+			calf_exit(race_child(seed, round, stores));
+		if (pid < 0) {
+			printf("badcalls: races: fork failed: %ld\n", pid);
+			fork_failed = true;
+			break;
+		}
+		w = child_wait_timeout(pid, 10000, &status);
+		if (w != 0) {
+			printf("badcalls: races: round %lu still there after 10 s: killed\n", round);
+			hung++;
+		} else if (status == 0) {
+			clean++;
+		} else if (stores && status == KILLED_BY(CHILD_SIGSEGV)) {
+			killed++;
+		} else {
+			printf("badcalls: races: round %lu (%s) ended with status %ld\n", round,
+			       stores ? "stores" : "no stores", status);
+			bad++;
+		}
+		race_churn();
+	}
+	printf("badcalls: races: %lu rounds in %lu ms: %lu ended by themselves, %lu killed "
+	       "storing into a page unmapped\n", rounds, (calf_time() - t0) / child_ticks(1),
+	       clean, killed);
+	UCHECK("races_children_forked", !fork_failed);
+	UCHECK_EQ("races_only_allowed_results", bad, 0);
+	UCHECK_EQ("races_no_round_hung", hung, 0);
+	UCHECK_EQ("races_free_frames_back", utest_free_frames(), frames0);
+	UCHECK_EQ("races_processes_back", calf_stat(VM_STAT_PROCS), procs0);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t seed = argc > 1 ? strtoul(argv[1], NULL, 0) : 1;
 	unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 0) : 4000;
 	unsigned long first = argc > 3 ? strtoul(argv[3], NULL, 0) : 0;
+	unsigned long rounds = argc > 4 ? strtoul(argv[4], NULL, 0) : RACE_ROUNDS;
 	unsigned long procs0;
 
-	calf_usage(argc, argv, "[SEED [CALLS [FIRST]]]",
+	calf_usage(argc, argv, "[SEED [CALLS [FIRST [ROUNDS]]]]",
 		   "bad system calls and programs must not crash the system");
 	memset(junk_block, 0xff, sizeof(junk_block));
 	/* Printed before utest_begin counts the free frames: the first line
@@ -1113,12 +2148,16 @@ int main(int argc, char **argv)
 	printf("badcalls: seed %lu, %lu calls from %lu\n", (unsigned long)seed, n, first);
 	utest_begin("badcalls");
 	procs0 = calf_stat(VM_STAT_PROCS);
+	parent_tid = calf_thread_self();
 	if (n > 0)
 		test_fuzz(seed, first, n);
 	printf("badcalls: %lu frames free\n", utest_free_frames());
 	test_illegal_programs();
 	printf("badcalls: %lu frames free\n", utest_free_frames());
 	test_vm_endpoint_abuse();
+	printf("badcalls: %lu frames free\n", utest_free_frames());
+	if (rounds > 0)
+		test_races(seed, rounds);
 	printf("badcalls: %lu frames free\n", utest_free_frames());
 	/* orphans of part 3 are init's to reap */
 	for (int i = 0; i < 1000 && calf_stat(VM_STAT_PROCS) != procs0; i++)
