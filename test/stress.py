@@ -58,8 +58,8 @@ class Run:
 
     @property
     def name(self):
-        extra = "" if (self.board, self.mem) == ("virt", "512M") else \
-            f" [{self.board} MEM={self.mem}]"
+        extra = "" if (self.board, self.mem, self.smp) == ("virt", "512M", 1) else \
+            f" [{self.board}{f' SMP={self.smp}' if self.smp > 1 else ''} MEM={self.mem}]"
         return " ".join([self.prog, *self.args]) + extra
 
     @property
@@ -90,6 +90,9 @@ def runs(seed):
         Run("forkstress", ["--forks", 100000], timeout=3600),
         Run("forkstress", [4, 5], timeout=1800),
         Run("badcalls", [seed, 100000], timeout=3600),
+        # The races part at length, on four harts: 20,000 calls, then 400
+        # rounds of threads against munmap (about 50 s).
+        Run("badcalls", [seed, 20000, 0, 400], smp=4, mem="256M", timeout=1800),
         Run("cowtest", timeout=900),
         Run("cowtest", mem="2G", timeout=900),
         Run("forkbomb", timeout=1800),
