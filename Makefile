@@ -3,7 +3,8 @@
 # Options (make VAR=value):
 #   BOARD=virt|sifive_u|icicle
 #                         QEMU machine for run/debug        (default virt)
-#   SMP=n                 application harts                 (default 1)
+#   SMP=n                 application harts                 (default 1;
+#                         4 on icicle, whose tree lists them all)
 #   MEM=size              RAM, as QEMU's -m takes it        (default 512M;
 #                         3G on icicle, whose model wants 1.5G or more)
 #   APPEND='...'          the kernel command line for run/debug, e.g.
@@ -22,7 +23,7 @@
 #                         in build/debug/; docs/debugging.md) (default 0)
 
 BOARD ?= virt
-SMP ?= 1
+SMP ?= $(if $(filter icicle,$(BOARD)),4,1)
 MEM ?= $(if $(filter icicle,$(BOARD)),3G,512M)
 DTB ?= $(if $(filter icicle,$(BOARD)),test/fixtures/uboot-icicle.dtb)
 CROSS_COMPILE ?= riscv64-unknown-elf-

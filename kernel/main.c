@@ -171,6 +171,12 @@ static void crash_on_request(void)
 
 	if (!cmdline_value(board.bootargs, "crash", kind, sizeof(kind)))
 		return;
+	if (strcmp(kind, "load") != 0 && strcmp(kind, "store-text") != 0 &&
+	    strcmp(kind, "exec-data") != 0) {
+		kprintf("crash: unknown kind \"%s\" (load, store-text or exec-data): no crash\n",
+			kind);
+		return;
+	}
 	kprintf("crash: %s, on request\n", kind);
 	if (strcmp(kind, "load") == 0)
 		(void)*(volatile uint64_t *)0;                  /* user half: unmapped */

@@ -181,4 +181,10 @@ def cases(kernel):
             [r"^panic: unexpected trap in the kernel on hart 0", r"^  scause " + cause,
              "^  " + where, r"^  ra   0x", r"^  t6   0x", r"^kernel panic: powering off"],
             panic_expected=True))
+    # A kind it does not know: said, and the boot goes on.
+    out.append(Case(
+        "panic report: crash=bogus is refused, the boot goes on",
+        qemu_command("virt", 1, "128M", kernel, append="crash=bogus init=init -- poweroff"),
+        [r"^crash: unknown kind \"bogus\" \(load, store-text or exec-data\): no crash",
+         POWEROFF_OK], forbid=[r"^panic"]))
     return out

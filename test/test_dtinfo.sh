@@ -49,7 +49,7 @@ says "the Icicle Kit: two RAM banks, a 16550 with reg-shift 2" 0 "$fix/uboot-ici
 	"  calf boots on it$"
 says "Linux's Unleashed tree: no CLINT, so no timer from OpenSBI" 1 "$fix/linux-unleashed.dtb" \
 	"  timer    no CLINT or ACLINT node" \
-	"  calf boots on it only with a firmware that has a timer of its own"
+	"  calf stops at its timer check with it: no tick comes unless the firmware"
 says "virt with 40 harts: the kernel takes 32, parks the rest" 0 "$fix/qemu-virt-smp40-256m.dtb" \
 	"  harts    40 usable \(40 in the device tree; the kernel takes 32\)" \
 	"           hart 32: parked"

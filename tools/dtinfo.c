@@ -10,7 +10,8 @@
  *
  *     make dtinfo DTB=board.dtb        (or build/host/dtinfo FILE.dtb...)
  *
- * Exit status: 0 if calf would boot on every tree given, 1 otherwise.
+ * Exit status: 0 if calf would boot on every tree given, 1 otherwise
+ * (refused, malformed, or no timer for OpenSBI: the last line says which).
  * docs/boards.md, "Bring-up on a new board", says what each line means.
  */
 #include <stdio.h>
@@ -147,7 +148,7 @@ static int show(const char *path)
 	printf("  timebase %llu Hz\n", (unsigned long long)b.timebase_hz);
 	printf("  timer    %s\n", b.mtimer ?
 	       "a CLINT/ACLINT node: the firmware can drive the SBI timer" :
-	       "no CLINT or ACLINT node: OpenSBI given this tree has no timer, calf stops at its timer check");
+	       "no CLINT or ACLINT node: OpenSBI, given this tree, has no timer");
 	if (q.names[0])
 		printf("  quirks   %s\n", q.names);
 	if (b.bootargs[0])
@@ -167,8 +168,8 @@ static int show(const char *path)
 		return 1;
 	}
 	if (!b.mtimer) {
-		printf("  calf boots on it only with a firmware that has a timer of its own: "
-		       "OpenSBI finds none in this tree\n");
+		printf("  calf stops at its timer check with it: no tick comes unless the firmware "
+		       "has a timer of its own (give OpenSBI a tree with a CLINT)\n");
 		return 1;
 	}
 	printf("  calf boots on it\n");

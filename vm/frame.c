@@ -4,9 +4,12 @@
  * Layer: vm/ (pure: no system calls, host-tested by test_vm_frame.c).
  *
  * Frames are handed out by a bump pointer over each range first, then
- * from a free list of frames given back, threaded through the first word
- * of each free frame (as kernel/frame.c does). So start-up touches only
- * the reference-count array, not every frame of a large machine.
+ * from a free list of frames given back, linked through the frame
+ * table's per-frame word (runs[]), never through the free frames
+ * themselves: a thread on another hart may still store into a frame
+ * until the VM server's flush (frame_unref_slow says why). So start-up
+ * touches only the reference-count array, not every frame of a large
+ * machine.
  */
 #include "vm/frame.h"
 

@@ -52,6 +52,7 @@
  * copies every page (before lab cow) makes no copy-on-write fault to
  * measure: cow_fault_copy and cow_fault_reuse are then not printed.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -431,11 +432,17 @@ int main(int argc, char **argv)
 	int bad, exact;
 
 	calf_usage(argc, argv, "[--icount] [--smp]",
-		   "instructions per kernel operation; exact only in make bench");
+		   "instructions per kernel operation; exact only in make bench\n"
+		   "--icount   say the figures are exact (make bench runs QEMU with -icount)\n"
+		   "--smp      the figures that need several harts");
 	exact = argc > 1 && strcmp(argv[1], "--icount") == 0;
+	bool smp = argc > 1 + exact && strcmp(argv[1 + exact], "--smp") == 0;
+
+	if (argc > 1 + exact + smp)
+		return calf_usage_error();
 	if (!exact)
 		printf("%s", not_exact);
-	if (argc > 1 + exact && strcmp(argv[1 + exact], "--smp") == 0) {
+	if (smp) {
 		bad = bench_smp();
 		printf("bench: done\n");
 		return bad;

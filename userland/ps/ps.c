@@ -34,6 +34,8 @@ int main(int argc, char **argv)
 
 	calf_usage(argc, argv, "",
 		   "the processes: pid, parent, state, resident pages, name");
+	if (argc > 1)
+		return calf_usage_error();
 	printf("%5s %5s %-7s %8s  %s\n", "PID", "PPID", "STATE", "RESIDENT", "NAME");
 	for (i = 0; (r = calf_ps(i, &ps)) >= 0; i++)
 		printf("%5ld %5ld %-7s %8lu  %s\n", ps.pid, ps.ppid, state_name(ps.state),
