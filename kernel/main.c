@@ -4,13 +4,16 @@
  * Layer: kernel/. entry.S calls kmain on the boot hart with paging on
  * (the boot map), a stack, and tp = hart id. The order matters:
  *   1. traps first, so any mistake after this point is a readable panic;
- *   2. read the device tree (entry.S copied it into the image) into struct board,
+ *   2. read the device tree (boot_copy_dtb, platform/boot.c, copied it
+ *      into the image) into struct board, or refuse the board (board_refusal),
  *      and send the other harts it lists to the image entry, where they
  *      wait until the kernel is ready for them (smp.c, platform/lottery.h);
  *   3. free memory = RAM minus kernel image, DTB and reserved regions;
  *   4. build the real kernel map and switch to it;
  *   5. only now the UART: its registers are mapped in step 4;
- *   6. banner, timer, and a self-check that ticks arrive (with a deadline).
+ *   6. banner, timer, and a self-check that ticks arrive (with a deadline);
+ *   7. crash= and stop-after-boot;
+ *   8. the big lock, the UART's interrupt, the VM server, the other harts.
  * Until step 5 the console is SBI's legacy console. The boot page table
  * maps the image only (platform/boot.c): nothing outside it is touched
  * before step 4.

@@ -10,7 +10,8 @@ rule below (docs/architecture.md, "Layers"):
     include/             (the ABI headers: calf/abi.h, calf/vm_protocol.h)
                          includes nothing of ours
     sv39/, lib/          pure: each other and include/
-    platform/, kernel/   the kernel: each other, sv39/, lib/, include/
+    platform/            the machine: sv39/, lib/, include/ (nothing of kernel/)
+    kernel/              the kernel: platform/, sv39/, lib/, include/
     vm/                  the VM server: sv39/, lib/, include/
     userland/            include/, lib/ and its own (userland/lib/include)
 
@@ -38,7 +39,7 @@ ALLOWED = {
     "include": {"include"},
     "sv39": {"sv39", "lib", "include"},
     "lib": {"lib", "sv39", "include"},
-    "platform": {"platform", "kernel", "sv39", "lib", "include"},
+    "platform": {"platform", "sv39", "lib", "include"},
     "kernel": {"kernel", "platform", "sv39", "lib", "include"},
     "vm": {"vm", "sv39", "lib", "include"},
     "userland": {"userland", "lib", "include"},
@@ -132,10 +133,12 @@ def self_check():
         "userland/p/p.c": ('#include <stdio.h>\n#include "calf.h"\n#include "programs.h"\n'
                            '#include "../tests/t/t.h"\n#include "kernel/thread.h"\n'),
         "userland/p/q.c": '#include "missing.h"\n',
+        "platform/bad.c": '#include "lib/fmt.h"\n#include "kernel/thread.h"\n',
     }
     want = {
         ("lib", "lib/bad.c:2"), ("sv39", "sv39/bad.c:1"), ("vm", "vm/space.h:2"),
         ("userland", "userland/p/p.c:5"), ("userland", "userland/p/q.c:1"),
+        ("platform", "platform/bad.c:2"),
     }
     with tempfile.TemporaryDirectory() as tmp:
         for path, text in plant.items():
