@@ -169,6 +169,25 @@ static void release_stack(struct vm_thread *t)
 	t->stack_top = 0;
 }
 
+/* Whether thread tid of p waits, through a chain of held joins, for
+ * caller: then caller joining tid would hold both for ever. (x waits
+ * for y when y's record names x as its joiner.) */
+static bool joins_reach(const struct proc *p, long tid, long caller)
+{
+	for (unsigned steps = 0; steps < VM_THREADS_PER_PROC; steps++) {
+		const struct vm_thread *r = p->threads;
+
+		while (r && r->joiner != tid)
+			r = r->next;
+		if (!r)
+			return false;   /* tid is not held in a join */
+		if (r->tid == caller)
+			return true;
+		tid = r->tid;
+	}
+	return false;
+}
+
 long thread_join(struct proc *p, long caller, long tid, long *status)
 {
 	struct vm_thread *t = thread_of(p, tid);
@@ -177,6 +196,8 @@ long thread_join(struct proc *p, long caller, long tid, long *status)
 		return -CALF_ESRCH;
 	if (tid == caller || t->joiner >= 0)
 		return -CALF_EINVAL;
+	if (t->running && joins_reach(p, tid, caller))
+		return -CALF_EDEADLK;
 	if (t->running) {
 		t->joiner = caller;
 		return -CALF_EBUSY;

@@ -89,6 +89,7 @@
 #define CALF_EBUSY     16
 #define CALF_EEXIST    17
 #define CALF_EINVAL    22   /* bad argument */
+#define CALF_EDEADLK   35   /* it would wait for ever: a cycle of joins */
 #define CALF_ENOSYS    38   /* no such system call */
 #define CALF_ENOREPLY  61   /* no caller is waiting for a reply */
 

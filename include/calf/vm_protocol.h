@@ -221,7 +221,8 @@
  * ended (SYS_THREAD_EXIT); its record is then freed.
  * reply MR0 = 0, MR1 = its exit status; or MR0 = -CALF_ESRCH (no such
  * thread, or joined already), -CALF_EINVAL (the caller itself, or
- * another thread joins it already). */
+ * another thread joins it already), -CALF_EDEADLK (it waits, through
+ * held joins, for the caller: both would wait for ever). */
 #define VM_THREAD_JOIN   (VM_LABEL_BASE + 27)
 /* kill a job: end process MR1 and every process it started (its
  * children, theirs, ...), as the console's interrupt character ends the

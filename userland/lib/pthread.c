@@ -29,6 +29,8 @@ static int errno_of(long r)
 		return ENOMEM;
 	case -CALF_ESRCH:
 		return ESRCH;
+	case -CALF_EDEADLK:
+		return EDEADLK;
 	default:
 		return EINVAL;
 	}

@@ -214,6 +214,19 @@ static long joins_target(void *arg)
 	return r == 0 ? status : -100 + r;
 }
 
+/* Joins the thread named by *arg once it is held joining us: a cycle. */
+static volatile int cycle_go;
+
+static long joins_back(void *arg)
+{
+	long status;
+
+	while (!cycle_go)
+		calf_yield();
+	calf_sleep(3);   /* by now the other is held in its join of us */
+	return calf_thread_join(*(long *)arg, &status);
+}
+
 static void test_errors(void)
 {
 	struct mark m = mark();
@@ -249,6 +262,16 @@ static void test_errors(void)
 	calf_thread_join(other, &r2);
 	UCHECK("second_joiner_refused_first_gets_result",
 	       (r1 == 9 && r2 == -100 - CALF_EINVAL) || (r2 == 9 && r1 == -100 - CALF_EINVAL));
+
+	/* A cycle of joins would hold both for ever: the second is refused
+	 * (POSIX's EDEADLK), the first then gets its result. */
+	long main_tid = calf_thread_self(), back, back_status = 0;
+
+	cycle_go = 0;
+	back = calf_thread_create(joins_back, &main_tid);
+	cycle_go = 1;
+	UCHECK_EQ("join_cycle_first_waits", calf_thread_join(back, &back_status), 0);
+	UCHECK_EQ("join_cycle_second_edeadlk", back_status, -CALF_EDEADLK);
 
 	/* A thread of another process is no thread of ours. */
 	long parent_tid = calf_thread_self();
