@@ -174,18 +174,20 @@ static void crash_on_request(void)
 
 	if (!cmdline_value(board.bootargs, "crash", kind, sizeof(kind)))
 		return;
-	if (strcmp(kind, "load") != 0 && strcmp(kind, "store-text") != 0 &&
-	    strcmp(kind, "exec-data") != 0) {
+	bool load = strcmp(kind, "load") == 0, store_text = strcmp(kind, "store-text") == 0,
+	     exec_data = strcmp(kind, "exec-data") == 0;
+
+	if (!load && !store_text && !exec_data) {
 		kprintf("crash: unknown kind \"%s\" (load, store-text or exec-data): no crash\n",
 			kind);
 		return;
 	}
 	kprintf("crash: %s, on request\n", kind);
-	if (strcmp(kind, "load") == 0)
+	if (load)
 		(void)*(volatile uint64_t *)0;                  /* user half: unmapped */
-	else if (strcmp(kind, "store-text") == 0)
+	else if (store_text)
 		*(volatile uint32_t *)(void *)kmain = 0;        /* text is R-X */
-	else if (strcmp(kind, "exec-data") == 0)
+	else
 		((void (*)(void))(void *)&data_word)();         /* data is RW- */
 	panic("crash=%s did not fault", kind);
 }

@@ -89,7 +89,8 @@ flash: $(FLASH_IMAGE)
 
 # ---- bring-up: what calf reads from a board's device tree ----
 # tools/dtinfo.c runs the kernel's device-tree reader on the host.
-DTINFO_SRCS := tools/dtinfo.c platform/fdt.c platform/board_dt.c platform/quirks.c
+DTINFO_SRCS := tools/dtinfo.c platform/fdt.c platform/board_dt.c platform/quirks.c \
+	kernel/phys_ranges.c
 $(B)/host/dtinfo: $(patsubst %.c,$(HOST_OBJ)/%.o,$(DTINFO_SRCS))
 	$(say) "  HOSTLD  $@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $^ -o $@

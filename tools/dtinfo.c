@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "kernel/phys_ranges.h"  /* phys_ranges_total: RAM as the banner counts it */
 #include "kernel/thread.h"       /* MAX_HARTS: the hart ids the kernel takes */
 #include "platform/boot.h"       /* BOOT_DTB_MAX: the largest tree the boot copies */
 #include "platform/board.h"
@@ -79,10 +80,8 @@ static void print_harts(const struct board *b)
 
 static void print_memory(const struct board *b)
 {
-	uint64_t total = 0;
+	uint64_t total = phys_ranges_total(b->mem, b->nmem);
 
-	for (int i = 0; i < b->nmem; i++)
-		total += b->mem[i].size;
 	printf("  RAM      %llu MiB", (unsigned long long)(total >> 20));
 	if (b->nmem)
 		printf(" at 0x%llx", (unsigned long long)b->mem[0].base);

@@ -207,8 +207,7 @@ long proc_set_foreground(struct proc *caller, long pid)
 	return 0;
 }
 
-unsigned proc_kill_tree(struct proc *root, long status, const struct proc *who,
-			bool *who_ended)
+unsigned proc_kill_tree(struct proc *root, long status)
 {
 	struct proc *job[VM_MAX_PROCS];
 	unsigned n = 1;
@@ -221,9 +220,6 @@ unsigned proc_kill_tree(struct proc *root, long status, const struct proc *who,
 		for (unsigned k = 0; k < proc_top; k++)
 			if (procs[k].state == PROC_LIVE && procs[k].ppid == job[i]->pid)
 				job[n++] = &procs[k];
-	*who_ended = false;
-	for (unsigned i = 0; i < n; i++)
-		*who_ended |= job[i] == who;
 	/* Killing a parent hands its children to init, and frees nobody
 	 * else's slot: the later entries are still these live processes. */
 	for (unsigned i = 0; i < n; i++)
@@ -234,11 +230,10 @@ unsigned proc_kill_tree(struct proc *root, long status, const struct proc *who,
 void proc_interrupt(void)
 {
 	struct proc *p;
-	bool unused;
 
 	/* pids are never reused: once the foreground process has ended, its
 	 * pid names nobody, and Ctrl-C ends nothing. */
 	if (foreground == 0 || !(p = proc_live_by_pid(foreground)))
 		return;
-	proc_kill_tree(p, VM_STATUS_KILLED + 2, 0, &unused);
+	proc_kill_tree(p, VM_STATUS_KILLED + 2);
 }

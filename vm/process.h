@@ -19,7 +19,6 @@
 #ifndef VM_PROCESS_H
 #define VM_PROCESS_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -146,9 +145,7 @@ long proc_set_foreground(struct proc *caller, long pid);
  * it started, with status VM_STATUS_KILLED + 2. Nothing if there is none. */
 void proc_interrupt(void);
 /* End root and every process it started, parents first, each with
- * status; returns how many ended, and in *who_ended whether `who` (the
- * one asking, say) was among them. */
-unsigned proc_kill_tree(struct proc *root, long status, const struct proc *who,
-			bool *who_ended);
+ * status; returns how many ended. */
+unsigned proc_kill_tree(struct proc *root, long status);
 
 #endif

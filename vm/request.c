@@ -113,10 +113,9 @@ static bool do_kill(struct proc *caller, long pid, bool tree, long *result)
 	 * deferred wait we held for it. */
 	/* Asked for, so no message (unlike a fault): status 128 + SIGKILL. */
 	if (tree) {
-		bool caller_ended;
-
-		*result = proc_kill_tree(victim, VM_STATUS_KILLED + 9, caller, &caller_ended);
-		return !caller_ended;
+		/* The caller may be in the tree: then it is no longer live. */
+		*result = proc_kill_tree(victim, VM_STATUS_KILLED + 9);
+		return caller->state == PROC_LIVE;
 	}
 	proc_exit(victim, VM_STATUS_KILLED + 9);
 	*result = 0;

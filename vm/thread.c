@@ -196,9 +196,9 @@ long thread_join(struct proc *p, long caller, long tid, long *status)
 		return -CALF_ESRCH;
 	if (tid == caller || t->joiner >= 0)
 		return -CALF_EINVAL;
-	if (t->running && joins_reach(p, tid, caller))
-		return -CALF_EDEADLK;
 	if (t->running) {
+		if (joins_reach(p, tid, caller))
+			return -CALF_EDEADLK;
 		t->joiner = caller;
 		return -CALF_EBUSY;
 	}

@@ -78,8 +78,6 @@ static void __attribute__((noreturn)) child(void)
 	}
 }
 
-/* Wait until `want` more pages have merged (the daemon at work); false
- * after 10 s. */
 /* Up to 10 s for the daemon to merge `want` pages: how many it did. */
 static unsigned long wait_for_daemon(unsigned long want)
 {

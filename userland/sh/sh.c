@@ -380,18 +380,16 @@ static void builtin_echo(int n, char *words[])
  * rather than "no such program". Returns 1 if words[0] is one. */
 static int not_in_calf(const char *cmd)
 {
-	static const char *const no_files[] = { "cd", "pwd", "ls", "cat", "mkdir", "rm" };
-	static const char *const no_job_control[] = { "fg", "bg" };
+	static const char no_files[] = "calf has no files, so no directories either";
+	static const char no_jobs[] = "no job control beyond '&', jobs, wait and kill %N";
+	static const struct { const char *cmd, *why; } absent[] = {
+		{ "cd", no_files }, { "pwd", no_files }, { "ls", no_files }, { "cat", no_files },
+		{ "mkdir", no_files }, { "rm", no_files }, { "fg", no_jobs }, { "bg", no_jobs },
+	};
 
-	for (unsigned i = 0; i < sizeof(no_files) / sizeof(no_files[0]); i++)
-		if (strcmp(cmd, no_files[i]) == 0) {
-			printf("sh: %s: calf has no files, so no directories either (see help)\n", cmd);
-			return 1;
-		}
-	for (unsigned i = 0; i < sizeof(no_job_control) / sizeof(no_job_control[0]); i++)
-		if (strcmp(cmd, no_job_control[i]) == 0) {
-			printf("sh: %s: no job control beyond '&', jobs, wait and kill %%N (see help)\n",
-			       cmd);
+	for (unsigned i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+		if (strcmp(cmd, absent[i].cmd) == 0) {
+			printf("sh: %s: %s (see help)\n", cmd, absent[i].why);
 			return 1;
 		}
 	return 0;
