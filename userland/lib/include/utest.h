@@ -22,9 +22,12 @@
 
 #include "calf.h"
 
-static const char *utest_suite;
-static int utest_passed, utest_failed;
-static unsigned long utest_free_at_start;
+/* One count for the whole program, however many of its files check
+ * (weak: each file that includes this defines them, the linker keeps
+ * one), so a FAIL in any file fails the suite. */
+__attribute__((weak)) const char *utest_suite;
+__attribute__((weak)) int utest_passed, utest_failed;
+__attribute__((weak)) unsigned long utest_free_at_start;
 
 static inline unsigned long utest_free_frames(void)
 {
